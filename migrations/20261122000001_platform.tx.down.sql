@@ -1,0 +1,2 @@
+DROP TABLE tenant_hosts;
+DROP TABLE tenants;

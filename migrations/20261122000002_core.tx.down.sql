@@ -1,0 +1,15 @@
+DROP TABLE invoices;
+DROP TABLE shipment_lines;
+DROP TABLE shipments;
+DROP TABLE order_status_history;
+DROP TABLE order_lines;
+DROP TABLE orders;
+DROP TABLE product_category_links;
+DROP TABLE products;
+DROP TABLE product_categories;
+DROP TABLE addresses;
+DROP TABLE customer_users;
+DROP TABLE customers;
+DROP TABLE locations;
+DROP TABLE sales_reps;
+DROP TABLE number_counters;

@@ -1,0 +1,97 @@
+// Package tenants holds tenant identity: who a distributor is, how its
+// portal looks, and how a request finds it. It is a leaf package (standard
+// library only) so that both the server and the Wasm UI can use it.
+//
+// The declarative definitions that the operator applies live beside it in
+// tenants/definitions; the demo distributors are two of them.
+package tenants
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Status is a tenant's lifecycle state.
+type Status string
+
+// Tenant statuses. A suspended tenant's portal answers 403.
+const (
+	StatusActive    Status = "active"
+	StatusSuspended Status = "suspended"
+)
+
+// Tenant is a distributor with its own branded portal.
+type Tenant struct {
+	ID       string   // UUID
+	Slug     string   // sub-domain label, e.g. "acme-metals"
+	Name     string   // display name, e.g. "Acme Metals"
+	Status   Status   //
+	Hosts    []string // host names (lower case, no port) that resolve to the tenant
+	Branding Branding
+	Settings Settings
+}
+
+// Branding is how a tenant's portal looks and whom its customers contact.
+type Branding struct {
+	ShortName       string `json:"short_name" yaml:"short_name"`             // home-screen label of the installed PWA
+	LogoURL         string `json:"logo_url" yaml:"logo_url"`                 // path under /web or absolute URL
+	IconURL         string `json:"icon_url" yaml:"icon_url"`                 // 192x192 PNG
+	IconLargeURL    string `json:"icon_large_url" yaml:"icon_large_url"`     // 512x512 PNG
+	PrimaryColor    string `json:"primary_color" yaml:"primary_color"`       // header, buttons: #rrggbb
+	AccentColor     string `json:"accent_color" yaml:"accent_color"`         // links, highlights: #rrggbb
+	BackgroundColor string `json:"background_color" yaml:"background_color"` // page background: #rrggbb
+	SupportEmail    string `json:"support_email" yaml:"support_email"`
+	SupportPhone    string `json:"support_phone" yaml:"support_phone"`
+}
+
+// Settings are a tenant's feature switches and regional defaults.
+type Settings struct {
+	MFARequired bool   `json:"mfa_required" yaml:"mfa_required"` // every customer user must use a second factor
+	ChatEnabled bool   `json:"chat_enabled" yaml:"chat_enabled"` // live chat entry on support cards
+	TimeZone    string `json:"time_zone" yaml:"time_zone"`       // IANA name; dates are shown in it
+	Currency    string `json:"currency" yaml:"currency"`         // ISO 4217 default currency
+	Locale      string `json:"locale" yaml:"locale"`             // BCP 47, e.g. "en-US"
+}
+
+var (
+	slugRE  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+)
+
+// ValidSlug reports whether s can be a tenant slug: it becomes a DNS label.
+func ValidSlug(s string) bool { return slugRE.MatchString(s) }
+
+// ValidColor reports whether s is a #rrggbb colour.
+func ValidColor(s string) bool { return colorRE.MatchString(s) }
+
+// Validate reports every field of t that cannot be applied, one error per
+// field, joined.
+func (t *Tenant) Validate() error {
+	var errs []error
+	if !ValidSlug(t.Slug) {
+		errs = append(errs, fmt.Errorf("slug %q: must be lower-case letters, digits and dashes", t.Slug))
+	}
+	if strings.TrimSpace(t.Name) == "" {
+		errs = append(errs, errors.New("name: required"))
+	}
+	for _, h := range t.Hosts {
+		if NormalizeHost(h) != h || h == "" {
+			errs = append(errs, fmt.Errorf("hosts: %q must be a lower-case host name without port", h))
+		}
+	}
+	for field, c := range map[string]string{
+		"branding.primary_color":    t.Branding.PrimaryColor,
+		"branding.accent_color":     t.Branding.AccentColor,
+		"branding.background_color": t.Branding.BackgroundColor,
+	} {
+		if !ValidColor(c) {
+			errs = append(errs, fmt.Errorf("%s %q: must be #rrggbb", field, c))
+		}
+	}
+	if t.Status != StatusActive && t.Status != StatusSuspended {
+		errs = append(errs, fmt.Errorf("status %q: must be active or suspended", t.Status))
+	}
+	return errors.Join(errs...)
+}
