@@ -1,0 +1,128 @@
+package http
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"time"
+
+	"example.com/portal/backend/api"
+	"example.com/portal/tenants"
+)
+
+type requestIDKey struct{}
+
+// RequestIDFrom returns the request id of ctx, or "".
+func RequestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
+// safeRequestID accepts an incoming X-Request-Id from a proxy only when it
+// cannot inject anything into logs.
+var safeRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{8,64}$`)
+
+// requestID gives every request an id: the proxy's X-Request-Id when it is
+// well-formed, else a new random one. It is echoed in the response header,
+// every log line and every problem body.
+func (s *Server) requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if !safeRequestID.MatchString(id) {
+			var b [12]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	})
+}
+
+// statusRecorder remembers the status and size of a response for the log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *statusRecorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusRecorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// tenantSlot is filled by resolveTenant so the access log, which runs
+// outside it, can name the tenant.
+type tenantSlot struct{ slug string }
+
+type tenantSlotKey struct{}
+
+// logRequests writes one structured line per request. It logs the path but
+// never the query string, which may carry tokens.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		slot := &tenantSlot{}
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), tenantSlotKey{}, slot)))
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		level := slog.LevelInfo
+		if rec.status >= 500 {
+			level = slog.LevelError
+		}
+		s.Logger.LogAttrs(r.Context(), level, "request",
+			slog.String("request_id", RequestIDFrom(r.Context())),
+			slog.String("method", r.Method),
+			slog.String("host", tenants.NormalizeHost(r.Host)),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rec.status),
+			slog.Int64("bytes", rec.bytes),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("tenant", slot.slug),
+			slog.String("remote", r.RemoteAddr),
+		)
+	})
+}
+
+// recoverPanics turns a panic into a 500 problem carrying the request id;
+// the stack goes to the log, never to the client.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
+				panic(v)
+			}
+			s.Logger.ErrorContext(r.Context(), "panic", "request_id", RequestIDFrom(r.Context()),
+				"panic", v, "stack", string(debug.Stack()))
+			s.writeProblem(w, r, http.StatusInternalServerError, api.Problem{
+				Title: "Internal Server Error", Code: api.CodeInternal,
+				Detail: "Something went wrong on our side. Quote the request id if you contact support.",
+			})
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

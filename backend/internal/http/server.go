@@ -1,0 +1,60 @@
+// Package http is the portal's HTTP layer: one chi router for every tenant,
+// tenant resolution from the Host header, the JSON APIs, health endpoints,
+// and the per-tenant PWA mounted behind them.
+package http
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"example.com/portal/backend/internal/portal"
+)
+
+// Pinger is a dependency whose health /readyz reports.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Server holds what the handlers need. Build it with NewServer.
+type Server struct {
+	Tenants    portal.TenantFinder
+	BaseDomain string       // tenants are served at <slug>.<BaseDomain>
+	Ready      []Check      // what /readyz checks
+	PWA        http.Handler // the per-tenant go-app handler; expects the tenant in the context
+	Logger     *slog.Logger
+
+	// TenantCacheTTL bounds how long a resolved (or unknown) host is
+	// remembered; a suspension takes effect within it. Default 10 s.
+	TenantCacheTTL time.Duration
+
+	router chi.Router
+	cache  *tenantCache
+}
+
+// Check is one named readiness check.
+type Check struct {
+	Name string
+	Ping Pinger
+}
+
+// NewServer returns the server with its routes.
+func NewServer(s *Server) *Server {
+	if s.Logger == nil {
+		s.Logger = slog.Default()
+	}
+	if s.TenantCacheTTL == 0 {
+		s.TenantCacheTTL = 10 * time.Second
+	}
+	s.cache = newTenantCache(s.TenantCacheTTL, 10_000)
+	s.router = s.routes()
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.router.ServeHTTP(w, r)
+}

@@ -1,0 +1,34 @@
+package http
+
+import (
+	"net/http"
+
+	"example.com/portal/backend/api"
+	"example.com/portal/backend/internal/portal"
+	"example.com/portal/tenants"
+)
+
+// handleTenantGet answers the tenant's public branding and settings.
+func (s *Server) handleTenantGet(w http.ResponseWriter, r *http.Request) error {
+	t, ok := tenants.FromContext(r.Context())
+	if !ok {
+		return errNotFound
+	}
+	return writeJSON(w, http.StatusOK, toAPITenant(t))
+}
+
+// handleMeGet answers the signed-in user. Sign-in does not exist yet
+// (issue 3), so everyone is signed out.
+func (s *Server) handleMeGet(w http.ResponseWriter, r *http.Request) error {
+	return portal.Errorf(portal.EUNAUTHORIZED, "Sign in to see your account.")
+}
+
+func toAPITenant(t *tenants.Tenant) api.Tenant {
+	b, st := t.Branding, t.Settings
+	return api.Tenant{
+		Slug: t.Slug, Name: t.Name, ShortName: b.ShortName, LogoURL: b.LogoURL,
+		PrimaryColor: b.PrimaryColor, AccentColor: b.AccentColor,
+		SupportEmail: b.SupportEmail, SupportPhone: b.SupportPhone,
+		MFARequired: st.MFARequired, ChatEnabled: st.ChatEnabled, TimeZone: st.TimeZone, Currency: st.Currency,
+	}
+}
