@@ -15,6 +15,15 @@
 //
 // Migrations run as the owner role (portal_owner); the server logs in as a
 // member of portal_app, which owns nothing and cannot bypass RLS.
+//
+// FORCE ROW LEVEL SECURITY applies to the owner too, which bites migrations
+// that touch existing rows: with no app.tenant_id set they fail, and with one
+// set they see only that tenant. In particular ALTER TABLE … ADD FOREIGN KEY
+// (or VALIDATE CONSTRAINT) on a populated table checks only the visible rows
+// and could mark a constraint valid that other tenants' rows violate. Such a
+// migration must, in its one transaction, ALTER TABLE … NO FORCE ROW LEVEL
+// SECURITY on the tables involved, do its work, and FORCE it again; data
+// backfills loop over tenants with set_config per tenant.
 package migrations
 
 import (
