@@ -117,6 +117,8 @@ CREATE TABLE customer_users (
     PRIMARY KEY (tenant_id, id),
     -- One sign-in per e-mail address within a tenant's portal.
     UNIQUE (tenant_id, email),
+    -- Lets rows that belong to a customer point only at that customer's users.
+    UNIQUE (tenant_id, customer_id, id),
     FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX customer_users_idx1 ON customer_users (tenant_id, customer_id);
@@ -141,6 +143,7 @@ CREATE TABLE addresses (
     country     char(2) NOT NULL,
     is_default  boolean NOT NULL DEFAULT false,
     PRIMARY KEY (tenant_id, id),
+    UNIQUE (tenant_id, customer_id, id),
     FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX addresses_idx1 ON addresses (tenant_id, customer_id);
@@ -247,9 +250,12 @@ CREATE TABLE orders (
     PRIMARY KEY (tenant_id, id),
     UNIQUE (tenant_id, order_number),
     UNIQUE (tenant_id, external_id),
+    UNIQUE (tenant_id, customer_id, id),
     FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id),
-    FOREIGN KEY (tenant_id, placed_by_id) REFERENCES customer_users (tenant_id, id),
-    FOREIGN KEY (tenant_id, ship_to_id) REFERENCES addresses (tenant_id, id),
+    -- The user who placed the order and the ship-to address belong to the
+    -- order's own customer: another customer's ids cannot be attached.
+    FOREIGN KEY (tenant_id, customer_id, placed_by_id) REFERENCES customer_users (tenant_id, customer_id, id),
+    FOREIGN KEY (tenant_id, customer_id, ship_to_id) REFERENCES addresses (tenant_id, customer_id, id),
     FOREIGN KEY (tenant_id, location_id) REFERENCES locations (tenant_id, id)
 );
 CREATE INDEX orders_idx1 ON orders (tenant_id, customer_id, order_date DESC);
@@ -282,6 +288,7 @@ CREATE TABLE order_lines (
     has_mtr          boolean NOT NULL DEFAULT false,
     PRIMARY KEY (tenant_id, id),
     UNIQUE (tenant_id, order_id, line_no),
+    UNIQUE (tenant_id, order_id, id),
     FOREIGN KEY (tenant_id, order_id) REFERENCES orders (tenant_id, id) ON DELETE CASCADE,
     FOREIGN KEY (tenant_id, product_id) REFERENCES products (tenant_id, id)
 );
@@ -331,6 +338,7 @@ CREATE TABLE shipments (
     PRIMARY KEY (tenant_id, id),
     UNIQUE (tenant_id, shipment_number),
     UNIQUE (tenant_id, external_id),
+    UNIQUE (tenant_id, order_id, id),
     FOREIGN KEY (tenant_id, order_id) REFERENCES orders (tenant_id, id)
 );
 CREATE INDEX shipments_idx1 ON shipments (tenant_id, order_id);
@@ -344,11 +352,14 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON shipments TO portal_app;
 CREATE TABLE shipment_lines (
     tenant_id     uuid NOT NULL REFERENCES tenants (id),
     shipment_id   uuid NOT NULL,
+    -- The order of both the shipment and the line: a shipment can only
+    -- carry lines of its own order.
+    order_id      uuid NOT NULL,
     order_line_id uuid NOT NULL,
     quantity      numeric(14, 3) NOT NULL CHECK (quantity > 0),
     PRIMARY KEY (tenant_id, shipment_id, order_line_id),
-    FOREIGN KEY (tenant_id, shipment_id) REFERENCES shipments (tenant_id, id) ON DELETE CASCADE,
-    FOREIGN KEY (tenant_id, order_line_id) REFERENCES order_lines (tenant_id, id)
+    FOREIGN KEY (tenant_id, order_id, shipment_id) REFERENCES shipments (tenant_id, order_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (tenant_id, order_id, order_line_id) REFERENCES order_lines (tenant_id, order_id, id)
 );
 CREATE INDEX shipment_lines_idx1 ON shipment_lines (tenant_id, order_line_id);
 ALTER TABLE shipment_lines ENABLE ROW LEVEL SECURITY;
@@ -380,7 +391,8 @@ CREATE TABLE invoices (
     UNIQUE (tenant_id, invoice_number),
     UNIQUE (tenant_id, external_id),
     FOREIGN KEY (tenant_id, customer_id) REFERENCES customers (tenant_id, id),
-    FOREIGN KEY (tenant_id, order_id) REFERENCES orders (tenant_id, id)
+    -- An invoice's order is one of the invoice's customer's orders.
+    FOREIGN KEY (tenant_id, customer_id, order_id) REFERENCES orders (tenant_id, customer_id, id)
 );
 CREATE INDEX invoices_idx1 ON invoices (tenant_id, customer_id, due_date);
 CREATE INDEX invoices_idx2 ON invoices (tenant_id, order_id);

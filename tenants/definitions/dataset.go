@@ -158,8 +158,8 @@ type Shipment struct {
 
 // ShipmentLine is the quantity of an order line in a shipment.
 type ShipmentLine struct {
-	ShipmentID, OrderLineID string
-	Quantity                Milli
+	ShipmentID, OrderID, OrderLineID string
+	Quantity                         Milli
 }
 
 // Invoice is an invoice; "overdue" is not a status but an open invoice whose

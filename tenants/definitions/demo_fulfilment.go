@@ -107,7 +107,7 @@ func (g *gen) shipment(o *ord) {
 	}
 	o.shipments = append(o.shipments, s)
 	for _, i := range lines {
-		o.shipLines = append(o.shipLines, ShipmentLine{ShipmentID: s.ID, OrderLineID: o.lines[i].ID, Quantity: o.lines[i].Quantity})
+		o.shipLines = append(o.shipLines, ShipmentLine{ShipmentID: s.ID, OrderID: o.order.ID, OrderLineID: o.lines[i].ID, Quantity: o.lines[i].Quantity})
 	}
 	for i := range o.history {
 		switch h := &o.history[i]; h.Status {

@@ -252,6 +252,7 @@ type ShipmentLineRow struct {
 
 	TenantID    string `bun:"tenant_id,pk,type:uuid"`
 	ShipmentID  string `bun:"shipment_id,pk,type:uuid"`
+	OrderID     string `bun:"order_id,type:uuid,notnull"`
 	OrderLineID string `bun:"order_line_id,pk,type:uuid"`
 	Quantity    string `bun:"quantity,type:numeric,notnull"`
 }

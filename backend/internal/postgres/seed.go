@@ -416,7 +416,7 @@ func shipmentRow(t string, s definitions.Shipment) ShipmentRow {
 }
 
 func shipmentLineRow(t string, l definitions.ShipmentLine) ShipmentLineRow {
-	return ShipmentLineRow{TenantID: t, ShipmentID: l.ShipmentID, OrderLineID: l.OrderLineID, Quantity: l.Quantity.String()}
+	return ShipmentLineRow{TenantID: t, ShipmentID: l.ShipmentID, OrderID: l.OrderID, OrderLineID: l.OrderLineID, Quantity: l.Quantity.String()}
 }
 
 func invoiceRow(t string, i definitions.Invoice) InvoiceRow {
