@@ -1,0 +1,210 @@
+//go:build !js || !wasm
+
+package apiclient
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+
+	"example.com/portal/backend/api"
+)
+
+// newServer answers each path with the handler given for it, like the real
+// API would; the client talks to it over a real connection.
+func newServer(t *testing.T, routes map[string]http.HandlerFunc) *Client {
+	t.Helper()
+	mux := http.NewServeMux()
+	for p, h := range routes {
+		mux.HandleFunc(p, h)
+	}
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	u, err := url.Parse(srv.URL + "/portal?x=1") // a page URL, as ctx.Page().URL() gives
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(u)
+}
+
+func writeJSON(w http.ResponseWriter, status int, contentType, body string) {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	io.WriteString(w, body)
+}
+
+func TestTenant(t *testing.T) {
+	c := newServer(t, map[string]http.HandlerFunc{
+		"GET " + api.PathTenant: func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, "application/json", `{"slug":"acme","name":"Acme Metals","support_email":"help@acme.example","mfa_required":true}`)
+		},
+	})
+	got, err := c.Tenant(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := api.Tenant{Slug: "acme", Name: "Acme Metals", SupportEmail: "help@acme.example", MFARequired: true}
+	if got != want {
+		t.Errorf("Tenant = %+v, want %+v", got, want)
+	}
+}
+
+func TestMe(t *testing.T) {
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    Session
+		wantErr bool
+	}{
+		{
+			name: "signed in",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 200, "application/json", `{"email":"jane@customer.example","name":"Jane Buyer","capabilities":["orders.read"]}`)
+			},
+			want: Session{SignedIn: true, User: User{Email: "jane@customer.example", Name: "Jane Buyer"}},
+		},
+		{
+			name: "401 is signed out, not an error",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 401, "application/problem+json", `{"title":"Unauthorized","status":401,"code":"unauthorized"}`)
+			},
+			want: Session{SignedIn: false},
+		},
+		{
+			name: "401 without a problem body is signed out too",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				http.Error(w, "no session", http.StatusUnauthorized)
+			},
+			want: Session{SignedIn: false},
+		},
+		{
+			name: "500 is an error",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 500, "application/problem+json", `{"title":"Internal Server Error","status":500,"code":"internal"}`)
+			},
+			wantErr: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newServer(t, map[string]http.HandlerFunc{"GET " + api.PathMe: tt.handler})
+			got, err := c.Me(context.Background())
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("Me error = %v, wantErr %v", err, tt.wantErr)
+			}
+			if got != tt.want {
+				t.Errorf("Me = %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestProblemDecoding(t *testing.T) {
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    Error
+	}{
+		{
+			name: "problem document",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-Request-Id", "hdr-1")
+				writeJSON(w, 422, "application/problem+json; charset=utf-8", `{
+					"type":"about:blank","title":"Invalid request","status":422,"detail":"2 fields are invalid",
+					"code":"invalid","request_id":"req-42",
+					"errors":[{"field":"lines[2].quantity","message":"must be positive"}]}`)
+			},
+			want: Error{Status: 422, Code: api.CodeInvalid, Title: "Invalid request", Detail: "2 fields are invalid",
+				RequestID: "req-42", Fields: []api.FieldError{{Field: "lines[2].quantity", Message: "must be positive"}}},
+		},
+		{
+			name: "forbidden problem",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 403, "application/problem+json", `{"title":"Forbidden","status":403,"code":"forbidden","request_id":"req-7"}`)
+			},
+			want: Error{Status: 403, Code: api.CodeForbidden, Title: "Forbidden", RequestID: "req-7"},
+		},
+		{
+			name: "plain 404 of a route that does not exist yet",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				http.NotFound(w, r)
+			},
+			want: Error{Status: 404, Code: api.CodeNotFound, Title: "HTTP 404"},
+		},
+		{
+			name: "proxy HTML page keeps the request id header",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-Request-Id", "edge-9")
+				writeJSON(w, 502, "text/html", "<h1>Bad gateway</h1>")
+			},
+			want: Error{Status: 502, Code: api.CodeUnavailable, Title: "HTTP 502", RequestID: "edge-9"},
+		},
+		{
+			name: "problem without code gets one from the status",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 429, "application/problem+json", `{"title":"Slow down","status":429}`)
+			},
+			want: Error{Status: 429, Code: api.CodeRateLimited, Title: "Slow down"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newServer(t, map[string]http.HandlerFunc{"GET " + api.PathTenant: tt.handler})
+			_, err := c.Tenant(context.Background())
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v (%T) is not an *Error", err, err)
+			}
+			if e.Status != tt.want.Status || e.Code != tt.want.Code || e.Title != tt.want.Title ||
+				e.Detail != tt.want.Detail || e.RequestID != tt.want.RequestID || len(e.Fields) != len(tt.want.Fields) {
+				t.Errorf("error = %+v\nwant    %+v", *e, tt.want)
+			}
+			for i := range tt.want.Fields {
+				if e.Fields[i] != tt.want.Fields[i] {
+					t.Errorf("field %d = %+v, want %+v", i, e.Fields[i], tt.want.Fields[i])
+				}
+			}
+			if got := ErrorCode(err); got != tt.want.Code {
+				t.Errorf("ErrorCode = %q, want %q", got, tt.want.Code)
+			}
+		})
+	}
+}
+
+func TestTransportFailures(t *testing.T) {
+	t.Run("bad JSON body", func(t *testing.T) {
+		c := newServer(t, map[string]http.HandlerFunc{
+			"GET " + api.PathTenant: func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 200, "application/json", `{"slug":`)
+			},
+		})
+		_, err := c.Tenant(context.Background())
+		var e *Error
+		if err == nil || errors.As(err, &e) {
+			t.Fatalf("error = %v, want a decode error that is not an *Error", err)
+		}
+	})
+	t.Run("server down", func(t *testing.T) {
+		srv := httptest.NewServer(http.NotFoundHandler())
+		u, _ := url.Parse(srv.URL)
+		srv.Close()
+		_, err := New(u).Me(context.Background())
+		if err == nil || ErrorCode(err) != "" {
+			t.Fatalf("error = %v (code %q), want a network error without code", err, ErrorCode(err))
+		}
+	})
+	t.Run("cancelled context", func(t *testing.T) {
+		c := newServer(t, map[string]http.HandlerFunc{
+			"GET " + api.PathMe: func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() },
+		})
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := c.Me(ctx); !errors.Is(err, context.Canceled) {
+			t.Fatalf("error = %v, want context.Canceled", err)
+		}
+	})
+}

@@ -1,0 +1,117 @@
+package components
+
+import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// Paths of the pages the layout links to outside the menu.
+const (
+	PathDashboard = "/portal"
+	PathLogin     = "/portal/login"
+)
+
+// MenuItem is one entry of the main menu (spec 001, "Main Menu").
+type MenuItem struct {
+	Label       string
+	Path        string
+	Description string // the spec's description; shown as the link's tooltip
+	// Built is true once the screen exists (and pages.Register routes Path).
+	// Entries that are not built are not rendered at all: a link to a page
+	// that answers 404 is worse than no link.
+	Built bool
+}
+
+// Menu is the main menu, in the spec's order. It is the one table the menu
+// renders from: when a screen ships, register its page and set Built here
+// (pages' tests check that both agree).
+var Menu = []MenuItem{
+	{Label: "Dashboard", Path: PathDashboard, Description: "Account overview", Built: true},
+	{Label: "Shop", Path: "/portal/shop", Description: "Browse and order products"},
+	{Label: "My Orders", Path: "/portal/orders", Description: "Order history and tracking"},
+	{Label: "Quotations", Path: "/portal/quotes", Description: "View and accept quotes"},
+	{Label: "Invoices", Path: "/portal/invoices", Description: "Invoice access"},
+	{Label: "Receipts", Path: "/portal/receipts", Description: "Payment receipts"},
+	{Label: "Shipments", Path: "/portal/shipments", Description: "Shipment tracking"},
+	{Label: "Credit Notes", Path: "/portal/credit-notes", Description: "Credit note history"},
+	{Label: "Returns", Path: "/portal/returns", Description: "Return requests"},
+	{Label: "Purchase Lists", Path: "/portal/lists", Description: "Saved shopping lists"},
+	{Label: "Support Tickets", Path: "/portal/tickets", Description: "Help and support"},
+}
+
+// BuiltItems returns the entries of items whose screen is built, in order.
+func BuiltItems(items []MenuItem) []MenuItem {
+	var out []MenuItem
+	for _, it := range items {
+		if it.Built {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// active reports whether the menu entry for itemPath is the current page:
+// the exact path, or a page below it ("/portal/orders/42" is under My
+// Orders). The dashboard is also the page at "/", and only exactly so,
+// because every other page is below "/portal".
+func active(itemPath, current string) bool {
+	if itemPath == PathDashboard {
+		return current == PathDashboard || current == "/" || current == ""
+	}
+	return current == itemPath || strings.HasPrefix(current, itemPath+"/")
+}
+
+// MainMenu renders the built entries of a menu table as the site
+// navigation. On a phone it is one horizontally scrolling row under the
+// header, on a desktop a sidebar (web/portal.css); neither needs the Wasm
+// to have loaded, so it works in the pre-rendered page too.
+type MainMenu struct {
+	app.Compo
+
+	Iitems   []MenuItem // defaults to Menu
+	Icurrent string     // path of the current page
+}
+
+// NewMainMenu returns the menu over the Menu table.
+func NewMainMenu() *MainMenu {
+	return &MainMenu{Iitems: Menu}
+}
+
+// Items replaces the table the menu renders (tests use it).
+func (m *MainMenu) Items(v []MenuItem) *MainMenu {
+	m.Iitems = v
+	return m
+}
+
+// Current sets the path of the current page, which marks its entry.
+func (m *MainMenu) Current(path string) *MainMenu {
+	m.Icurrent = path
+	return m
+}
+
+// Render implements app.Composer.
+func (m *MainMenu) Render() app.UI {
+	items := BuiltItems(m.Iitems)
+	return app.Nav().
+		Class("portal-menu").
+		Aria("label", "Main menu").
+		Body(
+			app.Ul().
+				Class("portal-menu__list").
+				Body(
+					app.Range(items).Slice(func(i int) app.UI {
+						it := items[i]
+						a := app.A().
+							Class("portal-menu__link").
+							Href(it.Path).
+							Title(it.Description).
+							Text(it.Label)
+						if active(it.Path, m.Icurrent) {
+							a = a.Class("portal-menu__link--active").Aria("current", "page")
+						}
+						return app.Li().Class("portal-menu__item").Body(a)
+					}),
+				),
+		)
+}

@@ -1,0 +1,130 @@
+package pages
+
+import (
+	"errors"
+
+	"example.com/portal/app/apiclient"
+	"example.com/portal/app/brand"
+	"example.com/portal/app/components"
+	"example.com/portal/app/state"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// dashboardPage is the portal's home (/portal and /): a welcome in the
+// tenant's name and the account panel, which today is the signed-out
+// placeholder with a "Sign in" call to action (spec 000 dashboard_screen;
+// the summary cards come with sign-in).
+type dashboardPage struct {
+	app.Compo
+
+	brand   brand.Brand
+	path    string
+	session state.Session
+}
+
+func newDashboardPage() app.Composer {
+	return &dashboardPage{}
+}
+
+// OnInit brands the first client render (see brand.Initial).
+func (p *dashboardPage) OnInit() {
+	if b, ok := brand.Initial(); ok {
+		p.brand = b
+	}
+}
+
+// OnNav runs on the server (pre-render) and in the browser.
+func (p *dashboardPage) OnNav(ctx app.Context) {
+	p.brand = brand.Current(ctx)
+	p.path = ctx.Page().URL().Path
+	ctx.Page().SetTitle("%s", pageTitle("Dashboard", p.brand))
+	ctx.Page().SetDescription("%s", "Customer portal of "+p.brand.Name)
+	ctx.ObserveState(state.KeySession, &p.session)
+	// Only the browser asks who is signed in: the pre-render has no cookies
+	// (see state.handleLoadSession), so it shows the neutral "checking" panel.
+	if app.IsClient {
+		ctx.NewAction(state.ActionLoadSession)
+	}
+}
+
+func (p *dashboardPage) retry(ctx app.Context, _ app.Event) {
+	ctx.NewAction(state.ActionLoadSession)
+}
+
+// Render implements app.Composer.
+func (p *dashboardPage) Render() app.UI {
+	var signedInAs string
+	if p.session.Status == state.Loaded && p.session.Data.SignedIn {
+		signedInAs = displayName(p.session.Data.User)
+	}
+	return components.NewLayout().
+		Brand(p.brand).
+		Path(p.path).
+		SignedInAs(signedInAs).
+		Content(
+			app.Section().Class("welcome").Body(
+				app.H1().Class("welcome__title").Text("Welcome to "+p.brand.Name),
+				app.P().Class("welcome__lead").Text(
+					"This is the customer portal of "+p.brand.Name+": one place for your business to "+
+						"follow orders and shipments, get invoices and documents, and reach support."),
+			),
+			p.renderAccount(),
+		)
+}
+
+// renderAccount is the panel that depends on who is signed in. It is a live
+// region so screen readers hear the result of the check.
+func (p *dashboardPage) renderAccount() app.UI {
+	var body app.UI
+	switch s := p.session; {
+	case s.Status == state.LoadingErr:
+		body = errorPanel(s.Err, p.retry)
+	case s.Status == state.Loaded && !s.Data.SignedIn:
+		body = app.Div().Class("card card--cta").Body(
+			app.H2().Class("card__title").Text("You are not signed in"),
+			app.P().Text("Sign in to see your account summary, orders in progress, recent shipments "+
+				"and open invoices."),
+			app.A().Class("button button--primary").Href(components.PathLogin).Text("Sign in"),
+		)
+	case s.Status == state.Loaded:
+		body = app.Div().Class("card").Body(
+			app.H2().Class("card__title").Text("Signed in as "+displayName(s.Data.User)),
+			app.P().Text("Your account summary, orders and shipments will appear here."),
+		)
+	default: // NeverLoaded (the pre-rendered page) or Loading
+		body = app.Div().Class("card card--muted").Body(
+			app.P().Class("card__status").Text("Checking whether you are signed in…"),
+		)
+	}
+	return app.Section().
+		Class("account").
+		Aria("live", "polite").
+		Aria("label", "Your account").
+		Body(body)
+}
+
+// errorPanel tells the user, without jargon, that the portal did not answer,
+// offers a retry and, when the server sent one, the reference support needs.
+func errorPanel(err error, retry app.EventHandler) app.UI {
+	var e *apiclient.Error
+	var ref string
+	if errors.As(err, &e) {
+		ref = e.RequestID
+	}
+	return app.Div().Class("card card--alert").Role("alert").Body(
+		app.H2().Class("card__title").Text("We could not check your sign-in"),
+		app.P().Text("The portal did not answer as expected. Please try again in a moment."),
+		app.Button().Class("button").Type("button").OnClick(retry).Text("Try again"),
+		app.If(ref != "", func() app.UI {
+			return app.P().Class("card__ref").Text("If this keeps happening, contact support and quote reference " + ref + ".")
+		}),
+	)
+}
+
+// displayName is how the header and the panel name the signed-in user.
+func displayName(u apiclient.User) string {
+	if u.Name != "" {
+		return u.Name
+	}
+	return u.Email
+}

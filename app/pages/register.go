@@ -1,0 +1,36 @@
+// Package pages holds one component per screen of the portal and the route
+// table that maps paths to them.
+package pages
+
+import (
+	"sync"
+
+	"example.com/portal/app/brand"
+	"example.com/portal/app/components"
+	"example.com/portal/app/state"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+var registerOnce sync.Once
+
+// Register routes every page and installs the UI's action handlers. Both
+// the Wasm main and the server call it: go-app's Handler answers 404 for a
+// path that is not routed in the server process, and pre-renders the page
+// that is. It is safe to call more than once (go-app's route and action
+// tables are process-global and not idempotent for regexp routes).
+func Register() {
+	registerOnce.Do(func() {
+		// "/" renders the dashboard instead of redirecting: go-app's service
+		// worker caches "/" at install time, and a cached redirect would
+		// break the installed app.
+		app.Route("/", newDashboardPage)
+		app.Route(components.PathDashboard, newDashboardPage)
+		app.Route(components.PathLogin, newLoginPage)
+		state.Register()
+	})
+}
+
+// pageTitle is the document title of a page: "<page> · <tenant>".
+func pageTitle(page string, b brand.Brand) string {
+	return page + " · " + b.Name
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+)
+
+// Config is every setting of the portal, read from the environment once, in
+// main, and passed down as plain values. README.md lists each variable; keep
+// the two in step (TestConfigDocumented checks it).
+type Config struct {
+	DatabaseURL      string // PORTAL_DATABASE_URL: the app role (serve)
+	OwnerDatabaseURL string // PORTAL_OWNER_DATABASE_URL: the owner role (migrate, tenants)
+	Addr             string // PORTAL_ADDR
+	BaseDomain       string // PORTAL_BASE_DOMAIN
+	PublicPort       string // PORTAL_PUBLIC_PORT: port in printed portal addresses
+	WebDir           string // PORTAL_WEB_DIR
+	LogLevel         slog.Level
+	S3Endpoint       string // PORTAL_S3_ENDPOINT
+	S3AccessKey      string // PORTAL_S3_ACCESS_KEY (secret)
+	S3SecretKey      string // PORTAL_S3_SECRET_KEY (secret)
+	S3Bucket         string // PORTAL_S3_BUCKET
+	S3Region         string // PORTAL_S3_REGION
+	S3UseTLS         bool   // PORTAL_S3_USE_TLS
+	DBMaxConns       int32  // PORTAL_DB_MAX_CONNS
+}
+
+// envVar describes one environment variable: its default and meaning. The
+// README's configuration table is checked against this list.
+type envVar struct {
+	Name, Default, Help string
+	Secret              bool
+}
+
+var envVars = []envVar{
+	{Name: "PORTAL_DATABASE_URL", Help: "PostgreSQL URL of the app role the server connects as (not superuser, no BYPASSRLS, owns nothing)", Secret: true},
+	{Name: "PORTAL_OWNER_DATABASE_URL", Help: "PostgreSQL URL of the owner role; used only by `portal migrate` and `portal tenants`", Secret: true},
+	{Name: "PORTAL_ADDR", Default: ":8080", Help: "address the server listens on"},
+	{Name: "PORTAL_BASE_DOMAIN", Default: "localhost", Help: "tenants are served at <slug>.<base domain>; other hosts must be a tenant's custom domain"},
+	{Name: "PORTAL_PUBLIC_PORT", Default: "8080", Help: "port shown in the portal addresses the commands print (80 and 443 are left out)"},
+	{Name: "PORTAL_WEB_DIR", Default: "web", Help: "directory of app.wasm (and .br/.gz), portal.css and tenant assets"},
+	{Name: "PORTAL_LOG_LEVEL", Default: "info", Help: "debug, info, warn or error; logs are JSON on stdout"},
+	{Name: "PORTAL_S3_ENDPOINT", Help: "host:port of the S3-compatible document store (MinIO)"},
+	{Name: "PORTAL_S3_ACCESS_KEY", Help: "access key of the document store", Secret: true},
+	{Name: "PORTAL_S3_SECRET_KEY", Help: "secret key of the document store", Secret: true},
+	{Name: "PORTAL_S3_BUCKET", Default: "portal-documents", Help: "bucket of the documents; created at start when missing"},
+	{Name: "PORTAL_S3_REGION", Default: "us-east-1", Help: "region of the bucket"},
+	{Name: "PORTAL_S3_USE_TLS", Default: "false", Help: "use HTTPS to reach the document store"},
+	{Name: "PORTAL_DB_MAX_CONNS", Default: "0", Help: "maximum PostgreSQL connections of the server's pool (0: pgx default, max(4, CPUs))"},
+}
+
+// LoadConfig reads the configuration through getenv and reports every
+// invalid variable at once.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	get := func(name string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		for _, e := range envVars {
+			if e.Name == name {
+				return e.Default
+			}
+		}
+		panic("config: undeclared variable " + name)
+	}
+	var errs []error
+	c := Config{
+		DatabaseURL:      get("PORTAL_DATABASE_URL"),
+		OwnerDatabaseURL: get("PORTAL_OWNER_DATABASE_URL"),
+		Addr:             get("PORTAL_ADDR"),
+		BaseDomain:       strings.ToLower(strings.TrimSuffix(get("PORTAL_BASE_DOMAIN"), ".")),
+		PublicPort:       get("PORTAL_PUBLIC_PORT"),
+		WebDir:           get("PORTAL_WEB_DIR"),
+		S3Endpoint:       get("PORTAL_S3_ENDPOINT"),
+		S3AccessKey:      get("PORTAL_S3_ACCESS_KEY"),
+		S3SecretKey:      get("PORTAL_S3_SECRET_KEY"),
+		S3Bucket:         get("PORTAL_S3_BUCKET"),
+		S3Region:         get("PORTAL_S3_REGION"),
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(get("PORTAL_LOG_LEVEL"))); err != nil {
+		errs = append(errs, fmt.Errorf("PORTAL_LOG_LEVEL: %w", err))
+	}
+	tls, err := strconv.ParseBool(get("PORTAL_S3_USE_TLS"))
+	if err != nil {
+		errs = append(errs, errors.New("PORTAL_S3_USE_TLS: must be true or false"))
+	}
+	c.S3UseTLS = tls
+	n, err := strconv.ParseInt(get("PORTAL_DB_MAX_CONNS"), 10, 32)
+	if err != nil || n < 0 {
+		errs = append(errs, errors.New("PORTAL_DB_MAX_CONNS: must be a non-negative integer"))
+	}
+	c.DBMaxConns = int32(n)
+	if c.BaseDomain == "" {
+		errs = append(errs, errors.New("PORTAL_BASE_DOMAIN: required"))
+	}
+	return c, errors.Join(errs...)
+}
+
+// ValidateServe checks what `portal serve` needs.
+func (c Config) ValidateServe() error {
+	var errs []error
+	if c.DatabaseURL == "" {
+		errs = append(errs, errors.New("PORTAL_DATABASE_URL: required (the app role's PostgreSQL URL)"))
+	}
+	if c.S3Endpoint == "" {
+		errs = append(errs, errors.New("PORTAL_S3_ENDPOINT: required (host:port of MinIO)"))
+	}
+	return errors.Join(errs...)
+}
+
+// ValidateOwner checks what the owner commands (migrate, tenants) need.
+func (c Config) ValidateOwner() error {
+	if c.OwnerDatabaseURL == "" {
+		return errors.New("PORTAL_OWNER_DATABASE_URL: required (the owner role's PostgreSQL URL)")
+	}
+	return nil
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	porthttp "example.com/portal/backend/internal/http"
+	"example.com/portal/backend/internal/minio"
+	"example.com/portal/backend/internal/postgres"
+	"example.com/portal/backend/internal/pwa"
+)
+
+// serve runs the HTTP server until ctx ends, then drains in-flight requests.
+func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
+	if err := cfg.ValidateServe(); err != nil {
+		return err
+	}
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: cfg.DBMaxConns})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	// Row-level security is the tenant boundary: never serve as a role that
+	// skips it.
+	if err := db.CheckAppRole(ctx); err != nil {
+		return err
+	}
+
+	store, err := minio.New(minio.Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
+		Bucket: cfg.S3Bucket, Region: cfg.S3Region, UseTLS: cfg.S3UseTLS})
+	if err != nil {
+		return err
+	}
+	bctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	if err := store.EnsureBucket(bctx); err != nil {
+		// Serve anyway: pages work without documents, and /readyz tells the
+		// load balancer the truth until the store is back.
+		logger.Warn("document store not ready", "error", err.Error())
+	}
+	cancel()
+
+	app, err := pwa.New(pwa.Options{WebDir: cfg.WebDir, Logger: logger})
+	if err != nil {
+		return err
+	}
+	handler := porthttp.NewServer(&porthttp.Server{
+		Tenants:    db,
+		BaseDomain: cfg.BaseDomain,
+		Ready:      []porthttp.Check{{Name: "postgres", Ping: db}, {Name: "minio", Ping: store}},
+		PWA:        app,
+		Logger:     logger,
+	})
+	srv := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "base_domain", cfg.BaseDomain, "version", version)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: draining requests")
+	sctx, scancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer scancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}

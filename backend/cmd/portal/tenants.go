@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"example.com/portal/backend/internal/password"
+	"example.com/portal/backend/internal/postgres"
+	"example.com/portal/tenants"
+	"example.com/portal/tenants/definitions"
+)
+
+// tenantsCmd runs `portal tenants …` as the owner role: the platform tables
+// are read-only for the app role.
+func tenantsCmd(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return usageError("tenants needs one of apply, list, suspend, activate")
+	}
+	if err := cfg.ValidateOwner(); err != nil {
+		return err
+	}
+	db, err := postgres.Open(ctx, cfg.OwnerDatabaseURL, postgres.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	switch args[0] {
+	case "apply":
+		return tenantsApply(ctx, cfg, db, args[1:], stdout)
+	case "list":
+		ts, err := db.ListTenants(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "SLUG\tNAME\tSTATUS\tPORTAL\tCUSTOM HOSTS")
+		for _, t := range ts {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.Slug, t.Name, t.Status, portalURL(cfg, t.Slug),
+				strings.Join(customHosts(t, cfg.BaseDomain), ", "))
+		}
+		return tw.Flush()
+	case "suspend", "activate":
+		if len(args) != 2 {
+			return usageError("tenants " + args[0] + " needs a tenant slug")
+		}
+		status := tenants.StatusSuspended
+		if args[0] == "activate" {
+			status = tenants.StatusActive
+		}
+		if err := db.SetTenantStatus(ctx, args[1], status); err != nil {
+			return fmt.Errorf("tenants %s %s: %w", args[0], args[1], err)
+		}
+		fmt.Fprintf(stdout, "tenant %s is %s (servers notice within 10 s)\n", args[1], status)
+		return nil
+	default:
+		return usageError(fmt.Sprintf("unknown tenants command %q", args[0]))
+	}
+}
+
+// tenantsApply creates or updates every tenant of the definitions, loads the
+// demo data of those that have some, and prints where each portal is and
+// how to sign in to it.
+func tenantsApply(ctx context.Context, cfg Config, db *postgres.DB, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("tenants apply", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	dir := fs.String("dir", "", "directory of tenant definitions (*.yaml); default: the built-in demo tenants")
+	noDemo := fs.Bool("no-demo", false, "do not load demo data")
+	if err := fs.Parse(args); err != nil {
+		return usageError("tenants apply: " + err.Error())
+	}
+	var (
+		defs []definitions.Definition
+		err  error
+	)
+	if *dir != "" {
+		defs, err = definitions.LoadDir(*dir)
+	} else {
+		defs, err = definitions.Load()
+	}
+	if err != nil {
+		return err
+	}
+	for _, def := range defs {
+		start := time.Now()
+		t := def.Tenant(cfg.BaseDomain)
+		if err := db.ApplyTenant(ctx, &t); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\n%s (%s): %s\n", t.Name, t.Status, portalURL(cfg, t.Slug))
+		if *noDemo || def.Demo == nil {
+			continue
+		}
+		data, err := def.DemoData(time.Now())
+		if err != nil {
+			return fmt.Errorf("tenant %s: demo data: %w", t.Slug, err)
+		}
+		stats, err := db.SeedDemo(ctx, t.ID, data, password.Hash)
+		if err != nil {
+			return fmt.Errorf("tenant %s: load demo data: %w", t.Slug, err)
+		}
+		fmt.Fprintf(stdout, "  demo data: %s (%.1fs)\n", stats, time.Since(start).Seconds())
+		fmt.Fprintln(stdout, "  demo sign-ins:")
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		for _, u := range data.SignIns() {
+			fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\n", u.Email, u.Role, u.Password, u.Customer)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// portalURL is the address of a tenant's portal under the base domain.
+func portalURL(cfg Config, slug string) string {
+	host := tenants.SubdomainHost(slug, cfg.BaseDomain)
+	scheme := "http"
+	switch cfg.PublicPort {
+	case "443":
+		scheme = "https"
+	case "80", "":
+	default:
+		host = net.JoinHostPort(host, cfg.PublicPort)
+	}
+	return scheme + "://" + host + "/portal"
+}
+
+func customHosts(t *tenants.Tenant, baseDomain string) []string {
+	var out []string
+	for _, h := range t.Hosts {
+		if h != tenants.SubdomainHost(t.Slug, baseDomain) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
