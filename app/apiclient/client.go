@@ -53,14 +53,8 @@ type Session struct {
 	User     User // zero when signed out
 }
 
-// User is the part of GET /api/v1/me the UI shows today.
-//
-// It stands in for the wire type until backend/api defines one; fields the
-// server adds are ignored, so switching to api.Me later breaks nothing.
-type User struct {
-	Email string `json:"email"`
-	Name  string `json:"name"`
-}
+// User is the signed-in user, as the wire contract has it.
+type User = api.Me
 
 // Me returns the signed-in user (GET /api/v1/me), or a signed-out Session
 // when the API answers 401. Any other failure is an error (*Error when the

@@ -26,3 +26,10 @@ type Tenant struct {
 	TimeZone     string `json:"time_zone"`
 	Currency     string `json:"currency"`
 }
+
+// Me is the signed-in user (GET /api/v1/me). Issue 3 adds the role and the
+// capabilities the server grants; the UI never evaluates policy itself.
+type Me struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
