@@ -19,10 +19,12 @@ GO_SOURCES := $(shell find app backend tenants policies migrations -type f \( -n
 ## build: the Wasm UI (precompressed) and the server binary.
 build: $(WASM).br $(BIN)/portal
 
-# go build leaves an up-to-date output untouched, so the (slow) compression
-# below only reruns when the Wasm really changed.
+# The Wasm is always relinked (go decides what changed) but replaces the old
+# file only when its bytes differ, so the slow brotli step below reruns only
+# when the Wasm really changed.
 $(WASM): FORCE
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./app/cmd/wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@.tmp ./app/cmd/wasm
+	if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
 $(WASM).br: $(WASM) $(BIN)/precompress
 	$(BIN)/precompress $(WASM)

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"example.com/portal/backend/internal/browsertest"
+	"example.com/portal/tenants/definitions"
+)
+
+// TestBrowserDemoTenantsBranded boots the real server with the demo tenants
+// and loads each tenant's portal in headless Chromium at phone and desktop
+// width: the Wasm app must start (it replaces the pre-rendered "checking"
+// card with the signed-out card after calling /api/v1/me), and the page must
+// carry the tenant's own name and primary colour and fit the screen.
+// Screenshots are kept in PORTAL_TEST_ARTIFACTS/screenshots.
+func TestBrowserDemoTenantsBranded(t *testing.T) {
+	env, _ := portalEnv(t)
+	env["PORTAL_WEB_DIR"] = webDir(t)
+	ctx := browsertest.New(t)
+	port := mustRunMain(t, env)
+
+	defs, err := definitions.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(defs) < 2 {
+		t.Fatalf("want two demo tenants, have %d", len(defs))
+	}
+	seenColors := map[string]bool{}
+	for _, def := range defs {
+		for _, vp := range []browsertest.Viewport{browsertest.Phone, browsertest.Desktop} {
+			t.Run(def.Slug+"/"+vp.Name, func(t *testing.T) {
+				url := fmt.Sprintf("http://%s.localhost:%s/portal", def.Slug, port)
+				err := browsertest.WaitFor(ctx, 90*time.Second,
+					browsertest.Emulate(vp),
+					chromedp.Navigate(url),
+					chromedp.WaitVisible(chromedp.CSS(".card--cta")), // rendered by the Wasm, never pre-rendered
+				)
+				if err != nil {
+					browsertest.Screenshot(t, ctx, "failed")
+					t.Fatalf("%s did not render with the Wasm app: %v", url, err)
+				}
+				title, err := chromedp.Run(ctx, chromedp.Title())
+				if err != nil || !strings.Contains(title, def.Name) {
+					t.Errorf("title = %q (%v), want it to name %q", title, err, def.Name)
+				}
+				name, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".portal-header__name")))
+				if err != nil || strings.TrimSpace(name) != def.Name {
+					t.Errorf("header name = %q (%v), want %q", name, err, def.Name)
+				}
+				bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector(".portal-header")).backgroundColor`))
+				if want := cssRGB(t, def.Branding.PrimaryColor); err != nil || bg != want {
+					t.Errorf("header background = %q (%v), want the primary colour %s = %q", bg, err, def.Branding.PrimaryColor, want)
+				}
+				seenColors[bg] = true
+				overflow, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+				if err != nil || overflow {
+					t.Errorf("page wider than the %d px viewport (%v)", vp.Width, err)
+				}
+				browsertest.Screenshot(t, ctx, def.Slug+"-"+vp.Name)
+			})
+		}
+	}
+	if len(seenColors) < 2 {
+		t.Errorf("the demo tenants did not render in different colours: %v", seenColors)
+	}
+
+	t.Run("unknown host", func(t *testing.T) {
+		if err := browsertest.WaitFor(ctx, 30*time.Second, chromedp.Navigate(fmt.Sprintf("http://nobody.localhost:%s/portal", port))); err != nil {
+			t.Fatal(err)
+		}
+		body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+		if err != nil || !strings.Contains(body, "There is no portal at this address") {
+			t.Errorf("unknown host shows %q (%v)", body, err)
+		}
+	})
+}
+
+// cssRGB turns #rrggbb into the rgb(r, g, b) form getComputedStyle reports.
+func cssRGB(t *testing.T, hex string) string {
+	t.Helper()
+	v, err := strconv.ParseUint(strings.TrimPrefix(hex, "#"), 16, 32)
+	if err != nil || len(hex) != 7 {
+		t.Fatalf("bad colour %q", hex)
+	}
+	return fmt.Sprintf("rgb(%d, %d, %d)", v>>16, v>>8&0xff, v&0xff)
+}

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"example.com/portal/backend/internal/pgtest"
+)
+
+// syncBuffer collects the server's output across goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// testEnv is the environment of a portal run against the test's own
+// database, the MinIO of make test and the built web/ directory.
+type testEnv map[string]string
+
+func (e testEnv) get(k string) string { return e[k] }
+
+// portalEnv returns the configuration for a portal over a fresh database.
+func portalEnv(t *testing.T) (testEnv, *pgtest.Database) {
+	t.Helper()
+	d := pgtest.New(t)
+	env := testEnv{
+		"PORTAL_DATABASE_URL":       d.AppURL,
+		"PORTAL_OWNER_DATABASE_URL": d.OwnerURL,
+		"PORTAL_BASE_DOMAIN":        "localhost",
+		"PORTAL_LOG_LEVEL":          "warn",
+	}
+	for _, k := range []string{"PORTAL_S3_ENDPOINT", "PORTAL_S3_ACCESS_KEY", "PORTAL_S3_SECRET_KEY"} {
+		env[k] = os.Getenv(k)
+	}
+	if env["PORTAL_S3_ENDPOINT"] == "" {
+		pgtest.Unavailable(t, "MinIO: PORTAL_S3_ENDPOINT is not set (make test starts MinIO)")
+	}
+	env["PORTAL_S3_BUCKET"] = "e2e-" + strings.TrimPrefix(d.Name, "portal_test_")
+	return env, d
+}
+
+// webDir returns the built web/ directory, which must hold app.wasm.
+func webDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("PORTAL_TEST_WEB_DIR")
+	if dir == "" {
+		dir, _ = filepath.Abs("../../../web")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "app.wasm")); err != nil {
+		pgtest.Unavailable(t, "built web/app.wasm (make build): %v", err)
+	}
+	return dir
+}
+
+// mustRunMain applies the demo tenants, then runs `portal serve` on a free
+// loopback port until the test ends, and returns its base URL's port.
+func mustRunMain(t *testing.T, env testEnv) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	if err := run(ctx, []string{"tenants", "apply"}, env.get, out, out); err != nil {
+		t.Fatalf("tenants apply: %v\n%s", err, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	env["PORTAL_ADDR"] = "127.0.0.1:" + port
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, env.get, out, out) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve ended with %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not shut down within 30 s")
+		}
+		if t.Failed() {
+			t.Logf("server output:\n%s", out)
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get("http://127.0.0.1:" + port + "/readyz")
+		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return port
+			}
+			err = fmt.Errorf("%d %s", resp.StatusCode, body)
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited: %v\n%s", err, out)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server not ready: %v\n%s", err, out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestServeRefusesRolesThatBypassRLS: the server must not run as the owner
+// (or a superuser): row-level security would not isolate tenants.
+func TestServeRefusesRolesThatBypassRLS(t *testing.T) {
+	env, d := portalEnv(t)
+	for name, url := range map[string]string{"owner": d.OwnerURL, "superuser": d.AdminURL} {
+		env["PORTAL_DATABASE_URL"] = url
+		env["PORTAL_WEB_DIR"] = t.TempDir()
+		err := run(context.Background(), []string{"serve"}, env.get, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "refusing to start") || !strings.Contains(err.Error(), "row-level security") {
+			t.Errorf("serve as %s: %v", name, err)
+		}
+	}
+}
+
+func TestMigrateStatusAndTenantsCommands(t *testing.T) {
+	env, _ := portalEnv(t)
+	ctx := context.Background()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"migrate", "up"}, env.get, &out, &out); err != nil || !strings.Contains(out.String(), "up to date") {
+		t.Fatalf("migrate up on a migrated database: %v\n%s", err, &out)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"migrate", "status"}, env.get, &out, &out); err != nil || strings.Contains(out.String(), "pending") {
+		t.Fatalf("migrate status: %v\n%s", err, &out)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"tenants", "apply", "-no-demo"}, env.get, &out, &out); err != nil {
+		t.Fatalf("tenants apply: %v\n%s", err, &out)
+	}
+	if !strings.Contains(out.String(), "http://acme-metals.localhost:8080/portal") {
+		t.Errorf("apply does not print the portal address:\n%s", &out)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"tenants", "suspend", "acme-metals"}, env.get, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"tenants", "list"}, env.get, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !regexpLine(out.String(), "acme-metals", "suspended") || !regexpLine(out.String(), "northwind-steel", "active") {
+		t.Errorf("list after suspend:\n%s", &out)
+	}
+	if err := run(ctx, []string{"tenants", "suspend", "no-such-tenant"}, env.get, io.Discard, io.Discard); err == nil {
+		t.Error("suspending an unknown tenant succeeded")
+	}
+	if err := run(ctx, []string{"bogus"}, env.get, io.Discard, io.Discard); err == nil {
+		t.Error("unknown command accepted")
+	}
+}
+
+// regexpLine reports whether one line of s holds both words.
+func regexpLine(s, a, b string) bool {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, a) && strings.Contains(l, b) {
+			return true
+		}
+	}
+	return false
+}
