@@ -68,7 +68,7 @@ lint:
 test: lint build
 	$(SERVICES) up --with-stripe --with-chromium >/dev/null
 	$(WITH_ENV) PORTAL_TEST_WEB_DIR=$(CURDIR)/web PORTAL_TEST_ARTIFACTS=$(CURDIR)/.artifacts \
-	  $(GO) test -count=1 -timeout 15m ./...
+	  $(GO) test -race -count=1 -timeout 15m ./...
 
 ## bench: benchmarks (tenant transactions, role checks, app.wasm sizes).
 bench: build
