@@ -30,7 +30,7 @@ func fakeWasm(seed string) []byte {
 
 // mustWebDir builds a web/ directory like `make build` leaves it: app.wasm,
 // its .br and .gz, portal.css.
-func mustWebDir(t *testing.T, wasm []byte) string {
+func mustWebDir(t testing.TB, wasm []byte) string {
 	t.Helper()
 	dir := t.TempDir()
 	mustWrite(t, filepath.Join(dir, "app.wasm"), wasm)
@@ -40,7 +40,7 @@ func mustWebDir(t *testing.T, wasm []byte) string {
 	return dir
 }
 
-func mustWrite(t *testing.T, name string, b []byte) {
+func mustWrite(t testing.TB, name string, b []byte) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		t.Fatal(err)
@@ -50,7 +50,7 @@ func mustWrite(t *testing.T, name string, b []byte) {
 	}
 }
 
-func brotliBytes(t *testing.T, b []byte) []byte {
+func brotliBytes(t testing.TB, b []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := brotli.NewWriterLevel(&buf, 5)
@@ -61,7 +61,7 @@ func brotliBytes(t *testing.T, b []byte) []byte {
 	return buf.Bytes()
 }
 
-func gzipBytes(t *testing.T, b []byte) []byte {
+func gzipBytes(t testing.TB, b []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := gzip.NewWriter(&buf)
@@ -72,7 +72,7 @@ func gzipBytes(t *testing.T, b []byte) []byte {
 	return buf.Bytes()
 }
 
-func mustNew(t *testing.T, webDir string) *Server {
+func mustNew(t testing.TB, webDir string) *Server {
 	t.Helper()
 	s, err := New(Options{WebDir: webDir})
 	if err != nil {
@@ -105,7 +105,7 @@ func betaTenant() *tenants.Tenant {
 
 // do sends a request for t's host with t in the context, as the tenant
 // middleware would.
-func do(t *testing.T, h http.Handler, tenant *tenants.Tenant, method, target string, header map[string]string) *httptest.ResponseRecorder {
+func do(t testing.TB, h http.Handler, tenant *tenants.Tenant, method, target string, header map[string]string) *httptest.ResponseRecorder {
 	t.Helper()
 	r := httptest.NewRequest(method, target, nil)
 	if tenant != nil {
