@@ -26,7 +26,7 @@ $(WASM): FORCE
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@.tmp ./app/cmd/wasm
 	if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
-$(WASM).br: $(WASM) $(BIN)/precompress
+$(WASM).br: $(WASM) | $(BIN)/precompress
 	$(BIN)/precompress $(WASM)
 
 $(BIN)/precompress: $(wildcard backend/cmd/precompress/*.go) go.mod
