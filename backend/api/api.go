@@ -8,6 +8,9 @@ package api
 const (
 	PathTenant = "/api/v1/tenant" // GET: the tenant's public branding and settings
 	PathMe     = "/api/v1/me"     // GET: the signed-in user and capabilities (401 when signed out)
+	// PathSession: POST signs in (body SignIn, answers Me and sets the
+	// session cookie); DELETE signs out (204, clears the cookie).
+	PathSession = "/api/v1/session"
 )
 
 // Tenant is what any visitor of a tenant's portal may know about the tenant:
@@ -27,9 +30,20 @@ type Tenant struct {
 	Currency     string `json:"currency"`
 }
 
-// Me is the signed-in user (GET /api/v1/me). Issue 3 adds the role and the
-// capabilities the server grants; the UI never evaluates policy itself.
+// Me is the signed-in user (GET /api/v1/me, and the answer to a sign-in).
+// Capabilities are what the server will allow this user ("orders:read",
+// …); the UI shows only those and never evaluates policy itself.
 type Me struct {
-	Email string `json:"email"`
-	Name  string `json:"name"`
+	Email        string   `json:"email"`
+	Name         string   `json:"name"`
+	Role         string   `json:"role"`          // admin | buyer | viewer | finance
+	CustomerName string   `json:"customer_name"` // the business account the user belongs to
+	Capabilities []string `json:"capabilities"`
+}
+
+// SignIn is the body of POST /api/v1/session.
+type SignIn struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Remember bool   `json:"remember"` // keep the session for 30 days instead of ending it after 30 idle minutes
 }
