@@ -17,6 +17,7 @@ const (
 	EUNAUTHORIZED = "unauthorized" // not signed in (401)
 	EFORBIDDEN    = "forbidden"    // signed in but not allowed, or tenant suspended (403)
 	EUNAVAILABLE  = "unavailable"  // a dependency is down; retry later (503)
+	ERATELIMITED  = "rate_limited" // too many attempts; retry later (429)
 )
 
 // Error is a domain error: a code, a message safe to show the client, and

@@ -1,0 +1,104 @@
+package portal
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// Session lifetimes (spec 000 §1 session_management). A normal session ends
+// after 30 idle minutes and at most 12 hours after sign-in; "remember me"
+// keeps it for 30 days, idle or not, so the phone the PWA is installed on
+// stays signed in.
+const (
+	IdleTimeout      = 30 * time.Minute
+	SessionLifetime  = 12 * time.Hour
+	RememberLifetime = 30 * 24 * time.Hour
+)
+
+// Sign-in throttling: failures counted over ThrottleWindow, across server
+// processes (they are read from the audit log). Past either limit every
+// attempt answers ERATELIMITED, right password or not, until the window
+// has moved on.
+const (
+	ThrottleWindow     = 15 * time.Minute
+	MaxFailuresAccount = 5  // per e-mail address
+	MaxFailuresClient  = 20 // per client IP address, across accounts
+)
+
+// User is a customer's user as the portal knows it after sign-in.
+type User struct {
+	ID           string
+	CustomerID   string
+	CustomerName string
+	Email        string
+	Name         string
+	Role         string // admin | buyer | viewer | finance
+	MFAEnabled   bool
+}
+
+// Session is a signed-in browser. Its secret token lives only in the
+// client's cookie; the database keeps a hash.
+type Session struct {
+	ID            string
+	UserID        string
+	CustomerID    string
+	CreatedAt     time.Time
+	LastSeenAt    time.Time
+	IdleExpiresAt time.Time
+	ExpiresAt     time.Time
+	Remember      bool
+}
+
+// Client is where a request came from, for the audit log and throttling.
+type Client struct {
+	IP        string // without port; "" when unknown
+	UserAgent string
+}
+
+// SignInInput is a sign-in attempt.
+type SignInInput struct {
+	Email    string
+	Password string
+	Remember bool
+	Client   Client
+}
+
+// Validate normalises the e-mail address (trimmed, lower case) and reports
+// missing or malformed fields.
+func (in *SignInInput) Validate() error {
+	var fields []FieldError
+	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
+	if in.Email == "" {
+		fields = append(fields, FieldError{Field: "email", Message: "Enter your e-mail address."})
+	} else if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || len(in.Email) > 254 {
+		fields = append(fields, FieldError{Field: "email", Message: "Enter a valid e-mail address."})
+	}
+	if in.Password == "" {
+		fields = append(fields, FieldError{Field: "password", Message: "Enter your password."})
+	} else if len(in.Password) > 1024 {
+		fields = append(fields, FieldError{Field: "password", Message: "The password is too long."})
+	}
+	if len(fields) > 0 {
+		return &Error{Code: EINVALID, Message: "Check the highlighted fields.", Fields: fields}
+	}
+	return nil
+}
+
+// AuthService signs customer users in and out of the tenant in the context.
+type AuthService interface {
+	// SignIn checks the credentials and opens a session, returning its
+	// secret token. Errors: EINVALID (fields), EUNAUTHORIZED (the same
+	// answer, in the same time, for an unknown address, a wrong password or
+	// a disabled user), ERATELIMITED (too many failures).
+	SignIn(ctx context.Context, in SignInInput) (token string, s *Session, u *User, err error)
+
+	// Authenticate returns the session and user of token and extends the
+	// session's idle expiry. Errors: EUNAUTHORIZED (unknown, ended or
+	// expired session, or a user no longer active).
+	Authenticate(ctx context.Context, token string) (*Session, *User, error)
+
+	// SignOut ends the session of token; an unknown token is not an error.
+	SignOut(ctx context.Context, token string, c Client) error
+}

@@ -1,0 +1,301 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"example.com/portal/backend/internal/password"
+	"example.com/portal/backend/internal/portal"
+)
+
+var _ portal.AuthService = (*AuthService)(nil)
+
+// AuthService signs customer users in and out, with sessions and the audit
+// log in PostgreSQL under the tenant's row-level security.
+type AuthService struct {
+	db *DB
+}
+
+// NewAuthService returns the sign-in service over db (the app role).
+func NewAuthService(db *DB) *AuthService { return &AuthService{db: db} }
+
+var errBadCredentials = portal.Errorf(portal.EUNAUTHORIZED, "E-mail or password is incorrect.")
+
+// dummyHash is verified when the address is unknown, so that an unknown
+// account costs the same time as a wrong password and timing reveals nothing.
+var dummyHash = sync.OnceValue(func() string {
+	h, err := password.Hash("not a password anyone has: " + uuid.NewString())
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+// SignIn implements portal.AuthService.
+func (s *AuthService) SignIn(ctx context.Context, in portal.SignInInput) (string, *portal.Session, *portal.User, error) {
+	if err := in.Validate(); err != nil {
+		return "", nil, nil, err
+	}
+	var (
+		u       portal.User
+		hash    string
+		status  string
+		found   bool
+		limited bool
+	)
+	// Read and throttle in one short transaction; the slow hash runs
+	// outside any transaction so it holds no connection hostage.
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		limited, err = s.throttled(ctx, tx, in)
+		if err != nil || limited {
+			return err
+		}
+		err = tx.NewRaw(`SELECT u.id::text, u.customer_id::text, c.company_name, u.email, u.name, u.role, u.mfa_enabled,
+				u.password_hash, u.status
+			FROM customer_users u JOIN customers c ON c.tenant_id = u.tenant_id AND c.id = u.customer_id
+			WHERE u.email = ?`, in.Email).
+			Scan(ctx, &u.ID, &u.CustomerID, &u.CustomerName, &u.Email, &u.Name, &u.Role, &u.MFAEnabled, &hash, &status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if limited {
+		// Still recorded: an attacker hammering past the limit shows up.
+		_ = s.audit(ctx, "signin_throttled", nil, in.Email, in.Client, nil)
+		return "", nil, nil, portal.Errorf(portal.ERATELIMITED, "Too many sign-in attempts. Wait %d minutes and try again.", int(portal.ThrottleWindow.Minutes()))
+	}
+	ok := false
+	if found && hash != "" {
+		ok, err = password.Verify(hash, in.Password)
+		if err != nil && !errors.Is(err, password.ErrMalformed) {
+			return "", nil, nil, err
+		}
+	} else {
+		_, _ = password.Verify(dummyHash(), in.Password)
+	}
+	if !ok || status != "active" {
+		var uid *portal.User
+		if found {
+			uid = &u
+		}
+		if err := s.audit(ctx, "signin_failed", uid, in.Email, in.Client, map[string]any{"reason": failReason(found, ok, status)}); err != nil {
+			return "", nil, nil, err
+		}
+		return "", nil, nil, errBadCredentials
+	}
+
+	token, hashed, err := newToken()
+	if err != nil {
+		return "", nil, nil, err
+	}
+	now := s.db.Now().UTC()
+	sess := &portal.Session{ID: uuid.Must(uuid.NewV7()).String(), UserID: u.ID, CustomerID: u.CustomerID,
+		CreatedAt: now, LastSeenAt: now, Remember: in.Remember}
+	sess.IdleExpiresAt, sess.ExpiresAt = now.Add(portal.IdleTimeout), now.Add(portal.SessionLifetime)
+	if in.Remember {
+		sess.IdleExpiresAt, sess.ExpiresAt = now.Add(portal.RememberLifetime), now.Add(portal.RememberLifetime)
+	}
+	err = s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (tenant_id, id, token_hash, customer_id, user_id, created_at,
+				last_seen_at, idle_expires_at, expires_at, remember, user_agent, client_ip)
+			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			sess.ID, hashed, sess.CustomerID, sess.UserID, sess.CreatedAt, sess.LastSeenAt, sess.IdleExpiresAt,
+			sess.ExpiresAt, sess.Remember, truncate(in.Client.UserAgent, 512), clientIP(in.Client))
+		if err != nil {
+			return fmt.Errorf("postgres: create session: %w", err)
+		}
+		return auditTx(ctx, tx, now, "signin", &u, u.Email, in.Client, map[string]any{"remember": in.Remember, "session_id": sess.ID})
+	})
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return token, sess, &u, nil
+}
+
+func failReason(found, ok bool, status string) string {
+	switch {
+	case !found:
+		return "unknown_email"
+	case !ok:
+		return "wrong_password"
+	default:
+		return "user_" + status
+	}
+}
+
+// throttled reports whether the account or the client address has failed
+// too often within the throttle window.
+func (s *AuthService) throttled(ctx context.Context, tx bun.Tx, in portal.SignInInput) (bool, error) {
+	since := s.db.Now().Add(-portal.ThrottleWindow)
+	var byAccount, byClient int
+	err := tx.NewRaw(`SELECT
+			count(*) FILTER (WHERE subject_email = ?),
+			count(*) FILTER (WHERE client_ip IS NOT DISTINCT FROM ?::inet AND ?::inet IS NOT NULL)
+		FROM audit_events WHERE kind = 'signin_failed' AND occurred_at > ?
+		  AND (subject_email = ? OR client_ip = ?::inet)`,
+		in.Email, clientIP(in.Client), clientIP(in.Client), since, in.Email, clientIP(in.Client)).Scan(ctx, &byAccount, &byClient)
+	if err != nil {
+		return false, fmt.Errorf("postgres: count sign-in failures: %w", err)
+	}
+	return byAccount >= portal.MaxFailuresAccount || byClient >= portal.MaxFailuresClient, nil
+}
+
+// Authenticate implements portal.AuthService.
+func (s *AuthService) Authenticate(ctx context.Context, token string) (*portal.Session, *portal.User, error) {
+	hashed, ok := hashToken(token)
+	if !ok {
+		return nil, nil, portal.Errorf(portal.EUNAUTHORIZED, "Sign in to continue.")
+	}
+	var (
+		sess portal.Session
+		u    portal.User
+	)
+	now := s.db.Now().UTC()
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		err := tx.NewRaw(`SELECT s.id::text, s.user_id::text, s.customer_id::text, s.created_at, s.last_seen_at,
+				s.idle_expires_at, s.expires_at, s.remember,
+				u.id::text, u.customer_id::text, c.company_name, u.email, u.name, u.role, u.mfa_enabled
+			FROM sessions s
+			JOIN customer_users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id AND u.status = 'active'
+			JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
+			WHERE s.token_hash = ? AND s.ended_at IS NULL AND s.idle_expires_at > ? AND s.expires_at > ?`,
+			hashed, now, now).Scan(ctx, &sess.ID, &sess.UserID, &sess.CustomerID, &sess.CreatedAt, &sess.LastSeenAt,
+			&sess.IdleExpiresAt, &sess.ExpiresAt, &sess.Remember,
+			&u.ID, &u.CustomerID, &u.CustomerName, &u.Email, &u.Name, &u.Role, &u.MFAEnabled)
+		if err != nil {
+			return err
+		}
+		// Slide the idle expiry, at most once a minute: a busy page must not
+		// turn every request into a write.
+		if sess.Remember || now.Sub(sess.LastSeenAt) < time.Minute {
+			return nil
+		}
+		sess.LastSeenAt, sess.IdleExpiresAt = now, minTime(now.Add(portal.IdleTimeout), sess.ExpiresAt)
+		_, err = tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ?, idle_expires_at = ? WHERE id = ?`,
+			sess.LastSeenAt, sess.IdleExpiresAt, sess.ID)
+		return err
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, portal.Errorf(portal.EUNAUTHORIZED, "Your session has ended. Sign in again.")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return &sess, &u, nil
+}
+
+// SignOut implements portal.AuthService.
+func (s *AuthService) SignOut(ctx context.Context, token string, c portal.Client) error {
+	hashed, ok := hashToken(token)
+	if !ok {
+		return nil
+	}
+	return s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var u portal.User
+		err := tx.NewRaw(`UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL
+			RETURNING user_id::text, customer_id::text`, s.db.Now().UTC(), hashed).Scan(ctx, &u.ID, &u.CustomerID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return auditTx(ctx, tx, s.db.Now().UTC(), "signout", &u, "", c, nil)
+	})
+}
+
+// audit records an event in its own transaction.
+func (s *AuthService) audit(ctx context.Context, kind string, u *portal.User, email string, c portal.Client, detail map[string]any) error {
+	return s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return auditTx(ctx, tx, s.db.Now().UTC(), kind, u, email, c, detail)
+	})
+}
+
+// auditTx appends an event to the security audit log.
+func auditTx(ctx context.Context, tx bun.Tx, now time.Time, kind string, u *portal.User, email string, c portal.Client, detail map[string]any) error {
+	var userID, customerID any
+	if u != nil {
+		userID, customerID = u.ID, u.CustomerID
+		if email == "" {
+			email = u.Email
+		}
+	}
+	if detail == nil {
+		detail = map[string]any{}
+	}
+	d, err := json.Marshal(detail)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_events (tenant_id, id, occurred_at, kind, customer_id, user_id,
+			subject_email, client_ip, user_agent, detail)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		uuid.Must(uuid.NewV7()).String(), now, kind, customerID, userID, email, clientIP(c), truncate(c.UserAgent, 512), string(d))
+	if err != nil {
+		return fmt.Errorf("postgres: audit %s: %w", kind, err)
+	}
+	return nil
+}
+
+// newToken returns a session token (256 random bits, URL-safe) and its hash.
+func newToken() (token string, hashed []byte, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", nil, err
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	h := sha256.Sum256([]byte(token))
+	return token, h[:], nil
+}
+
+// hashToken hashes a well-formed token; anything else cannot be a session.
+func hashToken(token string) ([]byte, bool) {
+	if b, err := base64.RawURLEncoding.DecodeString(token); err != nil || len(b) != 32 {
+		return nil, false
+	}
+	h := sha256.Sum256([]byte(token))
+	return h[:], true
+}
+
+// clientIP is the client's address for an inet column, or nil.
+func clientIP(c portal.Client) any {
+	if a, err := netip.ParseAddr(c.IP); err == nil {
+		return a.String()
+	}
+	return nil
+}
+
+// truncate cuts s to at most n bytes without splitting a character
+// (PostgreSQL refuses invalid UTF-8).
+func truncate(s string, n int) string {
+	if len(s) > n {
+		s = s[:n]
+	}
+	return strings.ToValidUTF8(s, "")
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}

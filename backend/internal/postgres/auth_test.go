@@ -1,0 +1,247 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"example.com/portal/backend/internal/password"
+	"example.com/portal/backend/internal/pgtest"
+	"example.com/portal/backend/internal/portal"
+	"example.com/portal/backend/internal/postgres"
+	"example.com/portal/tenants"
+)
+
+const authPassword = "Correct-Horse-9"
+
+// authEnv is a database with two tenants, each with a customer and users
+// (active "jane", disabled "old"), and an AuthService as the app role.
+type authEnv struct {
+	app      *postgres.DB
+	svc      *postgres.AuthService
+	a, b     context.Context // request contexts of tenant A and B
+	now      time.Time
+	tenantID map[context.Context]string
+}
+
+func newAuthEnv(t *testing.T) *authEnv {
+	t.Helper()
+	ctx := context.Background()
+	d := pgtest.New(t)
+	owner := d.OpenOwner(t)
+	hash, err := password.Hash(authPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &authEnv{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), tenantID: map[context.Context]string{}}
+	for i, slug := range []string{"alpha", "beta"} {
+		tn := &tenants.Tenant{Slug: slug, Name: slug, Status: tenants.StatusActive,
+			Branding: tenants.Branding{PrimaryColor: "#000000", AccentColor: "#000000", BackgroundColor: "#ffffff"}}
+		if err := owner.ApplyTenant(ctx, tn); err != nil {
+			t.Fatal(err)
+		}
+		err := owner.InTx(ctx, tn.ID, func(ctx context.Context, tx bun.Tx) error {
+			cust := uuid.NewString()
+			if _, err := tx.ExecContext(ctx, `INSERT INTO customers (tenant_id, id, account_number, company_name) VALUES (?, ?, 'C-1', 'Lakeshore Fab')`, tn.ID, cust); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO customer_users (tenant_id, id, customer_id, email, name, role, status, password_hash) VALUES
+				(?, ?, ?, 'jane@example.com', 'Jane Buyer', 'buyer', 'active', ?),
+				(?, ?, ?, 'old@example.com', 'Old User', 'viewer', 'disabled', ?)`,
+				tn.ID, uuid.NewString(), cust, hash, tn.ID, uuid.NewString(), cust, hash)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := tenants.NewContext(ctx, tn)
+		if i == 0 {
+			e.a = c
+		} else {
+			e.b = c
+		}
+	}
+	e.app = d.OpenApp(t, postgres.Options{})
+	e.app.Now = func() time.Time { return e.now }
+	e.svc = postgres.NewAuthService(e.app)
+	return e
+}
+
+func signIn(e *authEnv, ctx context.Context, email, pw string, remember bool) (string, *portal.User, error) {
+	token, _, u, err := e.svc.SignIn(ctx, portal.SignInInput{Email: email, Password: pw, Remember: remember,
+		Client: portal.Client{IP: "203.0.113.7", UserAgent: "test"}})
+	return token, u, err
+}
+
+func TestSignInAndOut(t *testing.T) {
+	e := newAuthEnv(t)
+	token, u, err := signIn(e, e.a, " Jane@Example.com ", authPassword, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Name != "Jane Buyer" || u.Role != "buyer" || u.CustomerName != "Lakeshore Fab" {
+		t.Errorf("user = %+v", u)
+	}
+	_, got, err := e.svc.Authenticate(e.a, token)
+	if err != nil || got.ID != u.ID {
+		t.Fatalf("Authenticate = %+v, %v", got, err)
+	}
+	// The same token means nothing on another tenant's portal.
+	if _, _, err := e.svc.Authenticate(e.b, token); portal.ErrorCode(err) != portal.EUNAUTHORIZED {
+		t.Errorf("token of tenant A on tenant B: %v", err)
+	}
+	if err := e.svc.SignOut(e.a, token, portal.Client{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.svc.Authenticate(e.a, token); portal.ErrorCode(err) != portal.EUNAUTHORIZED {
+		t.Errorf("after sign-out: %v", err)
+	}
+	// Every sign-in gets a new token.
+	t2, _, err := signIn(e, e.a, "jane@example.com", authPassword, false)
+	if err != nil || t2 == token {
+		t.Errorf("second sign-in: same token or %v", err)
+	}
+	for _, bad := range []string{"", "short", token + "x", "!!!!"} {
+		if _, _, err := e.svc.Authenticate(e.a, bad); portal.ErrorCode(err) != portal.EUNAUTHORIZED {
+			t.Errorf("Authenticate(%q) = %v", bad, err)
+		}
+	}
+}
+
+func TestSignInFailuresLookAlike(t *testing.T) {
+	e := newAuthEnv(t)
+	var msgs []string
+	for _, c := range []struct{ email, pw string }{
+		{"jane@example.com", "wrong-password"},
+		{"nobody@example.com", authPassword},
+		{"old@example.com", authPassword}, // disabled
+	} {
+		_, _, err := signIn(e, e.a, c.email, c.pw, false)
+		if portal.ErrorCode(err) != portal.EUNAUTHORIZED {
+			t.Fatalf("%s: %v", c.email, err)
+		}
+		msgs = append(msgs, portal.ErrorMessage(err))
+	}
+	if msgs[0] != msgs[1] || msgs[1] != msgs[2] {
+		t.Errorf("failures are distinguishable: %q", msgs)
+	}
+	_, _, err := signIn(e, e.a, "not-an-address", "", false)
+	var pe *portal.Error
+	if !errors.As(err, &pe) || pe.Code != portal.EINVALID || len(pe.Fields) != 2 {
+		t.Errorf("invalid input: %v", err)
+	}
+}
+
+func TestSignInThrottled(t *testing.T) {
+	e := newAuthEnv(t)
+	for i := range portal.MaxFailuresAccount {
+		if _, _, err := signIn(e, e.a, "jane@example.com", "wrong", false); portal.ErrorCode(err) != portal.EUNAUTHORIZED {
+			t.Fatalf("failure %d: %v", i+1, err)
+		}
+	}
+	// Past the limit even the right password is refused…
+	if _, _, err := signIn(e, e.a, "jane@example.com", authPassword, false); portal.ErrorCode(err) != portal.ERATELIMITED {
+		t.Fatalf("after %d failures: %v", portal.MaxFailuresAccount, err)
+	}
+	// …in this tenant only, where the failures happened.
+	if _, _, err := signIn(e, e.b, "jane@example.com", authPassword, false); err != nil {
+		t.Errorf("tenant B throttled by tenant A's failures: %v", err)
+	}
+	e.now = e.now.Add(portal.ThrottleWindow + time.Second)
+	if _, _, err := signIn(e, e.a, "jane@example.com", authPassword, false); err != nil {
+		t.Errorf("after the window: %v", err)
+	}
+}
+
+func TestSignInThrottledPerClient(t *testing.T) {
+	e := newAuthEnv(t)
+	for i := range portal.MaxFailuresClient {
+		email := uuid.NewString()[:8] + "@example.com" // a different account each time
+		if _, _, err := signIn(e, e.a, email, "wrong", false); portal.ErrorCode(err) != portal.EUNAUTHORIZED {
+			t.Fatalf("failure %d: %v", i+1, err)
+		}
+	}
+	if _, _, err := signIn(e, e.a, "jane@example.com", authPassword, false); portal.ErrorCode(err) != portal.ERATELIMITED {
+		t.Fatalf("client past its limit: %v", err)
+	}
+}
+
+func TestSessionExpiry(t *testing.T) {
+	e := newAuthEnv(t)
+	start := e.now
+	token, _, err := signIn(e, e.a, "jane@example.com", authPassword, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Activity every 20 minutes keeps the session alive past 30 minutes…
+	for _, m := range []int{20, 40, 60} {
+		e.now = start.Add(time.Duration(m) * time.Minute)
+		if _, _, err := e.svc.Authenticate(e.a, token); err != nil {
+			t.Fatalf("active at +%dm: %v", m, err)
+		}
+	}
+	// …31 idle minutes end it.
+	e.now = e.now.Add(portal.IdleTimeout + time.Minute)
+	if _, _, err := e.svc.Authenticate(e.a, token); portal.ErrorCode(err) != portal.EUNAUTHORIZED {
+		t.Errorf("idle session still valid: %v", err)
+	}
+
+	// Remember me: idle for a day is fine, 30 days is the end.
+	e.now = start
+	token, _, err = signIn(e, e.a, "jane@example.com", authPassword, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.now = start.Add(24 * time.Hour)
+	if _, _, err := e.svc.Authenticate(e.a, token); err != nil {
+		t.Errorf("remembered session after a day: %v", err)
+	}
+	e.now = start.Add(portal.RememberLifetime + time.Minute)
+	if _, _, err := e.svc.Authenticate(e.a, token); portal.ErrorCode(err) != portal.EUNAUTHORIZED {
+		t.Errorf("remembered session past 30 days: %v", err)
+	}
+
+	// The absolute lifetime ends even an active normal session.
+	e.now = start
+	token, _, err = signIn(e, e.a, "jane@example.com", authPassword, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for e.now.Before(start.Add(portal.SessionLifetime - 20*time.Minute)) {
+		e.now = e.now.Add(20 * time.Minute)
+		if _, _, err := e.svc.Authenticate(e.a, token); err != nil {
+			t.Fatalf("active at %v: %v", e.now.Sub(start), err)
+		}
+	}
+	e.now = start.Add(portal.SessionLifetime + time.Minute)
+	if _, _, err := e.svc.Authenticate(e.a, token); portal.ErrorCode(err) != portal.EUNAUTHORIZED {
+		t.Errorf("session past its absolute lifetime: %v", err)
+	}
+}
+
+func TestSignInAudited(t *testing.T) {
+	e := newAuthEnv(t)
+	token, _, err := signIn(e, e.a, "jane@example.com", authPassword, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, _ = signIn(e, e.a, "jane@example.com", "wrong", false)
+	if err := e.svc.SignOut(e.a, token, portal.Client{}); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	err = e.app.InTenantTx(e.a, func(ctx context.Context, tx bun.Tx) error {
+		return tx.NewRaw(`SELECT kind FROM audit_events ORDER BY id`).Scan(ctx, &kinds)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"signin", "signin_failed", "signout"}
+	if len(kinds) != len(want) || kinds[0] != want[0] || kinds[1] != want[1] || kinds[2] != want[2] {
+		t.Errorf("audit kinds = %v, want %v", kinds, want)
+	}
+}
