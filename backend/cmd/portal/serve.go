@@ -53,6 +53,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		BaseDomain: cfg.BaseDomain,
 		Ready:      []porthttp.Check{{Name: "postgres", Ping: db}, {Name: "minio", Ping: store}},
 		PWA:        app,
+		Auth:       postgres.NewAuthService(db),
 		Logger:     logger,
 	})
 	srv := &http.Server{

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"example.com/portal/backend/api"
 	"example.com/portal/backend/internal/portal"
@@ -17,6 +18,7 @@ var codes = map[string]int{
 	portal.EUNAUTHORIZED: http.StatusUnauthorized,
 	portal.EFORBIDDEN:    http.StatusForbidden,
 	portal.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	portal.ERATELIMITED:  http.StatusTooManyRequests,
 	portal.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -28,6 +30,7 @@ var apiCodes = map[string]string{
 	portal.EUNAUTHORIZED: api.CodeUnauthorized,
 	portal.EFORBIDDEN:    api.CodeForbidden,
 	portal.EUNAVAILABLE:  api.CodeUnavailable,
+	portal.ERATELIMITED:  api.CodeRateLimited,
 	portal.EINTERNAL:     api.CodeInternal,
 }
 
@@ -55,6 +58,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == portal.EINTERNAL {
 		s.Logger.ErrorContext(r.Context(), "internal error", "request_id", RequestIDFrom(r.Context()),
 			"method", r.Method, "path", r.URL.Path, "error", err.Error())
+	}
+	if code == portal.ERATELIMITED {
+		w.Header().Set("Retry-After", strconv.Itoa(int(portal.ThrottleWindow.Seconds())))
 	}
 	p := api.Problem{Title: http.StatusText(status), Code: apiCodes[code], Detail: portal.ErrorMessage(err)}
 	var de *portal.Error

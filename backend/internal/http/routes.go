@@ -22,8 +22,14 @@ func (s *Server) routes() chi.Router {
 		r.Use(s.resolveTenant)
 
 		r.Route("/api/v1", func(r chi.Router) {
+			// Cross-site state-changing requests are refused by the
+			// browser's own Sec-Fetch-Site / Origin headers: the session
+			// cookie cannot be ridden from another site (CSRF).
+			r.Use(s.csrf.Handler, s.loadSession)
 			r.Get(stripPrefix(api.PathTenant), s.handle(s.handleTenantGet))
 			r.Get(stripPrefix(api.PathMe), s.handle(s.handleMeGet))
+			r.Post(stripPrefix(api.PathSession), s.handle(s.handleSessionCreate))
+			r.Delete(stripPrefix(api.PathSession), s.handle(s.handleSessionDelete))
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 				return errNotFound
 			}))

@@ -5,6 +5,7 @@ package http
 
 import (
 	"context"
+	"example.com/portal/backend/api"
 	"log/slog"
 	"net/http"
 	"time"
@@ -25,7 +26,11 @@ type Server struct {
 	BaseDomain string       // tenants are served at <slug>.<BaseDomain>
 	Ready      []Check      // what /readyz checks
 	PWA        http.Handler // the per-tenant go-app handler; expects the tenant in the context
-	Logger     *slog.Logger
+	Auth       portal.AuthService
+	// Capabilities lists what a role may do in a tenant ("orders:read", …),
+	// for /api/v1/me; nil sends none.
+	Capabilities func(tenantID, role string) []string
+	Logger       *slog.Logger
 
 	// TenantCacheTTL bounds how long a resolved (or unknown) host is
 	// remembered; a suspension takes effect within it. Default 10 s.
@@ -33,6 +38,7 @@ type Server struct {
 
 	router chi.Router
 	cache  *tenantCache
+	csrf   *http.CrossOriginProtection
 }
 
 // Check is one named readiness check.
@@ -50,6 +56,11 @@ func NewServer(s *Server) *Server {
 		s.TenantCacheTTL = 10 * time.Second
 	}
 	s.cache = newTenantCache(s.TenantCacheTTL, 10_000)
+	s.csrf = http.NewCrossOriginProtection()
+	s.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeProblem(w, r, http.StatusForbidden, api.Problem{Title: "Forbidden", Code: api.CodeForbidden,
+			Detail: "Cross-site requests are not allowed."})
+	}))
 	s.router = s.routes()
 	return s
 }

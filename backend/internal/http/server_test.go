@@ -40,6 +40,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 			t.Fatal(err)
 		}
 	}
+	seedUser(t, owner, "acme", "jane@acme-customer.example", "Jane Buyer", "buyer")
 	db := d.OpenApp(t, postgres.Options{})
 	if pwa == nil {
 		pwa = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -49,8 +50,9 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 	}
 	logs := &strings.Builder{}
 	srv := porthttp.NewServer(&porthttp.Server{
-		Tenants: db, BaseDomain: "portal.test", PWA: pwa, Ready: checks,
-		Logger: slog.New(slog.NewJSONHandler(logs, nil)),
+		Tenants: db, BaseDomain: "portal.test", PWA: pwa, Ready: checks, Auth: postgres.NewAuthService(db),
+		Capabilities: func(tenantID, role string) []string { return []string{role + ":caps"} },
+		Logger:       slog.New(slog.NewJSONHandler(logs, nil)),
 	})
 	return &env{srv: srv, logs: logs, db: db, owner: owner}
 }

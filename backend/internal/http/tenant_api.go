@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"example.com/portal/backend/api"
-	"example.com/portal/backend/internal/portal"
 	"example.com/portal/tenants"
 )
 
@@ -15,12 +14,6 @@ func (s *Server) handleTenantGet(w http.ResponseWriter, r *http.Request) error {
 		return errNotFound
 	}
 	return writeJSON(w, http.StatusOK, toAPITenant(t))
-}
-
-// handleMeGet answers the signed-in user. Sign-in does not exist yet
-// (issue 3), so everyone is signed out.
-func (s *Server) handleMeGet(w http.ResponseWriter, r *http.Request) error {
-	return portal.Errorf(portal.EUNAUTHORIZED, "Sign in to see your account.")
 }
 
 func toAPITenant(t *tenants.Tenant) api.Tenant {

@@ -1,0 +1,190 @@
+package http
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+
+	"example.com/portal/backend/api"
+	"example.com/portal/backend/internal/portal"
+	"example.com/portal/tenants"
+)
+
+// Session cookies. The __Host- prefix makes browsers insist on Secure,
+// Path=/ and no Domain, so no sibling sub-domain (another tenant's portal)
+// can set or read it. Plain-HTTP development on *.localhost cannot carry
+// Secure cookies everywhere, so there, and only there, the cookie drops the
+// prefix and Secure.
+const (
+	sessionCookie    = "__Host-portal_session"
+	devSessionCookie = "portal_session"
+)
+
+type sessionKey struct{}
+
+type signedIn struct {
+	session *portal.Session
+	user    *portal.User
+	token   string
+}
+
+// userFrom returns the signed-in user of ctx, if any.
+func userFrom(ctx context.Context) (*signedIn, bool) {
+	s, ok := ctx.Value(sessionKey{}).(*signedIn)
+	return s, ok
+}
+
+// insecureDev reports whether r is plain HTTP to a localhost name, the one
+// place a session cookie may go without Secure.
+func insecureDev(r *http.Request) bool {
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		return false
+	}
+	h := tenants.NormalizeHost(r.Host)
+	return h == "localhost" || strings.HasSuffix(h, ".localhost")
+}
+
+func cookieName(r *http.Request) string {
+	if insecureDev(r) {
+		return devSessionCookie
+	}
+	return sessionCookie
+}
+
+// loadSession puts the signed-in user in the context when the request
+// carries a live session cookie. A dead one is cleared; the request goes on
+// signed out, and handlers that need a user answer 401.
+func (s *Server) loadSession(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(cookieName(r))
+		if err != nil || c.Value == "" || s.Auth == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		sess, u, err := s.Auth.Authenticate(r.Context(), c.Value)
+		switch portal.ErrorCode(err) {
+		case "":
+			ctx := context.WithValue(r.Context(), sessionKey{}, &signedIn{session: sess, user: u, token: c.Value})
+			next.ServeHTTP(w, r.WithContext(ctx))
+		case portal.EUNAUTHORIZED:
+			s.clearSessionCookie(w, r)
+			next.ServeHTTP(w, r)
+		default:
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string, sess *portal.Session) {
+	c := &http.Cookie{Name: cookieName(r), Value: token, Path: "/", HttpOnly: true, Secure: !insecureDev(r),
+		SameSite: http.SameSiteLaxMode}
+	if sess.Remember {
+		c.Expires = sess.ExpiresAt // survives closing the browser
+	}
+	http.SetCookie(w, c)
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: cookieName(r), Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: !insecureDev(r), SameSite: http.SameSiteLaxMode})
+}
+
+// maxJSONBody bounds request bodies of the JSON API.
+const maxJSONBody = 64 << 10
+
+// decodeJSON reads r's body into v strictly: unknown fields, trailing data
+// and oversized bodies are the client's mistake (400), never a 500.
+func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.Decode(&struct{}{}) != io.EOF {
+		err = errors.New("unexpected data after the JSON object")
+	}
+	if err == nil {
+		return nil
+	}
+	field, msg := "body", "The request body must be one JSON object."
+	var typeErr *json.UnmarshalTypeError
+	var maxErr *http.MaxBytesError
+	switch {
+	case errors.As(err, &typeErr):
+		field, msg = typeErr.Field, "Wrong type: expected "+typeErr.Type.String()+"."
+	case errors.As(err, &maxErr):
+		msg = "The request body is too large."
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field = strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		msg = "Unknown field."
+	}
+	return &portal.Error{Code: portal.EINVALID, Message: "The request could not be read.",
+		Fields: []portal.FieldError{{Field: field, Message: msg}}}
+}
+
+// clientOf describes where r came from. The address is the TCP peer: until
+// the server is told which proxies to trust, forwarded headers are ignored
+// (they are trivially forged, and throttling keys on this).
+func clientOf(r *http.Request) portal.Client {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return portal.Client{IP: host, UserAgent: r.UserAgent()}
+}
+
+// handleSessionCreate signs in (POST /api/v1/session).
+func (s *Server) handleSessionCreate(w http.ResponseWriter, r *http.Request) error {
+	var in api.SignIn
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	token, sess, u, err := s.Auth.SignIn(r.Context(), portal.SignInInput{Email: in.Email, Password: in.Password,
+		Remember: in.Remember, Client: clientOf(r)})
+	if err != nil {
+		return err
+	}
+	// A new session replaces the one the browser had (the id changes at
+	// sign-in: a planted cookie never becomes a signed-in session).
+	if old, ok := userFrom(r.Context()); ok {
+		if err := s.Auth.SignOut(r.Context(), old.token, clientOf(r)); err != nil {
+			return err
+		}
+	}
+	s.setSessionCookie(w, r, token, sess)
+	w.Header().Set("Cache-Control", "no-store")
+	return writeJSON(w, http.StatusOK, s.toAPIMe(r.Context(), u))
+}
+
+// handleSessionDelete signs out (DELETE /api/v1/session). Signing out twice
+// is not an error.
+func (s *Server) handleSessionDelete(w http.ResponseWriter, r *http.Request) error {
+	if cur, ok := userFrom(r.Context()); ok {
+		if err := s.Auth.SignOut(r.Context(), cur.token, clientOf(r)); err != nil {
+			return err
+		}
+	}
+	s.clearSessionCookie(w, r)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// handleMeGet answers the signed-in user and what they may do.
+func (s *Server) handleMeGet(w http.ResponseWriter, r *http.Request) error {
+	cur, ok := userFrom(r.Context())
+	if !ok {
+		return portal.Errorf(portal.EUNAUTHORIZED, "Sign in to see your account.")
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return writeJSON(w, http.StatusOK, s.toAPIMe(r.Context(), cur.user))
+}
+
+func (s *Server) toAPIMe(ctx context.Context, u *portal.User) api.Me {
+	me := api.Me{Email: u.Email, Name: u.Name, Role: u.Role, CustomerName: u.CustomerName, Capabilities: []string{}}
+	if t, ok := tenants.FromContext(ctx); ok && s.Capabilities != nil {
+		me.Capabilities = s.Capabilities(t.ID, u.Role)
+	}
+	return me
+}
