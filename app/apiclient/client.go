@@ -73,6 +73,31 @@ func (c *Client) Me(ctx context.Context) (Session, error) {
 	}
 }
 
+// SignIn signs in with e-mail and password (POST /api/v1/session) and
+// returns the signed-in user; the answer also sets the session cookie, which
+// the browser keeps and sends with later same-origin requests. A rejection is
+// an *Error: CodeUnauthorized for wrong credentials (one generic Detail, the
+// same whether the e-mail or the password was wrong), CodeRateLimited with a
+// Detail saying when to retry, CodeInvalid with Fields naming "email" or
+// "password".
+func (c *Client) SignIn(ctx context.Context, in api.SignIn) (api.Me, error) {
+	var me api.Me
+	err := c.do(ctx, "POST", api.PathSession, in, &me)
+	return me, err
+}
+
+// SignOut ends the session (DELETE /api/v1/session). A 401 counts as success:
+// the session had already ended (it expired, or another tab signed out),
+// which is the state the caller asked for.
+func (c *Client) SignOut(ctx context.Context) error {
+	err := c.do(ctx, "DELETE", api.PathSession, nil, nil)
+	var e *Error
+	if errors.As(err, &e) && e.Status == 401 {
+		return nil
+	}
+	return err
+}
+
 // Error is a failed API call: the API's problem document (RFC 9457) when it
 // sent one, else what the status tells.
 type Error struct {
@@ -107,6 +132,10 @@ func ErrorCode(err error) string {
 	return ""
 }
 
+// jsonContentType is the Content-Type of every request body the client
+// sends.
+const jsonContentType = "application/json"
+
 // response is what a transport hands back: enough to decode a body or a
 // problem, nothing transport-specific.
 type response struct {
@@ -121,16 +150,34 @@ type response struct {
 const maxBody = 8 << 20
 
 func (c *Client) getJSON(ctx context.Context, path string, v any) error {
+	return c.do(ctx, "GET", path, nil, v)
+}
+
+// do sends one API request: in, when not nil, as the JSON body; a 2xx
+// answer decoded into out when out is not nil (a 204 has nothing to decode);
+// anything else as an *Error.
+func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	var body []byte
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return fmt.Errorf("api: %s %s: encode request: %w", method, path, err)
+		}
+		body = b
+	}
 	u := c.base.ResolveReference(&url.URL{Path: path})
-	res, err := roundTrip(ctx, "GET", u.String())
+	res, err := roundTrip(ctx, method, u.String(), body)
 	if err != nil {
-		return fmt.Errorf("api: GET %s: %w", path, err)
+		return fmt.Errorf("api: %s %s: %w", method, path, err)
 	}
 	if res.status < 200 || res.status > 299 {
 		return decodeError(res)
 	}
-	if err := json.Unmarshal(res.body, v); err != nil {
-		return fmt.Errorf("api: GET %s: decode response: %w", path, err)
+	if out == nil || res.status == 204 {
+		return nil
+	}
+	if err := json.Unmarshal(res.body, out); err != nil {
+		return fmt.Errorf("api: %s %s: decode response: %w", method, path, err)
 	}
 	return nil
 }

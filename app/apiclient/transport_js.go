@@ -10,9 +10,11 @@ import (
 
 // roundTrip sends a request with the browser's fetch. It replaces net/http
 // in the Wasm build (see the package comment). The request is same-origin
-// with credentials, so the session cookie goes along; cancelling ctx aborts
-// the fetch through an AbortController.
-func roundTrip(ctx context.Context, method, rawURL string) (response, error) {
+// with credentials, so the session cookie goes along, and the browser marks
+// it Sec-Fetch-Site: same-origin, which is what the server's cross-origin
+// protection checks on POST and DELETE. A non-nil body is sent as JSON.
+// Cancelling ctx aborts the fetch through an AbortController.
+func roundTrip(ctx context.Context, method, rawURL string, body []byte) (response, error) {
 	if err := ctx.Err(); err != nil {
 		return response{}, err
 	}
@@ -23,6 +25,12 @@ func roundTrip(ctx context.Context, method, rawURL string) (response, error) {
 	opts.Set("method", method)
 	opts.Set("credentials", "same-origin")
 	opts.Set("headers", headers)
+	if body != nil {
+		headers.Set("Content-Type", jsonContentType)
+		// JSON is UTF-8 text, and a JS string is the cheapest body to build
+		// from Go (no Uint8Array copy).
+		opts.Set("body", string(body))
+	}
 	if ac := global.Get("AbortController"); ac.Truthy() {
 		controller := ac.New()
 		opts.Set("signal", controller.Get("signal"))
@@ -43,15 +51,15 @@ func roundTrip(ctx context.Context, method, rawURL string) (response, error) {
 	if n > maxBody {
 		return response{}, errors.New("response body too large")
 	}
-	body := make([]byte, n)
-	js.CopyBytesToGo(body, u8)
+	resBody := make([]byte, n)
+	js.CopyBytesToGo(resBody, u8)
 
 	h := res.Get("headers")
 	return response{
 		status:      res.Get("status").Int(),
 		contentType: headerValue(h, "Content-Type"),
 		requestID:   headerValue(h, "X-Request-Id"),
-		body:        body,
+		body:        resBody,
 	}, nil
 }
 

@@ -13,8 +13,8 @@ import (
 
 	"example.com/portal/backend/api"
 	"example.com/portal/backend/internal/password"
-	"example.com/portal/backend/internal/postgres"
 	"example.com/portal/backend/internal/portal"
+	"example.com/portal/backend/internal/postgres"
 )
 
 const testPassword = "Correct-Horse-9"
