@@ -13,6 +13,7 @@ import (
 	"example.com/portal/backend/internal/minio"
 	"example.com/portal/backend/internal/postgres"
 	"example.com/portal/backend/internal/pwa"
+	"example.com/portal/policies"
 )
 
 // serve runs the HTTP server until ctx ends, then drains in-flight requests.
@@ -48,13 +49,24 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	authz, err := policies.New()
+	if err != nil {
+		return err
+	}
 	handler := porthttp.NewServer(&porthttp.Server{
 		Tenants:    db,
 		BaseDomain: cfg.BaseDomain,
 		Ready:      []porthttp.Check{{Name: "postgres", Ping: db}, {Name: "minio", Ping: store}},
 		PWA:        app,
 		Auth:       postgres.NewAuthService(db),
-		Logger:     logger,
+		Capabilities: func(tenantID, role string) []string {
+			var caps []string
+			for _, p := range authz.Permissions(tenantID, role) {
+				caps = append(caps, p.String())
+			}
+			return caps
+		},
+		Logger: logger,
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,
