@@ -4,11 +4,14 @@ package apiclient
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
+	"strings"
 	"testing"
 
 	"example.com/portal/backend/api"
@@ -63,9 +66,11 @@ func TestMe(t *testing.T) {
 		{
 			name: "signed in",
 			handler: func(w http.ResponseWriter, r *http.Request) {
-				writeJSON(w, 200, "application/json", `{"email":"jane@customer.example","name":"Jane Buyer","capabilities":["orders.read"]}`)
+				writeJSON(w, 200, "application/json", `{"email":"jane@customer.example","name":"Jane Buyer","role":"buyer",
+					"customer_name":"Customer Co","capabilities":["orders:read"]}`)
 			},
-			want: Session{SignedIn: true, User: User{Email: "jane@customer.example", Name: "Jane Buyer"}},
+			want: Session{SignedIn: true, User: User{Email: "jane@customer.example", Name: "Jane Buyer", Role: "buyer",
+				CustomerName: "Customer Co", Capabilities: []string{"orders:read"}}},
 		},
 		{
 			name: "401 is signed out, not an error",
@@ -96,7 +101,7 @@ func TestMe(t *testing.T) {
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("Me error = %v, wantErr %v", err, tt.wantErr)
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Me = %+v, want %+v", got, tt.want)
 			}
 		})
@@ -207,4 +212,162 @@ func TestTransportFailures(t *testing.T) {
 			t.Fatalf("error = %v, want context.Canceled", err)
 		}
 	})
+}
+
+// request is what the test server saw of one request.
+type request struct {
+	method, path, contentType, accept string
+	body                              string
+}
+
+// recordingServer answers every request with status, contentType and body,
+// and records what it received.
+func recordingServer(t *testing.T, status int, contentType, body string) (*Client, *request) {
+	t.Helper()
+	got := &request{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Errorf("read request body: %v", err)
+		}
+		*got = request{method: r.Method, path: r.URL.Path, contentType: r.Header.Get("Content-Type"),
+			accept: r.Header.Get("Accept"), body: string(b)}
+		if status == http.StatusNoContent {
+			w.WriteHeader(status)
+			return
+		}
+		writeJSON(w, status, contentType, body)
+	}))
+	t.Cleanup(srv.Close)
+	u, err := url.Parse(srv.URL + "/portal/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(u), got
+}
+
+func TestSignInSendsJSON(t *testing.T) {
+	c, got := recordingServer(t, 200, "application/json", `{"email":"jane@customer.example","name":"Jane Buyer",
+		"role":"buyer","customer_name":"Customer Co","capabilities":["orders:read","quotes:create"]}`)
+	me, err := c.SignIn(context.Background(), api.SignIn{Email: "jane@customer.example", Password: "pa\"ss wörd", Remember: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := api.Me{Email: "jane@customer.example", Name: "Jane Buyer", Role: "buyer", CustomerName: "Customer Co",
+		Capabilities: []string{"orders:read", "quotes:create"}}
+	if !reflect.DeepEqual(me, want) {
+		t.Errorf("SignIn = %+v, want %+v", me, want)
+	}
+	if got.method != "POST" || got.path != api.PathSession {
+		t.Errorf("request = %s %s, want POST %s", got.method, got.path, api.PathSession)
+	}
+	if got.contentType != "application/json" {
+		t.Errorf("Content-Type = %q, want application/json", got.contentType)
+	}
+	if !strings.Contains(got.accept, "application/problem+json") {
+		t.Errorf("Accept = %q, want it to accept problem documents", got.accept)
+	}
+	var body map[string]any
+	if err := json.Unmarshal([]byte(got.body), &body); err != nil {
+		t.Fatalf("body %q is not JSON: %v", got.body, err)
+	}
+	wantBody := map[string]any{"email": "jane@customer.example", "password": "pa\"ss wörd", "remember": true}
+	if !reflect.DeepEqual(body, wantBody) {
+		t.Errorf("body = %v, want %v", body, wantBody)
+	}
+}
+
+func TestSignInProblems(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		want   Error
+	}{
+		{
+			name:   "wrong credentials",
+			status: 401,
+			body: `{"title":"Unauthorized","status":401,"code":"unauthorized",
+				"detail":"E-mail or password is incorrect.","request_id":"req-401"}`,
+			want: Error{Status: 401, Code: api.CodeUnauthorized, Title: "Unauthorized",
+				Detail: "E-mail or password is incorrect.", RequestID: "req-401"},
+		},
+		{
+			name:   "rate limited",
+			status: 429,
+			body: `{"title":"Too many attempts","status":429,"code":"rate_limited",
+				"detail":"Too many sign-in attempts. Try again in 5 minutes."}`,
+			want: Error{Status: 429, Code: api.CodeRateLimited, Title: "Too many attempts",
+				Detail: "Too many sign-in attempts. Try again in 5 minutes."},
+		},
+		{
+			name:   "invalid fields",
+			status: 400,
+			body: `{"title":"Invalid request","status":400,"code":"invalid","errors":[
+				{"field":"email","message":"must be an e-mail address"},{"field":"password","message":"is required"}]}`,
+			want: Error{Status: 400, Code: api.CodeInvalid, Title: "Invalid request", Fields: []api.FieldError{
+				{Field: "email", Message: "must be an e-mail address"}, {Field: "password", Message: "is required"}}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _ := recordingServer(t, tt.status, "application/problem+json", tt.body)
+			me, err := c.SignIn(context.Background(), api.SignIn{Email: "a@b.example", Password: "x"})
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v (%T) is not an *Error", err, err)
+			}
+			if !reflect.DeepEqual(*e, tt.want) {
+				t.Errorf("error = %+v\nwant    %+v", *e, tt.want)
+			}
+			if !reflect.DeepEqual(me, api.Me{}) {
+				t.Errorf("SignIn returned a user %+v with the error", me)
+			}
+		})
+	}
+}
+
+func TestSignOut(t *testing.T) {
+	tests := []struct {
+		name    string
+		status  int
+		body    string
+		wantErr string // api code of the error; "" for success
+	}{
+		{name: "204 signs out", status: 204},
+		{name: "401: already signed out", status: 401, body: `{"title":"Unauthorized","status":401,"code":"unauthorized"}`},
+		{name: "500 is an error", status: 500, body: `{"title":"Internal Server Error","status":500,"code":"internal"}`,
+			wantErr: api.CodeInternal},
+		{name: "403 is an error", status: 403, body: `{"title":"Forbidden","status":403,"code":"forbidden"}`,
+			wantErr: api.CodeForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, got := recordingServer(t, tt.status, "application/problem+json", tt.body)
+			err := c.SignOut(context.Background())
+			if tt.wantErr == "" && err != nil {
+				t.Fatalf("SignOut = %v, want success", err)
+			}
+			if tt.wantErr != "" && ErrorCode(err) != tt.wantErr {
+				t.Fatalf("SignOut = %v, want an error with code %q", err, tt.wantErr)
+			}
+			if got.method != "DELETE" || got.path != api.PathSession {
+				t.Errorf("request = %s %s, want DELETE %s", got.method, got.path, api.PathSession)
+			}
+			if got.body != "" || got.contentType != "" {
+				t.Errorf("DELETE sent a body %q (Content-Type %q)", got.body, got.contentType)
+			}
+		})
+	}
+}
+
+// TestGetSendsNoBody: a GET carries neither a body nor a Content-Type.
+func TestGetSendsNoBody(t *testing.T) {
+	c, got := recordingServer(t, 200, "application/json", `{"slug":"acme"}`)
+	if _, err := c.Tenant(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got.method != "GET" || got.path != api.PathTenant || got.body != "" || got.contentType != "" {
+		t.Errorf("request = %+v, want a bare GET %s", *got, api.PathTenant)
+	}
 }

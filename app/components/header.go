@@ -2,17 +2,21 @@ package components
 
 import (
 	"example.com/portal/app/brand"
+	"example.com/portal/app/state"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 // Header is the top bar in the tenant's primary colour: logo and name on
-// the left (a link home), the "Sign in" link or the signed-in user on the
-// right.
+// the left (a link home); on the right the "Sign in" link, or the signed-in
+// user with a "Sign out" button.
 type Header struct {
 	app.Compo
 
 	Ibrand      brand.Brand
 	IsignedInAs string
+	Ipath       string
+
+	signOut state.Submission // observed in the browser (OnMount)
 }
 
 // NewHeader returns a header.
@@ -26,20 +30,38 @@ func (h *Header) Brand(b brand.Brand) *Header {
 	return h
 }
 
-// SignedInAs sets the name shown instead of the "Sign in" link.
+// SignedInAs sets the name of the signed-in user, shown with a "Sign out"
+// button instead of the "Sign in" link.
 func (h *Header) SignedInAs(name string) *Header {
 	h.IsignedInAs = name
 	return h
 }
 
+// Path sets the current page's path. The sign-in page gets no "Sign in"
+// link to itself.
+func (h *Header) Path(p string) *Header {
+	h.Ipath = p
+	return h
+}
+
+// OnMount follows the sign-out the button starts and, once the server has
+// ended the session, goes to the sign-in page. It runs in the browser only,
+// like the button.
+func (h *Header) OnMount(ctx app.Context) {
+	ctx.ObserveState(state.KeySignOut, &h.signOut).OnChange(func() {
+		if h.signOut.Status == state.Loaded {
+			ctx.Navigate(PathLogin)
+		}
+	})
+}
+
+func (h *Header) onSignOut(ctx app.Context, _ app.Event) {
+	h.signOut = state.Submission{Status: state.Loading} // at once, before the action's goroutine runs
+	ctx.NewAction(state.ActionSignOut)
+}
+
 // Render implements app.Composer.
 func (h *Header) Render() app.UI {
-	var account app.UI
-	if h.IsignedInAs != "" {
-		account = app.Span().Class("portal-header__user").Text(h.IsignedInAs)
-	} else {
-		account = app.A().Class("portal-header__signin").Href(PathLogin).Text("Sign in")
-	}
 	return app.Header().
 		Class("portal-header").
 		Body(
@@ -50,7 +72,40 @@ func (h *Header) Render() app.UI {
 					NewLogo().Brand(h.Ibrand),
 					app.Span().Class("portal-header__name").Text(h.Ibrand.Name),
 				),
-			account,
+			h.renderAccount(),
+			app.If(h.IsignedInAs != "" && h.signOut.Status == state.LoadingErr, func() app.UI {
+				return app.P().
+					Class("portal-header__error").
+					Role("alert").
+					Text("We could not sign you out. Check your connection and try again.")
+			}),
+		)
+}
+
+func (h *Header) renderAccount() app.UI {
+	if h.IsignedInAs == "" {
+		if h.Ipath == PathLogin {
+			return nil
+		}
+		return app.A().Class("portal-header__signin").Href(PathLogin).Text("Sign in")
+	}
+	signOut := app.Button().
+		ID("signout").
+		Class("portal-header__signout").
+		Type("button").
+		OnClick(h.onSignOut)
+	if h.signOut.Status == state.Loading {
+		// Disabled(false) would pre-render as disabled="false", which HTML
+		// reads as disabled: set it only when true.
+		signOut = signOut.Disabled(true).Text("Signing out…")
+	} else {
+		signOut = signOut.Text("Sign out")
+	}
+	return app.Div().
+		Class("portal-header__account").
+		Body(
+			app.Span().Class("portal-header__user").Title(h.IsignedInAs).Text(h.IsignedInAs),
+			signOut,
 		)
 }
 

@@ -20,7 +20,7 @@ type Layout struct {
 
 	Ibrand      brand.Brand
 	Ipath       string   // current path, marks the active menu entry
-	IsignedInAs string   // who is signed in; "" shows the "Sign in" link
+	IsignedInAs string   // who is signed in; "" shows the "Sign in" link instead of "Sign out"
 	Icontent    []app.UI // the page's own content
 }
 
@@ -41,7 +41,8 @@ func (l *Layout) Path(p string) *Layout {
 	return l
 }
 
-// SignedInAs sets the name shown instead of the "Sign in" link.
+// SignedInAs sets the name of the signed-in user, shown in the header with a
+// "Sign out" button instead of the "Sign in" link.
 func (l *Layout) SignedInAs(name string) *Layout {
 	l.IsignedInAs = name
 	return l
@@ -59,7 +60,7 @@ func (l *Layout) Render() app.UI {
 		Class("portal").
 		Body(
 			app.A().Class("skip-link").Href("#main").Text("Skip to content"),
-			NewHeader().Brand(l.Ibrand).SignedInAs(l.IsignedInAs),
+			NewHeader().Brand(l.Ibrand).SignedInAs(l.IsignedInAs).Path(l.Ipath),
 			app.Div().
 				Class("portal-body").
 				Body(

@@ -2,6 +2,7 @@ package pages
 
 import (
 	"errors"
+	"strings"
 
 	"example.com/portal/app/apiclient"
 	"example.com/portal/app/brand"
@@ -10,10 +11,11 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// dashboardPage is the portal's home (/portal and /): a welcome in the
-// tenant's name and the account panel, which today is the signed-out
-// placeholder with a "Sign in" call to action (spec 000 dashboard_screen;
-// the summary cards come with sign-in).
+// dashboardPage is the portal's home (/portal and /): a welcome (the
+// tenant's name, or the signed-in user with their company and role, spec 000
+// dashboard_screen welcome_header) and the account panel, which is a "Sign
+// in" call to action when signed out. The summary cards come with the data
+// they show.
 type dashboardPage struct {
 	app.Compo
 
@@ -53,43 +55,62 @@ func (p *dashboardPage) retry(ctx app.Context, _ app.Event) {
 
 // Render implements app.Composer.
 func (p *dashboardPage) Render() app.UI {
+	user, signedIn := p.session.User()
 	var signedInAs string
-	if p.session.Status == state.Loaded && p.session.Data.SignedIn {
-		signedInAs = displayName(p.session.Data.User)
+	if signedIn {
+		signedInAs = displayName(user)
 	}
 	return components.NewLayout().
 		Brand(p.brand).
 		Path(p.path).
 		SignedInAs(signedInAs).
 		Content(
-			app.Section().Class("welcome").Body(
-				app.H1().Class("welcome__title").Text("Welcome to "+p.brand.Name),
-				app.P().Class("welcome__lead").Text(
-					"This is the customer portal of "+p.brand.Name+": one place for your business to "+
-						"follow orders and shipments, get invoices and documents, and reach support."),
-			),
+			p.renderWelcome(user, signedIn),
 			p.renderAccount(),
 		)
+}
+
+func (p *dashboardPage) renderWelcome(user apiclient.User, signedIn bool) app.UI {
+	if signedIn {
+		return app.Section().Class("welcome").Body(
+			app.H1().Class("welcome__title").Text("Welcome back, "+displayName(user)),
+			app.If(userSubtitle(user) != "", func() app.UI {
+				return app.P().Class("welcome__lead").Text(userSubtitle(user))
+			}),
+		)
+	}
+	return app.Section().Class("welcome").Body(
+		app.H1().Class("welcome__title").Text("Welcome to "+p.brand.Name),
+		app.P().Class("welcome__lead").Text(
+			"This is the customer portal of "+p.brand.Name+": one place for your business to "+
+				"follow orders and shipments, get invoices and documents, and reach support."),
+	)
 }
 
 // renderAccount is the panel that depends on who is signed in. It is a live
 // region so screen readers hear the result of the check.
 func (p *dashboardPage) renderAccount() app.UI {
 	var body app.UI
+	user, signedIn := p.session.User()
 	switch s := p.session; {
 	case s.Status == state.LoadingErr:
 		body = errorPanel(s.Err, p.retry)
-	case s.Status == state.Loaded && !s.Data.SignedIn:
+	case signedIn:
+		body = app.Div().Class("card").Body(
+			app.H2().Class("card__title").Text("Your account"),
+			app.Dl().Class("facts").Body(
+				fact("Signed in as", user.Email),
+				fact("Company", user.CustomerName),
+				fact("Role", roleLabel(user.Role)),
+			),
+			app.P().Class("card__note").Text("Your account summary, orders and shipments will appear here."),
+		)
+	case s.Status == state.Loaded:
 		body = app.Div().Class("card card--cta").Body(
 			app.H2().Class("card__title").Text("You are not signed in"),
 			app.P().Text("Sign in to see your account summary, orders in progress, recent shipments "+
 				"and open invoices."),
 			app.A().Class("button button--primary").Href(components.PathLogin).Text("Sign in"),
-		)
-	case s.Status == state.Loaded:
-		body = app.Div().Class("card").Body(
-			app.H2().Class("card__title").Text("Signed in as "+displayName(s.Data.User)),
-			app.P().Text("Your account summary, orders and shipments will appear here."),
 		)
 	default: // NeverLoaded (the pre-rendered page) or Loading
 		body = app.Div().Class("card card--muted").Body(
@@ -101,6 +122,18 @@ func (p *dashboardPage) renderAccount() app.UI {
 		Aria("live", "polite").
 		Aria("label", "Your account").
 		Body(body)
+}
+
+// fact is one term and value of a facts list; it renders nothing without a
+// value.
+func fact(term, value string) app.UI {
+	if value == "" {
+		return nil
+	}
+	return app.Div().Class("facts__row").Body(
+		app.Dt().Text(term),
+		app.Dd().Text(value),
+	)
 }
 
 // errorPanel tells the user, without jargon, that the portal did not answer,
@@ -127,4 +160,34 @@ func displayName(u apiclient.User) string {
 		return u.Name
 	}
 	return u.Email
+}
+
+// userSubtitle is the line under the signed-in welcome: the user's company
+// and role, "Customer Co · Buyer", leaving out what is unknown.
+func userSubtitle(u apiclient.User) string {
+	var parts []string
+	if u.CustomerName != "" {
+		parts = append(parts, u.CustomerName)
+	}
+	if r := roleLabel(u.Role); r != "" {
+		parts = append(parts, r)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// roleLabel is how a role of api.Me reads in the UI; "" for a role the UI
+// does not know, rather than showing an internal name.
+func roleLabel(role string) string {
+	switch strings.ToLower(role) {
+	case "admin":
+		return "Admin"
+	case "buyer":
+		return "Buyer"
+	case "viewer":
+		return "Viewer"
+	case "finance":
+		return "Finance"
+	default:
+		return ""
+	}
 }

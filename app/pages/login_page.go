@@ -1,19 +1,58 @@
 package pages
 
 import (
+	"context"
+	"errors"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"example.com/portal/app/apiclient"
 	"example.com/portal/app/brand"
 	"example.com/portal/app/components"
+	"example.com/portal/app/state"
+	"example.com/portal/backend/api"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// loginPage is /portal/login. Sign-in is not built yet, so instead of a form
-// that cannot work it says so plainly and gives the tenant's support
-// contacts.
+// Element ids of the sign-in form. Browser tests find the form by them, and
+// labels and error messages point at them; keep them stable.
+const (
+	idSignInForm     = "signin"
+	idEmail          = "email"
+	idPassword       = "password"
+	idRemember       = "remember"
+	idSignInSubmit   = "signin-submit"
+	idSignInError    = "signin-error"
+	idPasswordToggle = "password-toggle"
+)
+
+// loginPage is /portal/login (spec 000 login_screen): the tenant's logo and
+// name over a card with the sign-in form. Signing in stores the user in the
+// session state, which every page observes, and goes to the dashboard; a
+// visitor who is already signed in goes there at once.
+//
+// The "Forgot your password?" link and the "Request portal access" section
+// of the spec arrive with the password-reset and request-access flows: until
+// those screens exist, a link to them would be a dead end.
 type loginPage struct {
 	app.Compo
 
 	brand brand.Brand
 	path  string
+
+	// interactive is false in the pre-rendered page: until the Wasm runs
+	// the form, it is disabled, so nobody types into fields that the app
+	// replaces when it starts, or submits a password as a plain form post.
+	interactive bool
+
+	email        string
+	password     string
+	remember     bool
+	showPassword bool
+
+	session    state.Session
+	submission state.Submission
 }
 
 func newLoginPage() app.Composer {
@@ -25,6 +64,7 @@ func (p *loginPage) OnInit() {
 	if b, ok := brand.Initial(); ok {
 		p.brand = b
 	}
+	p.interactive = app.IsClient
 }
 
 // OnNav runs on the server (pre-render) and in the browser.
@@ -33,12 +73,101 @@ func (p *loginPage) OnNav(ctx app.Context) {
 	p.path = ctx.Page().URL().Path
 	ctx.Page().SetTitle("%s", pageTitle("Sign in", p.brand))
 	ctx.Page().SetDescription("%s", "Sign in to the customer portal of "+p.brand.Name)
+	if !app.IsClient {
+		return // the pre-render has no cookies: it cannot know who is signed in
+	}
+
+	// A sign-in that ended earlier (an error, or a success before signing
+	// out again) is not news on a fresh visit.
+	var last state.Submission
+	ctx.GetState(state.KeySignIn, &last)
+	if last.Status != state.Loading {
+		ctx.SetState(state.KeySignIn, state.Submission{})
+	}
+	ctx.ObserveState(state.KeySignIn, &p.submission)
+	ctx.ObserveState(state.KeySession, &p.session).OnChange(func() {
+		p.leaveIfSignedIn(ctx)
+	})
+	if _, ok := p.session.User(); ok {
+		ctx.Defer(p.leaveIfSignedIn)
+		return
+	}
+	ctx.NewAction(state.ActionLoadSession)
+}
+
+// OnMount puts the cursor in the e-mail field (spec: autofocus), unless the
+// user has already focused something: the autofocus attribute alone does
+// not act on a form the app inserts after the page has loaded.
+func (p *loginPage) OnMount(ctx app.Context) {
+	ctx.Defer(func(app.Context) {
+		doc := app.Window().Get("document")
+		if active := doc.Get("activeElement"); active.Truthy() && active.Get("tagName").String() != "BODY" {
+			return
+		}
+		if el := doc.Call("getElementById", idEmail); el.Truthy() {
+			el.Call("focus")
+		}
+	})
+}
+
+// leaveIfSignedIn goes to the dashboard once the session state has a user:
+// after a successful sign-in, or at once for a visitor who is signed in.
+func (p *loginPage) leaveIfSignedIn(ctx app.Context) {
+	if _, ok := p.session.User(); ok {
+		ctx.Navigate(components.PathDashboard)
+	}
+}
+
+// busy reports whether a sign-in is running, or has succeeded and the page
+// is about to leave: either way the form must not be sent again.
+func (p *loginPage) busy() bool {
+	return p.submission.Status == state.Loading || p.submission.Status == state.Loaded
+}
+
+func (p *loginPage) submit(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if p.busy() || !p.interactive {
+		return
+	}
+	p.readForm(ctx)
+	p.submission = state.Submission{Status: state.Loading} // at once, before the action's goroutine runs
+	ctx.NewActionWithValue(state.ActionSignIn, api.SignIn{
+		Email:    strings.TrimSpace(p.email),
+		Password: p.password,
+		Remember: p.remember,
+	})
+}
+
+// readForm takes the values from the form itself (the submit event's
+// source) as well as from the input events: some browsers fill saved
+// credentials without firing them.
+func (p *loginPage) readForm(ctx app.Context) {
+	elements := ctx.JSSrc().Get("elements")
+	if !elements.Truthy() {
+		return
+	}
+	if el := elements.Call("namedItem", idEmail); el.Truthy() {
+		p.email = el.Get("value").String()
+	}
+	if el := elements.Call("namedItem", idPassword); el.Truthy() {
+		p.password = el.Get("value").String()
+	}
+	if el := elements.Call("namedItem", idRemember); el.Truthy() {
+		p.remember = el.Get("checked").Bool()
+	}
+}
+
+func (p *loginPage) onRemember(ctx app.Context, _ app.Event) {
+	p.remember = ctx.JSSrc().Get("checked").Bool()
+}
+
+func (p *loginPage) togglePassword(app.Context, app.Event) {
+	p.showPassword = !p.showPassword
 }
 
 // Render implements app.Composer.
 func (p *loginPage) Render() app.UI {
 	b := p.brand
-	hasContact := b.SupportEmail != "" || b.SupportPhone != ""
 	return components.NewLayout().
 		Brand(b).
 		Path(p.path).
@@ -46,22 +175,218 @@ func (p *loginPage) Render() app.UI {
 			app.Section().Class("signin").Body(
 				components.NewLogo().Brand(b).Large(true),
 				app.H1().Class("signin__title").Text("Sign in to "+b.Name),
-				app.Div().Class("card card--notice").Role("status").Body(
-					app.H2().Class("card__title").Text("Sign-in is coming soon"),
-					app.P().Text("Online sign-in to this portal is not available yet."),
-					app.If(hasContact, func() app.UI {
-						return app.Div().Body(
-							app.P().Text("For orders, deliveries, invoices or documents, contact "+b.Name+":"),
-							components.NewSupportContacts().Brand(b),
-						)
-					}).Else(func() app.UI {
-						return app.P().Text("For orders, deliveries, invoices or documents, contact your " +
-							b.Name + " sales representative.")
-					}),
-				),
-				app.P().Class("signin__back").Body(
-					app.A().Href(components.PathDashboard).Text("Back to the dashboard"),
-				),
+				app.Div().Class("card signin__card").Body(p.renderForm()),
 			),
 		)
+}
+
+func (p *loginPage) renderForm() app.UI {
+	var problem signInProblem
+	if p.submission.Status == state.LoadingErr {
+		problem = describeSignInError(p.submission.Err)
+	}
+
+	fields := app.FieldSet().Class("signin__fields")
+	if !p.interactive {
+		// Set only when true: go-app pre-renders a false boolean attribute
+		// as disabled="false", which HTML reads as disabled.
+		fields = fields.Disabled(true)
+	}
+	return app.Form().
+		ID(idSignInForm).
+		Class("signin__form").
+		Method("post").
+		OnSubmit(p.submit).
+		Body(
+			fields.Body(
+				app.Div().
+					ID(idSignInError).
+					Class("signin__error").
+					Role("alert").
+					Body(
+						app.If(problem.Message != "", func() app.UI {
+							return app.P().Text(problem.Message)
+						}),
+						app.If(problem.Ref != "", func() app.UI {
+							return app.P().Class("signin__ref").Text(
+								"If this keeps happening, contact " + p.brand.Name +
+									" support and quote reference " + problem.Ref + ".")
+						}),
+					),
+				p.renderEmail(problem.Fields[idEmail]),
+				p.renderPassword(problem.Fields[idPassword]),
+				p.renderRemember(),
+				p.renderSubmit(),
+			),
+		)
+}
+
+func (p *loginPage) renderEmail(fieldErr string) app.UI {
+	input := app.Input().
+		ID(idEmail).
+		Name(idEmail).
+		Class("field__input").
+		Type("email").
+		Attr("autocomplete", "username").
+		Attr("autocapitalize", "none").
+		Spellcheck(false).
+		Placeholder("you@company.com").
+		Required(true).
+		AutoFocus(true).
+		Value(p.email).
+		OnInput(p.ValueTo(&p.email))
+	return app.Div().Class("field").Body(
+		app.Label().Class("field__label").For(idEmail).Text("E-mail address"),
+		withFieldError(input, idEmail, fieldErr),
+		fieldError(idEmail, fieldErr),
+	)
+}
+
+func (p *loginPage) renderPassword(fieldErr string) app.UI {
+	inputType, toggleText, toggleLabel := "password", "Show", "Show password"
+	if p.showPassword {
+		inputType, toggleText, toggleLabel = "text", "Hide", "Hide password"
+	}
+	input := app.Input().
+		ID(idPassword).
+		Name(idPassword).
+		Class("field__input").
+		Type(inputType).
+		Attr("autocomplete", "current-password").
+		Attr("autocapitalize", "none").
+		Spellcheck(false).
+		Required(true).
+		Value(p.password).
+		OnInput(p.ValueTo(&p.password))
+	return app.Div().Class("field").Body(
+		app.Label().Class("field__label").For(idPassword).Text("Password"),
+		app.Div().Class("field__password").Body(
+			withFieldError(input, idPassword, fieldErr),
+			app.Button().
+				ID(idPasswordToggle).
+				Class("field__toggle").
+				Type("button").
+				Aria("controls", idPassword).
+				Aria("label", toggleLabel).
+				OnClick(p.togglePassword).
+				Text(toggleText),
+		),
+		fieldError(idPassword, fieldErr),
+	)
+}
+
+func (p *loginPage) renderRemember() app.UI {
+	box := app.Input().
+		ID(idRemember).
+		Name(idRemember).
+		Class("field__check").
+		Type("checkbox").
+		OnChange(p.onRemember)
+	if p.remember {
+		box = box.Checked(true) // only when true, as with disabled
+	}
+	return app.Div().Class("field field--check").Body(
+		box,
+		app.Label().For(idRemember).Text("Remember me for 30 days"),
+	)
+}
+
+func (p *loginPage) renderSubmit() app.UI {
+	button := app.Button().
+		ID(idSignInSubmit).
+		Class("button button--primary button--block").
+		Type("submit")
+	switch {
+	case !p.interactive:
+		return button.Disabled(true).Text("Loading…")
+	case p.busy():
+		return button.Disabled(true).Class("button--busy").Body(
+			app.Span().Class("spinner"),
+			app.Text("Signing in…"),
+		)
+	default:
+		return button.Text("Sign in")
+	}
+}
+
+// withFieldError marks an input as invalid and points it at its message.
+func withFieldError(input app.HTMLInput, id, msg string) app.HTMLInput {
+	if msg == "" {
+		return input
+	}
+	return input.Aria("invalid", "true").Aria("describedby", id+"-error")
+}
+
+// fieldError is the message under a field, or nothing.
+func fieldError(id, msg string) app.UI {
+	if msg == "" {
+		return nil
+	}
+	return app.P().ID(id + "-error").Class("field__error").Text(msg)
+}
+
+// signInProblem is what the form shows for a failed sign-in.
+type signInProblem struct {
+	Message string            // for the error area above the fields
+	Ref     string            // request id to quote to support; "" when not useful
+	Fields  map[string]string // field id ("email", "password") → message under it
+}
+
+// describeSignInError turns the error of a failed sign-in into what the form
+// shows. The server's own wording is used where it is meant for the user:
+// the generic "wrong e-mail or password" (the same for both, so nobody can
+// probe which accounts exist), and when to retry after too many attempts.
+// Anything else gets a plain apology and, when the server sent one, the
+// request id support needs.
+func describeSignInError(err error) signInProblem {
+	var e *apiclient.Error
+	switch {
+	case err == nil:
+		return signInProblem{}
+	case errors.Is(err, context.DeadlineExceeded):
+		return signInProblem{Message: "The portal took too long to answer. Please try again."}
+	case !errors.As(err, &e):
+		return signInProblem{Message: "We could not reach the portal. Check your connection and try again."}
+	}
+	switch e.Code {
+	case api.CodeUnauthorized:
+		return signInProblem{Message: orDefault(e.Detail, "E-mail or password is incorrect.")}
+	case api.CodeRateLimited:
+		return signInProblem{Message: orDefault(e.Detail,
+			"Too many sign-in attempts. Please wait a few minutes and try again.")}
+	case api.CodeInvalid:
+		fields := map[string]string{}
+		for _, f := range e.Fields {
+			if (f.Field == idEmail || f.Field == idPassword) && fields[f.Field] == "" {
+				fields[f.Field] = sentence(f.Message)
+			}
+		}
+		if len(fields) > 0 {
+			return signInProblem{Message: "Please correct the marked fields.", Fields: fields}
+		}
+		return signInProblem{Message: "Please check your e-mail address and password.", Ref: e.RequestID}
+	default:
+		return signInProblem{
+			Message: "Sign-in is not available right now. Please try again in a moment.",
+			Ref:     e.RequestID,
+		}
+	}
+}
+
+func orDefault(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
+}
+
+// sentence capitalises the first letter of a server message ("is
+// required" → "Is required"), which is written to follow a field name.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }

@@ -6,9 +6,11 @@ package state
 
 import (
 	"context"
+	"sync/atomic"
 	"time"
 
 	"example.com/portal/app/apiclient"
+	"example.com/portal/backend/api"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -30,23 +32,65 @@ const (
 	ActionLoadSession = "/session/load"
 	// KeySession holds a Session.
 	KeySession = "/session"
+
+	// ActionSignIn signs in (POST /api/v1/session) with the api.SignIn of
+	// its value. Its progress lands in KeySignIn; on success the user lands
+	// in KeySession, so every page shows them at once.
+	ActionSignIn = "/session/sign-in"
+	// KeySignIn holds the Submission of the last sign-in.
+	KeySignIn = "/sign-in"
+
+	// ActionSignOut signs out (DELETE /api/v1/session). Its progress lands
+	// in KeySignOut; on success KeySession becomes signed out.
+	ActionSignOut = "/session/sign-out"
+	// KeySignOut holds the Submission of the last sign-out.
+	KeySignOut = "/sign-out"
 )
 
 // Session is the state under KeySession.
 type Session struct {
 	Status Status
 	Err    error             // set when Status is LoadingErr
-	Data   apiclient.Session // valid when Status is Loaded
+	Data   apiclient.Session // valid when Status is Loaded, and kept while Loading
 }
 
-// sessionTimeout bounds one /api/v1/me call, so a hung server turns into a
-// visible error with a retry button instead of a spinner forever.
-const sessionTimeout = 15 * time.Second
+// User returns the signed-in user and true when the state knows of one. A
+// re-check in flight (Loading) keeps the last answer, so pages do not blank
+// the user's name while /api/v1/me is asked again after every navigation.
+func (s Session) User() (apiclient.User, bool) {
+	if (s.Status == Loaded || s.Status == Loading) && s.Data.SignedIn {
+		return s.Data.User, true
+	}
+	return apiclient.User{}, false
+}
+
+// Submission is the state of a request the user started: Loading while it
+// runs, Loaded when it succeeded, LoadingErr (with Err, usually an
+// *apiclient.Error) when it failed. The zero value is "not started".
+type Submission struct {
+	Status Status
+	Err    error
+}
+
+// Timeouts of one API call, so a hung server turns into a visible error
+// instead of a spinner forever. Sign-in is given longer: the server hashes
+// the password on purpose slowly.
+const (
+	sessionTimeout = 15 * time.Second
+	signInTimeout  = 30 * time.Second
+)
+
+// sessionEpoch counts sign-ins and sign-outs. A /api/v1/me answer that
+// started before one of them describes the old session and is dropped, so a
+// slow "signed out" cannot overwrite the user who has just signed in.
+var sessionEpoch atomic.Uint64
 
 // Register installs the action handlers. pages.Register calls it, in the
 // Wasm binary and in the server (app.Handle is process-global, like routes).
 func Register() {
 	app.Handle(ActionLoadSession, handleLoadSession)
+	app.Handle(ActionSignIn, handleSignIn)
+	app.Handle(ActionSignOut, handleSignOut)
 }
 
 // handleLoadSession runs on its own goroutine (app.Handle handlers do). It
@@ -63,9 +107,14 @@ func handleLoadSession(ctx app.Context, _ app.Action) {
 	// the page.
 	ctx.SetState(KeySession, Session{Status: Loading, Data: cur.Data})
 
+	epoch := sessionEpoch.Load()
 	c, cancel := context.WithTimeout(ctx, sessionTimeout)
 	defer cancel()
-	ctx.SetState(KeySession, loadSession(c, apiclient.New(ctx.Page().URL()).Me))
+	s := loadSession(c, apiclient.New(ctx.Page().URL()).Me)
+	if sessionEpoch.Load() != epoch {
+		return // a sign-in or sign-out finished meanwhile and wrote the session
+	}
+	ctx.SetState(KeySession, s)
 }
 
 // loadSession calls me and turns its result into the state value.
@@ -75,4 +124,73 @@ func loadSession(ctx context.Context, me func(context.Context) (apiclient.Sessio
 		return Session{Status: LoadingErr, Err: err}
 	}
 	return Session{Status: Loaded, Data: s}
+}
+
+// handleSignIn runs on its own goroutine. The credentials travel in the
+// action's value and nowhere else: no state holds the password.
+func handleSignIn(ctx app.Context, a app.Action) {
+	creds, ok := a.Value.(api.SignIn)
+	if !ok {
+		app.Logf("state: %s posted with a %T value, want api.SignIn", ActionSignIn, a.Value)
+		return
+	}
+	var cur Submission
+	ctx.GetState(KeySignIn, &cur)
+	if cur.Status == Loading {
+		return // the form is disabled while submitting; this is a double post
+	}
+	ctx.SetState(KeySignIn, Submission{Status: Loading})
+
+	c, cancel := context.WithTimeout(ctx, signInTimeout)
+	defer cancel()
+	session, sub := signIn(c, apiclient.New(ctx.Page().URL()).SignIn, creds)
+	if sub.Status == Loaded {
+		sessionEpoch.Add(1)
+		// The session first: the sign-in page redirects when it sees the
+		// user, and keeps its button disabled until then.
+		ctx.SetState(KeySession, session)
+		ctx.SetState(KeySignOut, Submission{})
+	}
+	ctx.SetState(KeySignIn, sub)
+}
+
+// signIn calls signInFn and turns its result into the session to store and
+// the submission's outcome.
+func signIn(ctx context.Context, signInFn func(context.Context, api.SignIn) (api.Me, error), creds api.SignIn) (Session, Submission) {
+	me, err := signInFn(ctx, creds)
+	if err != nil {
+		return Session{}, Submission{Status: LoadingErr, Err: err}
+	}
+	return Session{Status: Loaded, Data: apiclient.Session{SignedIn: true, User: me}}, Submission{Status: Loaded}
+}
+
+// handleSignOut runs on its own goroutine. The session state is cleared only
+// once the server has ended the session: if the request fails, the cookie
+// may still be valid, and the user must not be told they are signed out.
+func handleSignOut(ctx app.Context, _ app.Action) {
+	var cur Submission
+	ctx.GetState(KeySignOut, &cur)
+	if cur.Status == Loading {
+		return
+	}
+	ctx.SetState(KeySignOut, Submission{Status: Loading})
+
+	c, cancel := context.WithTimeout(ctx, sessionTimeout)
+	defer cancel()
+	sub := signOut(c, apiclient.New(ctx.Page().URL()).SignOut)
+	if sub.Status == Loaded {
+		sessionEpoch.Add(1)
+		ctx.SetState(KeySession, Session{Status: Loaded})
+		ctx.SetState(KeySignIn, Submission{})
+	}
+	ctx.SetState(KeySignOut, sub)
+}
+
+// signOut calls signOutFn and turns its result into the submission's
+// outcome.
+func signOut(ctx context.Context, signOutFn func(context.Context) error) Submission {
+	if err := signOutFn(ctx); err != nil {
+		return Submission{Status: LoadingErr, Err: err}
+	}
+	return Submission{Status: Loaded}
 }

@@ -184,7 +184,9 @@ func (s *Server) handleMeGet(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) toAPIMe(ctx context.Context, u *portal.User) api.Me {
 	me := api.Me{Email: u.Email, Name: u.Name, Role: u.Role, CustomerName: u.CustomerName, Capabilities: []string{}}
 	if t, ok := tenants.FromContext(ctx); ok && s.Capabilities != nil {
-		me.Capabilities = s.Capabilities(t.ID, u.Role)
+		if caps := s.Capabilities(t.ID, u.Role); caps != nil {
+			me.Capabilities = caps
+		}
 	}
 	return me
 }
