@@ -8,8 +8,8 @@ import (
 // RoleFacts are what the server checks about the role it logged in as.
 type RoleFacts struct {
 	Name        string
-	Superuser   bool
-	BypassRLS   bool
+	Superuser   bool     // is, or can SET ROLE to, a superuser
+	BypassRLS   bool     // is, or can SET ROLE to, a role with BYPASSRLS
 	OwnedTables []string // tables in the current database the role owns (directly or through membership)
 }
 
@@ -19,13 +19,17 @@ func (f RoleFacts) CanBypassRLS() bool {
 }
 
 // CurrentRole reads the facts about the connected role from the catalog.
-// Owners skip row-level security unless FORCE is set, and may switch it off,
-// so owning any table counts as able to bypass.
+// A role the connection can SET ROLE to counts as its own: membership is
+// 'MEMBER', not just inherited 'USAGE', because one SET ROLE would then
+// bypass row-level security. Owners skip RLS unless FORCE is set, and may
+// switch it off, so owning any table counts as able to bypass.
 func (db *DB) CurrentRole(ctx context.Context) (RoleFacts, error) {
 	var f RoleFacts
 	err := db.Pool.QueryRow(ctx, `
-		SELECT r.rolname, r.rolsuper, r.rolbypassrls
-		FROM pg_roles r WHERE r.rolname = current_user`).Scan(&f.Name, &f.Superuser, &f.BypassRLS)
+		SELECT current_user::text,
+		       EXISTS (SELECT FROM pg_roles r WHERE r.rolsuper AND pg_has_role(current_user, r.oid, 'MEMBER')),
+		       EXISTS (SELECT FROM pg_roles r WHERE r.rolbypassrls AND pg_has_role(current_user, r.oid, 'MEMBER'))`).
+		Scan(&f.Name, &f.Superuser, &f.BypassRLS)
 	if err != nil {
 		return f, fmt.Errorf("postgres: read current role: %w", err)
 	}
@@ -35,7 +39,7 @@ func (db *DB) CurrentRole(ctx context.Context) (RoleFacts, error) {
 		JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE c.relkind IN ('r', 'p', 'v', 'm')
 		  AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
-		  AND pg_has_role(current_user, c.relowner, 'USAGE')
+		  AND pg_has_role(current_user, c.relowner, 'MEMBER')
 		ORDER BY 1`)
 	if err != nil {
 		return f, fmt.Errorf("postgres: read owned tables: %w", err)
@@ -64,9 +68,9 @@ func (db *DB) CheckAppRole(ctx context.Context) error {
 	why := ""
 	switch {
 	case f.Superuser:
-		why = "is a superuser"
+		why = "is (or can become) a superuser"
 	case f.BypassRLS:
-		why = "has BYPASSRLS"
+		why = "has (or can become a role with) BYPASSRLS"
 	default:
 		why = fmt.Sprintf("owns %d tables (e.g. %s)", len(f.OwnedTables), f.OwnedTables[0])
 	}
