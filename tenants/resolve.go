@@ -37,3 +37,23 @@ func SlugFromHost(host, baseDomain string) (string, bool) {
 	}
 	return label, true
 }
+
+// ValidHost reports whether host (normalised) is a DNS host name: at most
+// 253 bytes of dot-separated labels of letters, digits and inner dashes. IP
+// addresses are not tenant hosts.
+func ValidHost(host string) bool {
+	if host == "" || len(host) > 253 {
+		return false
+	}
+	for _, label := range strings.Split(host, ".") {
+		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, c := range label {
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -60,3 +60,22 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestValidHost(t *testing.T) {
+	for host, want := range map[string]bool{
+		"acme.localhost":                true,
+		"portal.acme-metals.com":        true,
+		"":                              false,
+		"a..b":                          false,
+		"-a.example":                    false,
+		"a-.example":                    false,
+		"evil.example/x":                false,
+		"caf\u00e9.example":             false,
+		strings.Repeat("a", 64):         false,
+		strings.Repeat("a.", 127) + "a": false,
+	} {
+		if got := ValidHost(host); got != want {
+			t.Errorf("ValidHost(%q) = %v, want %v", host, got, want)
+		}
+	}
+}

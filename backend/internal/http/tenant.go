@@ -43,6 +43,11 @@ func (s *Server) resolveTenant(next http.Handler) http.Handler {
 // lookupTenant resolves host through the cache.
 func (s *Server) lookupTenant(ctx context.Context, host string) (*tenants.Tenant, error) {
 	host = tenants.NormalizeHost(host)
+	// Anything that is not a host name cannot be a tenant's: refuse it
+	// before it costs a query or a cache entry (Host is client-chosen).
+	if !tenants.ValidHost(host) {
+		return nil, portal.ErrTenantNotFound
+	}
 	if t, err, ok := s.cache.get(host); ok {
 		return t, err
 	}
@@ -50,9 +55,13 @@ func (s *Server) lookupTenant(ctx context.Context, host string) (*tenants.Tenant
 		t   *tenants.Tenant
 		err error
 	)
-	if slug, ok := tenants.SlugFromHost(host, s.BaseDomain); ok {
+	slug, sub := tenants.SlugFromHost(host, s.BaseDomain)
+	if sub {
 		t, err = s.Tenants.FindTenantBySlug(ctx, slug)
-	} else {
+	}
+	// A custom host may also sit under the base domain; the stored host
+	// names decide when no slug matched.
+	if !sub || errors.Is(err, portal.ErrTenantNotFound) {
 		t, err = s.Tenants.FindTenantByHost(ctx, host)
 	}
 	if err == nil || errors.Is(err, portal.ErrTenantNotFound) {

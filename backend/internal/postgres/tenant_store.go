@@ -81,9 +81,11 @@ func scanTenant(row pgx.Row) (*tenants.Tenant, error) {
 }
 
 // ApplyTenant creates or updates the tenant with t.Slug to match t: name,
-// status, branding, settings and exactly t.Hosts as its host names. It sets
-// t.ID (a new UUIDv7 for a new tenant). A host already held by another tenant
-// is an error naming it. Owner role only.
+// branding, settings and exactly t.Hosts as its host names. t.Status applies
+// only when the tenant is created: afterwards only SetTenantStatus changes
+// it, so re-applying definitions never lifts a suspension. It sets t.ID (a
+// new UUIDv7 for a new tenant) and t.Status to the stored status. A host
+// already held by another tenant is an error naming it. Owner role only.
 func (db *DB) ApplyTenant(ctx context.Context, t *tenants.Tenant) error {
 	if err := t.Validate(); err != nil {
 		return err
@@ -101,9 +103,9 @@ func (db *DB) ApplyTenant(ctx context.Context, t *tenants.Tenant) error {
 		err := tx.QueryRow(ctx, `
 			INSERT INTO tenants (id, slug, name, status, branding, settings)
 			VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status,
+			ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name,
 				branding = EXCLUDED.branding, settings = EXCLUDED.settings, updated_at = now()
-			RETURNING id::text`, id, t.Slug, t.Name, string(t.Status), string(branding), string(settings)).Scan(&t.ID)
+			RETURNING id::text, status`, id, t.Slug, t.Name, string(t.Status), string(branding), string(settings)).Scan(&t.ID, &t.Status)
 		if err != nil {
 			return fmt.Errorf("postgres: apply tenant %s: %w", t.Slug, err)
 		}
