@@ -49,7 +49,7 @@ migrate: $(BIN)/portal services
 	$(WITH_ENV) $(BIN)/portal migrate up
 
 tenants: migrate
-	$(WITH_ENV) $(BIN)/portal tenants apply
+	$(WITH_ENV) $(BIN)/portal tenants apply -demo
 
 ## run: everything a newcomer needs, then serve on :8080 (Ctrl-C stops).
 run: build tenants

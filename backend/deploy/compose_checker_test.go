@@ -47,7 +47,7 @@ services:
   tenants:
     image: portal:local
     build: {context: ., dockerfile: backend/deploy/Dockerfile}
-    command: ["tenants", "apply"]
+    command: ["tenants", "apply", "-demo"]
     environment:
       PORTAL_OWNER_DATABASE_URL: postgres://portal_owner:dev-owner@db:5432/portal?sslmode=disable
     depends_on:

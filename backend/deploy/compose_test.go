@@ -274,7 +274,7 @@ func checkCompose(p *types.Project, root string) []string {
 		checkOwnerJob(migrate, "migrate", "up")
 	}
 	if hasTenants {
-		checkOwnerJob(tenants, "tenants", "apply")
+		checkOwnerJob(tenants, "tenants", "apply", "-demo")
 		if d, ok := tenants.DependsOn[svcMigrate]; !ok || d.Condition != types.ServiceConditionCompletedSuccessfully {
 			add("tenants must depend on migrate with condition service_completed_successfully")
 		}

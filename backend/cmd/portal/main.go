@@ -45,7 +45,7 @@ func (e usageError) Error() string { return string(e) + "\n" + usage }
 const usage = `usage:
   portal serve
   portal migrate up|down|status
-  portal tenants apply [-dir DIR] [-no-demo]
+  portal tenants apply [-dir DIR] [-demo]
   portal tenants list
   portal tenants suspend|activate SLUG
   portal version`

@@ -80,7 +80,7 @@ func mustRunMain(t *testing.T, env testEnv) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
-	if err := run(ctx, []string{"tenants", "apply"}, env.get, out, out); err != nil {
+	if err := run(ctx, []string{"tenants", "apply", "-demo"}, env.get, out, out); err != nil {
 		t.Fatalf("tenants apply: %v\n%s", err, out)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -155,7 +155,7 @@ func TestMigrateStatusAndTenantsCommands(t *testing.T) {
 		t.Fatalf("migrate status: %v\n%s", err, &out)
 	}
 	out.Reset()
-	if err := run(ctx, []string{"tenants", "apply", "-no-demo"}, env.get, &out, &out); err != nil {
+	if err := run(ctx, []string{"tenants", "apply"}, env.get, &out, &out); err != nil {
 		t.Fatalf("tenants apply: %v\n%s", err, &out)
 	}
 	if !strings.Contains(out.String(), "http://acme-metals.localhost:8080/portal") {
@@ -171,6 +171,16 @@ func TestMigrateStatusAndTenantsCommands(t *testing.T) {
 	}
 	if !regexpLine(out.String(), "acme-metals", "suspended") || !regexpLine(out.String(), "northwind-steel", "active") {
 		t.Errorf("list after suspend:\n%s", &out)
+	}
+	// Re-applying the definitions (as every make run does) keeps the
+	// suspension, and without -demo loads no customers.
+	out.Reset()
+	if err := run(ctx, []string{"tenants", "apply"}, env.get, &out, &out); err != nil || strings.Contains(out.String(), "demo sign-ins") {
+		t.Fatalf("re-apply: %v\n%s", err, &out)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"tenants", "list"}, env.get, &out, &out); err != nil || !regexpLine(out.String(), "acme-metals", "suspended") {
+		t.Errorf("re-apply lifted the suspension (%v):\n%s", err, &out)
 	}
 	if err := run(ctx, []string{"tenants", "suspend", "no-such-tenant"}, env.get, io.Discard, io.Discard); err == nil {
 		t.Error("suspending an unknown tenant succeeded")

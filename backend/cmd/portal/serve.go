@@ -39,8 +39,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	}
 	bctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	if err := store.EnsureBucket(bctx); err != nil {
-		// Serve anyway: pages work without documents, and /readyz tells the
-		// load balancer the truth until the store is back.
+		// Serve anyway: pages work without documents, and /readyz (which
+		// creates the bucket once the store answers) tells the load
+		// balancer the truth until then.
 		logger.Warn("document store not ready", "error", err.Error())
 	}
 	cancel()
@@ -75,6 +76,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
@@ -95,6 +97,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	sctx, scancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer scancel()
 	if err := srv.Shutdown(sctx); err != nil {
+		// Requests still running after the drain period are cut off.
+		srv.Close()
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {

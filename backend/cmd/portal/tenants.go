@@ -71,7 +71,9 @@ func tenantsApply(ctx context.Context, cfg Config, db *postgres.DB, args []strin
 	fs := flag.NewFlagSet("tenants apply", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	dir := fs.String("dir", "", "directory of tenant definitions (*.yaml); default: the built-in demo tenants")
-	noDemo := fs.Bool("no-demo", false, "do not load demo data")
+	// Demo data comes with published passwords: it is opt-in, for
+	// development and demonstrations only.
+	demo := fs.Bool("demo", false, "also load the definitions' demo data (customers, users with the demo password, orders)")
 	if err := fs.Parse(args); err != nil {
 		return usageError("tenants apply: " + err.Error())
 	}
@@ -94,7 +96,7 @@ func tenantsApply(ctx context.Context, cfg Config, db *postgres.DB, args []strin
 			return err
 		}
 		fmt.Fprintf(stdout, "\n%s (%s): %s\n", t.Name, t.Status, portalURL(cfg, t.Slug))
-		if *noDemo || def.Demo == nil {
+		if !*demo || def.Demo == nil {
 			continue
 		}
 		data, err := def.DemoData(time.Now())

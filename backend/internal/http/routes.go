@@ -13,7 +13,7 @@ import (
 // belongs to the tenant named by the Host header.
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.logRequests, s.recoverPanics)
+	r.Use(s.requestID, s.logRequests, s.recoverPanics, securityHeaders)
 
 	r.Get("/healthz", s.handleHealthz)
 	r.Get("/readyz", s.handleReadyz)

@@ -93,6 +93,11 @@ func TestTenantResolution(t *testing.T) {
 			if w.Code != tt.status || !strings.Contains(w.Body.String(), tt.body) {
 				t.Fatalf("GET %s%s = %d %q; want %d containing %q", tt.host, tt.path, w.Code, w.Body.String(), tt.status, tt.body)
 			}
+			for h, v := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"} {
+				if w.Header().Get(h) != v {
+					t.Errorf("%s = %q, want %q", h, w.Header().Get(h), v)
+				}
+			}
 			if tt.status == 404 && strings.Contains(w.Body.String(), "Acme") {
 				t.Error("404 page names a tenant")
 			}

@@ -71,14 +71,8 @@ func (s *Store) EnsureBucket(ctx context.Context) error {
 	return nil
 }
 
-// Ping checks that the store answers and the bucket exists.
+// Ping checks that the store answers and the bucket exists, creating it if
+// the store was down when the server started: readiness recovers by itself.
 func (s *Store) Ping(ctx context.Context) error {
-	ok, err := s.client.BucketExists(ctx, s.bucket)
-	if err != nil {
-		return fmt.Errorf("minio: %w", err)
-	}
-	if !ok {
-		return fmt.Errorf("minio: bucket %s does not exist", s.bucket)
-	}
-	return nil
+	return s.EnsureBucket(ctx)
 }
