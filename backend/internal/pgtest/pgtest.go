@@ -193,7 +193,28 @@ func ensureTemplate(ctx context.Context, conn *pgx.Conn, admin string) (string, 
 	if _, err := conn.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s IS_TEMPLATE true", name)); err != nil {
 		return "", err
 	}
+	dropStaleTemplates(ctx, conn, name)
 	return name, nil
+}
+
+// dropStaleTemplates removes templates of earlier migration sets, and test
+// databases older than a day (left by killed runs), so they do not pile up.
+// Failures are ignored: another test binary may still be using one.
+func dropStaleTemplates(ctx context.Context, conn *pgx.Conn, keep string) {
+	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database
+		WHERE (datname LIKE 'portal\_tpl\_%' AND datname NOT LIKE '%\_build' AND datname <> $1)
+		   OR (datname LIKE 'portal\_test\_%' AND (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification < now() - interval '1 day')`, keep)
+	if err != nil {
+		return
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return
+	}
+	for _, n := range names {
+		_, _ = conn.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s IS_TEMPLATE false", n))
+		_, _ = conn.Exec(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s", n))
+	}
 }
 
 // migrationsHash fingerprints the embedded migrations and role SQL.
@@ -210,6 +231,9 @@ func migrationsHash() (string, error) {
 	}
 	sort.Strings(names)
 	h := sha256.New()
+	// Bump when how the template is built changes (not only what the
+	// migrations say): 3 = one migration group per migration.
+	h.Write([]byte("harness 3\x00"))
 	h.Write([]byte(postgres.RolesSQL))
 	for _, n := range names {
 		b, err := fs.ReadFile(fsys, n)

@@ -28,7 +28,8 @@ func NewMigrator(db *DB) (*Migrator, error) {
 	}
 	// Mark a migration applied only once it succeeded: bun's default marks it
 	// first, and a failed migration would then look applied.
-	m := migrate.NewMigrator(db.Bun, ms, migrate.WithMarkAppliedOnSuccess(true))
+	// WithUpsert is what lets Up run migrations one at a time (RunMigration).
+	m := migrate.NewMigrator(db.Bun, ms, migrate.WithMarkAppliedOnSuccess(true), migrate.WithUpsert(true))
 	return &Migrator{db: db, bun: m}, nil
 }
 
@@ -56,15 +57,21 @@ func (m *Migrator) Up(ctx context.Context, log io.Writer) error {
 		if err := m.bun.Init(ctx); err != nil {
 			return fmt.Errorf("migrate: init: %w", err)
 		}
-		group, err := m.bun.Migrate(ctx)
+		// One group per migration, so that `migrate down` rolls back one
+		// migration rather than everything a fresh install applied at once.
+		all, err := m.bun.MigrationsWithStatus(ctx)
 		if err != nil {
 			return fmt.Errorf("migrate: up: %w", err)
 		}
-		if group.IsZero() {
+		missing := all.Unapplied() // in order of their names, i.e. their time stamps
+		if len(missing) == 0 {
 			fmt.Fprintln(log, "schema is up to date")
 			return nil
 		}
-		for _, mg := range group.Migrations {
+		for _, mg := range missing {
+			if err := m.bun.RunMigration(ctx, mg.Name); err != nil {
+				return fmt.Errorf("migrate: up: %w", err)
+			}
 			fmt.Fprintf(log, "applied %s_%s\n", mg.Name, mg.Comment)
 		}
 		return nil
@@ -85,7 +92,7 @@ BEGIN
 	END LOOP;
 END $$`
 
-// Down rolls back the last group of portal migrations. River's tables stay.
+// Down rolls back the last applied portal migration. River's tables stay.
 func (m *Migrator) Down(ctx context.Context, log io.Writer) error {
 	return m.locked(ctx, func(ctx context.Context) error {
 		if err := m.bun.Init(ctx); err != nil {
