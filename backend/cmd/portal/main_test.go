@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -83,13 +85,9 @@ func mustRunMain(t *testing.T, env testEnv) string {
 	if err := run(ctx, []string{"tenants", "apply", "-demo"}, env.get, out, out); err != nil {
 		t.Fatalf("tenants apply: %v\n%s", err, out)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
-	env["PORTAL_ADDR"] = "127.0.0.1:" + port
+	// Port 0: the kernel picks a free port and the server logs which.
+	env["PORTAL_ADDR"] = "127.0.0.1:0"
+	env["PORTAL_LOG_LEVEL"] = "info"
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, env.get, out, out) }()
 	t.Cleanup(func() {
@@ -107,8 +105,16 @@ func mustRunMain(t *testing.T, env testEnv) string {
 		}
 	})
 	deadline := time.Now().Add(20 * time.Second)
+	port := ""
 	for {
-		resp, err := http.Get("http://127.0.0.1:" + port + "/readyz")
+		if port == "" {
+			port = boundPort(out.String())
+		}
+		var err error = errors.New("not listening yet")
+		var resp *http.Response
+		if port != "" {
+			resp, err = http.Get("http://127.0.0.1:" + port + "/readyz")
+		}
 		if err == nil {
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
@@ -127,6 +133,19 @@ func mustRunMain(t *testing.T, env testEnv) string {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// boundPort finds the port in the server's "serving" log line.
+func boundPort(log string) string {
+	for _, line := range strings.Split(log, "\n") {
+		var rec struct{ Msg, Addr string }
+		if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "serving" {
+			if _, p, err := net.SplitHostPort(rec.Addr); err == nil {
+				return p
+			}
+		}
+	}
+	return ""
 }
 
 // TestServeRefusesRolesThatBypassRLS: the server must not run as the owner
