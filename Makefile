@@ -66,6 +66,8 @@ lint:
 ## headless Chromium (started here when missing). CI=true turns a missing
 ## service into a failure instead of a skip.
 test: lint build
+	@command -v gcc >/dev/null || { echo "installing gcc (the race detector needs cgo)"; \
+	  apt-get install -y gcc >/dev/null 2>&1 || sudo -n apt-get install -y gcc; }
 	$(SERVICES) up --with-stripe --with-chromium >/dev/null
 	$(WITH_ENV) PORTAL_TEST_WEB_DIR=$(CURDIR)/web PORTAL_TEST_ARTIFACTS=$(CURDIR)/.artifacts \
 	  $(GO) test -race -count=1 -timeout 15m ./...
