@@ -50,7 +50,7 @@ type isoFixture struct {
 	SalesRep, Location, Customer, CustomerUser, Address uuid.UUID
 	RootCategory, Category, Product                     uuid.UUID
 	Order, OrderLine, OrderLine2, StatusHistory         uuid.UUID
-	Shipment, Invoice, Session, AuditEvent              uuid.UUID
+	Shipment, Invoice, Session, AuditEvent, Reset       uuid.UUID
 }
 
 func newIsoFixture(name string) *isoFixture {
@@ -60,7 +60,7 @@ func newIsoFixture(name string) *isoFixture {
 		SalesRep: id(), Location: id(), Customer: id(), CustomerUser: id(), Address: id(),
 		RootCategory: id(), Category: id(), Product: id(),
 		Order: id(), OrderLine: id(), OrderLine2: id(), StatusHistory: id(),
-		Shipment: id(), Invoice: id(), Session: id(), AuditEvent: id(),
+		Shipment: id(), Invoice: id(), Session: id(), AuditEvent: id(), Reset: id(),
 	}
 }
 
@@ -174,6 +174,12 @@ var isoBuilders = map[string]isoBuilder{
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "token_hash": hash[:], "customer_id": isoID(fx.Customer),
 			"user_id": isoID(fx.CustomerUser), "created_at": "2026-11-02T10:00:00Z", "last_seen_at": "2026-11-02T10:00:00Z",
 			"idle_expires_at": "2026-11-02T10:30:00Z", "expires_at": "2026-11-02T22:00:00Z"}
+	}},
+	"password_resets": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, fx.Reset)
+		hash := sha256.Sum256([]byte("reset " + id))
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "token_hash": hash[:], "customer_id": isoID(fx.Customer),
+			"user_id": isoID(fx.CustomerUser), "created_at": "2026-11-02T10:00:00Z", "expires_at": "2026-11-02T11:00:00Z"}
 	}},
 	"audit_events": {row: func(fx *isoFixture, fresh bool) isoRow {
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": isoPick(fresh, fx.AuditEvent), "occurred_at": "2026-11-02T10:00:00Z",

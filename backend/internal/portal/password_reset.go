@@ -1,0 +1,73 @@
+package portal
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Password reset (spec 000 §1 login_and_auth steps 2–3).
+const (
+	ResetTokenLifetime = time.Hour
+	// MaxResetsPerHour bounds reset e-mails per account: enough for a
+	// lost first mail, too few to flood an inbox.
+	MaxResetsPerHour  = 3
+	MinPasswordLength = 10
+)
+
+// commonPasswords are refused outright whatever their length (a sample of
+// the most used passwords of at least MinPasswordLength characters).
+var commonPasswords = map[string]bool{
+	"1234567890": true, "12345678910": true, "123456789a": true, "qwertyuiop": true, "1q2w3e4r5t": true,
+	"password123": true, "password1234": true, "passw0rd123": true, "iloveyou123": true, "qwerty12345": true,
+	"abcdefghij": true, "0987654321": true, "1111111111": true, "0000000000": true, "welcome123": true,
+	"letmein123": true, "administrator": true, "changeme123": true, "password12": true, "football123": true,
+}
+
+// ValidatePassword reports what makes plain unacceptable as a new password
+// for the account of email, as field errors on "password". Length counts
+// characters, not bytes; there is no composition rule (NIST SP 800-63B):
+// long and not obvious is what matters.
+func ValidatePassword(plain, email string) []FieldError {
+	bad := func(msg string) []FieldError { return []FieldError{{Field: "password", Message: msg}} }
+	n := utf8.RuneCountInString(plain)
+	lower := strings.ToLower(plain)
+	local, _, _ := strings.Cut(strings.ToLower(email), "@")
+	switch {
+	case n < MinPasswordLength:
+		return bad("Use at least 10 characters.")
+	case len(plain) > 1024:
+		return bad("The password is too long.")
+	case commonPasswords[lower]:
+		return bad("This password is too common. Choose another.")
+	case len(local) >= 4 && strings.Contains(lower, local):
+		return bad("The password must not contain your e-mail address.")
+	case strings.Count(plain, string([]rune(plain)[0])) == n:
+		return bad("Use more than one distinct character.")
+	}
+	return nil
+}
+
+// ResetRequest is a reset link to send: the token goes only into the
+// e-mail, never into a response, a log or a URL the server sees (the link
+// carries it in the fragment).
+type ResetRequest struct {
+	Token string
+	User  User
+}
+
+// PasswordResetService resets forgotten passwords of the tenant in the
+// context.
+type PasswordResetService interface {
+	// RequestPasswordReset creates a single-use token for the active user
+	// with email and returns it for mailing; for an unknown, disabled or
+	// over-limit address it returns nil and no error, so the caller answers
+	// the same either way. Errors: EINVALID (malformed address).
+	RequestPasswordReset(ctx context.Context, email string, c Client) (*ResetRequest, error)
+
+	// ResetPassword sets a new password with token and ends every session
+	// of the user. Errors: EINVALID (field "token": unknown, used or
+	// expired; field "password": too weak).
+	ResetPassword(ctx context.Context, token, newPassword string, c Client) error
+}
