@@ -53,7 +53,8 @@ tenants: migrate
 
 ## run: everything a newcomer needs, then serve on :8080 (Ctrl-C stops).
 run: build tenants
-	$(WITH_ENV) exec $(BIN)/portal serve
+	$(WITH_ENV) PORTAL_MAIL_LOG_ONLY=$${PORTAL_MAIL_LOG_ONLY:-$$([ -n "$${PORTAL_SMTP_HOST:-}" ] && echo false || echo true)} \
+	  exec $(BIN)/portal serve
 
 ## lint: formatting, vet (server and Wasm) and the dependency rules.
 lint:

@@ -11,7 +11,34 @@ const (
 	// PathSession: POST signs in (body SignIn, answers Me and sets the
 	// session cookie); DELETE signs out (204, clears the cookie).
 	PathSession = "/api/v1/session"
+	// PathPasswordReset: POST (body PasswordResetRequest) mails a reset link
+	// if the address has an account; the answer (202) is the same either way.
+	PathPasswordReset = "/api/v1/password-reset"
+	// PathPasswordResetConfirm: POST (body PasswordResetConfirm) sets the new
+	// password (204) and ends the user's sessions.
+	PathPasswordResetConfirm = "/api/v1/password-reset/confirm"
+
+	// PageResetPassword is where reset links point; the token travels in
+	// the URL fragment ("#token=…"), which browsers never send to a server,
+	// so it stays out of access logs and Referer headers.
+	PageResetPassword = "/portal/reset-password"
 )
+
+// PasswordResetRequest is the body of POST /api/v1/password-reset.
+type PasswordResetRequest struct {
+	Email string `json:"email"`
+}
+
+// PasswordResetConfirm is the body of POST /api/v1/password-reset/confirm.
+type PasswordResetConfirm struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
+// Accepted is the body of a 202 answer.
+type Accepted struct {
+	Detail string `json:"detail"`
+}
 
 // Tenant is what any visitor of a tenant's portal may know about the tenant:
 // nothing here is secret.

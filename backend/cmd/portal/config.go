@@ -26,6 +26,13 @@ type Config struct {
 	S3Region         string // PORTAL_S3_REGION
 	S3UseTLS         bool   // PORTAL_S3_USE_TLS
 	DBMaxConns       int32  // PORTAL_DB_MAX_CONNS
+	SMTPHost         string // PORTAL_SMTP_HOST
+	SMTPPort         int    // PORTAL_SMTP_PORT
+	SMTPUsername     string // PORTAL_SMTP_USERNAME
+	SMTPPassword     string // PORTAL_SMTP_PASSWORD (secret)
+	SMTPTLS          string // PORTAL_SMTP_TLS
+	MailFrom         string // PORTAL_MAIL_FROM
+	MailLogOnly      bool   // PORTAL_MAIL_LOG_ONLY
 }
 
 // envVar describes one environment variable: its default and meaning. The
@@ -50,6 +57,13 @@ var envVars = []envVar{
 	{Name: "PORTAL_S3_REGION", Default: "us-east-1", Help: "region of the bucket"},
 	{Name: "PORTAL_S3_USE_TLS", Default: "false", Help: "use HTTPS to reach the document store"},
 	{Name: "PORTAL_DB_MAX_CONNS", Default: "0", Help: "maximum PostgreSQL connections of the server's pool (0: pgx default, max(4, CPUs))"},
+	{Name: "PORTAL_SMTP_HOST", Help: "SMTP relay for e-mail (password resets, invitations); required unless PORTAL_MAIL_LOG_ONLY"},
+	{Name: "PORTAL_SMTP_PORT", Default: "0", Help: "SMTP port; 0: the TLS mode's usual port (587 starttls, 465 tls, 25 none)"},
+	{Name: "PORTAL_SMTP_USERNAME", Help: "SMTP login; empty: no login"},
+	{Name: "PORTAL_SMTP_PASSWORD", Help: "SMTP password", Secret: true},
+	{Name: "PORTAL_SMTP_TLS", Default: "starttls", Help: "starttls (required, no fallback), tls (from the first byte) or none (local mail catchers only)"},
+	{Name: "PORTAL_MAIL_FROM", Help: "platform sender address (SPF/DKIM domain); default no-reply@<base domain>; the display name is the tenant's"},
+	{Name: "PORTAL_MAIL_LOG_ONLY", Default: "false", Help: "write e-mails (with their links) to the log instead of sending them: development only"},
 }
 
 // LoadConfig reads the configuration through getenv and reports every
@@ -93,6 +107,17 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, errors.New("PORTAL_DB_MAX_CONNS: must be a non-negative integer"))
 	}
 	c.DBMaxConns = int32(n)
+	c.SMTPHost, c.SMTPUsername, c.SMTPPassword = get("PORTAL_SMTP_HOST"), get("PORTAL_SMTP_USERNAME"), get("PORTAL_SMTP_PASSWORD")
+	c.SMTPTLS, c.MailFrom = get("PORTAL_SMTP_TLS"), get("PORTAL_MAIL_FROM")
+	if c.MailFrom == "" {
+		c.MailFrom = "no-reply@" + c.BaseDomain
+	}
+	if c.SMTPPort, err = strconv.Atoi(get("PORTAL_SMTP_PORT")); err != nil || c.SMTPPort < 0 || c.SMTPPort > 65535 {
+		errs = append(errs, errors.New("PORTAL_SMTP_PORT: must be a port number"))
+	}
+	if c.MailLogOnly, err = strconv.ParseBool(get("PORTAL_MAIL_LOG_ONLY")); err != nil {
+		errs = append(errs, errors.New("PORTAL_MAIL_LOG_ONLY: must be true or false"))
+	}
 	if c.BaseDomain == "" {
 		errs = append(errs, errors.New("PORTAL_BASE_DOMAIN: required"))
 	}
@@ -107,6 +132,9 @@ func (c Config) ValidateServe() error {
 	}
 	if c.S3Endpoint == "" {
 		errs = append(errs, errors.New("PORTAL_S3_ENDPOINT: required (host:port of MinIO)"))
+	}
+	if c.SMTPHost == "" && !c.MailLogOnly {
+		errs = append(errs, errors.New("PORTAL_SMTP_HOST: required (or PORTAL_MAIL_LOG_ONLY=true for development)"))
 	}
 	return errors.Join(errs...)
 }

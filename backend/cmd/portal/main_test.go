@@ -52,6 +52,7 @@ func portalEnv(t *testing.T) (testEnv, *pgtest.Database) {
 		"PORTAL_OWNER_DATABASE_URL": d.OwnerURL,
 		"PORTAL_BASE_DOMAIN":        "localhost",
 		"PORTAL_LOG_LEVEL":          "warn",
+		"PORTAL_MAIL_LOG_ONLY":      "true",
 	}
 	for _, k := range []string{"PORTAL_S3_ENDPOINT", "PORTAL_S3_ACCESS_KEY", "PORTAL_S3_SECRET_KEY"} {
 		env[k] = os.Getenv(k)

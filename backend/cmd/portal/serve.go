@@ -10,6 +10,7 @@ import (
 	"time"
 
 	porthttp "example.com/portal/backend/internal/http"
+	"example.com/portal/backend/internal/mail"
 	"example.com/portal/backend/internal/minio"
 	"example.com/portal/backend/internal/postgres"
 	"example.com/portal/backend/internal/pwa"
@@ -46,6 +47,12 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	}
 	cancel()
 
+	sender, err := mail.New(mail.Config{Host: cfg.SMTPHost, Port: cfg.SMTPPort, Username: cfg.SMTPUsername,
+		Password: cfg.SMTPPassword, TLS: cfg.SMTPTLS, From: cfg.MailFrom, LogOnly: cfg.MailLogOnly}, logger)
+	if err != nil {
+		return err
+	}
+
 	app, err := pwa.New(pwa.Options{WebDir: cfg.WebDir, Logger: logger})
 	if err != nil {
 		return err
@@ -54,12 +61,15 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	auth := postgres.NewAuthService(db)
 	handler := porthttp.NewServer(&porthttp.Server{
 		Tenants:    db,
 		BaseDomain: cfg.BaseDomain,
 		Ready:      []porthttp.Check{{Name: "postgres", Ping: db}, {Name: "minio", Ping: store}},
 		PWA:        app,
-		Auth:       postgres.NewAuthService(db),
+		Auth:       auth,
+		Resets:     auth,
+		Mailer:     &mail.Notifier{Sender: sender},
 		Capabilities: func(tenantID, role string) []string {
 			var caps []string
 			for _, p := range authz.Permissions(tenantID, role) {
@@ -104,6 +114,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	handler.Wait() // e-mails still being sent
 	logger.Info("stopped")
 	return nil
 }

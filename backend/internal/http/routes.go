@@ -30,6 +30,8 @@ func (s *Server) routes() chi.Router {
 			r.Get(stripPrefix(api.PathMe), s.handle(s.handleMeGet))
 			r.Post(stripPrefix(api.PathSession), s.handle(s.handleSessionCreate))
 			r.Delete(stripPrefix(api.PathSession), s.handle(s.handleSessionDelete))
+			r.Post(stripPrefix(api.PathPasswordReset), s.handle(s.handlePasswordResetRequest))
+			r.Post(stripPrefix(api.PathPasswordResetConfirm), s.handle(s.handlePasswordResetConfirm))
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 				return errNotFound
 			}))

@@ -8,6 +8,7 @@ import (
 	"example.com/portal/backend/api"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -27,6 +28,8 @@ type Server struct {
 	Ready      []Check      // what /readyz checks
 	PWA        http.Handler // the per-tenant go-app handler; expects the tenant in the context
 	Auth       portal.AuthService
+	Resets     portal.PasswordResetService
+	Mailer     portal.Mailer
 	// Capabilities lists what a role may do in a tenant ("orders:read", …),
 	// for /api/v1/me; nil sends none.
 	Capabilities func(tenantID, role string) []string
@@ -39,6 +42,7 @@ type Server struct {
 	router chi.Router
 	cache  *tenantCache
 	csrf   *http.CrossOriginProtection
+	bg     sync.WaitGroup
 }
 
 // Check is one named readiness check.

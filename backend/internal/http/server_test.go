@@ -9,10 +9,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"example.com/portal/backend/api"
 	porthttp "example.com/portal/backend/internal/http"
+	"example.com/portal/backend/internal/mail"
 	"example.com/portal/backend/internal/pgtest"
 	"example.com/portal/backend/internal/postgres"
 	"example.com/portal/tenants"
@@ -20,9 +22,27 @@ import (
 
 // env is a server over a real test database holding two tenants, acme
 // (with the custom domain portal.acme.example) and suspended "dormant".
+// syncBuilder is a strings.Builder safe for the server's background mail.
+type syncBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuilder) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuilder) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
 type env struct {
 	srv   *porthttp.Server
-	logs  *strings.Builder
+	logs  *syncBuilder
 	db    *postgres.DB // as the app role
 	owner *postgres.DB
 }
@@ -48,11 +68,18 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 			io.WriteString(w, "page of "+tn.Name)
 		})
 	}
-	logs := &strings.Builder{}
+	logs := &syncBuilder{}
+	logger := slog.New(slog.NewJSONHandler(logs, nil))
+	sender, err := mail.New(mail.Config{From: "no-reply@portal.test", LogOnly: true}, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := postgres.NewAuthService(db)
 	srv := porthttp.NewServer(&porthttp.Server{
-		Tenants: db, BaseDomain: "portal.test", PWA: pwa, Ready: checks, Auth: postgres.NewAuthService(db),
+		Tenants: db, BaseDomain: "portal.test", PWA: pwa, Ready: checks, Auth: auth, Resets: auth,
+		Mailer:       &mail.Notifier{Sender: sender},
 		Capabilities: func(tenantID, role string) []string { return []string{role + ":caps"} },
-		Logger:       slog.New(slog.NewJSONHandler(logs, nil)),
+		Logger:       logger,
 	})
 	return &env{srv: srv, logs: logs, db: db, owner: owner}
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"example.com/portal/tenants"
 )
 
 // Password reset (spec 000 §1 login_and_auth steps 2–3).
@@ -70,4 +72,11 @@ type PasswordResetService interface {
 	// of the user. Errors: EINVALID (field "token": unknown, used or
 	// expired; field "password": too weak).
 	ResetPassword(ctx context.Context, token, newPassword string, c Client) error
+}
+
+// Mailer sends the portal's e-mails in a tenant's name. baseURL is the
+// origin of the tenant's portal the request came to (links and images are
+// made absolute from it).
+type Mailer interface {
+	SendPasswordReset(ctx context.Context, t *tenants.Tenant, baseURL string, u User, link string) error
 }
