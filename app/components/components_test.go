@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"example.com/portal/app/brand"
+	"example.com/portal/app/state"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -144,5 +145,67 @@ func TestTelURI(t *testing.T) {
 		if got := TelURI(in); got != want {
 			t.Errorf("TelURI(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestHeaderAccount(t *testing.T) {
+	tests := []struct {
+		name     string
+		header   *Header
+		want     []string
+		unwanted []string
+	}{
+		{
+			name:     "signed out",
+			header:   NewHeader().Brand(acme).Path("/portal"),
+			want:     []string{`href="/portal/login"`, ">Sign in<"},
+			unwanted: []string{"signout", "Sign out"},
+		},
+		{
+			name:     "signed out, on the sign-in page",
+			header:   NewHeader().Brand(acme).Path(PathLogin),
+			unwanted: []string{`href="/portal/login"`, ">Sign in<", "signout"},
+		},
+		{
+			name:     "signed in",
+			header:   NewHeader().Brand(acme).Path("/portal").SignedInAs("Jane Buyer"),
+			want:     []string{`id="signout"`, `type="button"`, ">Sign out<", ">Jane Buyer<", `title="Jane Buyer"`},
+			unwanted: []string{">Sign in<", "/portal/login", "disabled", `role="alert"`},
+		},
+		{
+			name: "signing out",
+			header: func() *Header {
+				h := NewHeader().Brand(acme).SignedInAs("Jane Buyer")
+				h.signOut = state.Submission{Status: state.Loading}
+				return h
+			}(),
+			want:     []string{`id="signout"`, "disabled", "Signing out…"},
+			unwanted: []string{">Sign out<", ">Sign in<"},
+		},
+		{
+			name: "sign-out failed",
+			header: func() *Header {
+				h := NewHeader().Brand(acme).SignedInAs("Jane Buyer")
+				h.signOut = state.Submission{Status: state.LoadingErr}
+				return h
+			}(),
+			want:     []string{`id="signout"`, ">Sign out<", `role="alert"`, "We could not sign you out"},
+			unwanted: []string{"disabled"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			html := render(t, tt.header)
+			for _, w := range tt.want {
+				if !strings.Contains(html, w) {
+					t.Errorf("header lacks %s:\n%s", w, html)
+				}
+			}
+			for _, u := range tt.unwanted {
+				if strings.Contains(html, u) {
+					t.Errorf("header contains %s:\n%s", u, html)
+				}
+			}
+		})
 	}
 }

@@ -64,7 +64,9 @@ func (p *loginPage) OnInit() {
 	if b, ok := brand.Initial(); ok {
 		p.brand = b
 	}
-	p.interactive = app.IsClient
+	if app.IsClient {
+		p.interactive = true
+	}
 }
 
 // OnNav runs on the server (pre-render) and in the browser.
