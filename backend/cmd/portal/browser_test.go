@@ -91,3 +91,70 @@ func cssRGB(t *testing.T, hex string) string {
 	}
 	return fmt.Sprintf("rgb(%d, %d, %d)", v>>16, v>>8&0xff, v&0xff)
 }
+
+// TestBrowserSignInAndOut signs a demo user in through the login screen,
+// checks the signed-in header and dashboard, reloads (the session cookie
+// must carry over), signs out, and tries a wrong password.
+func TestBrowserSignInAndOut(t *testing.T) {
+	env, _ := portalEnv(t)
+	env["PORTAL_WEB_DIR"] = webDir(t)
+	ctx := browsertest.New(t)
+	port := mustRunMain(t, env)
+	login := fmt.Sprintf("http://acme-metals.localhost:%s/portal/login", port)
+	const email, password = "admin@lakeshore-fab.example.com", "Portal-Demo-2026!"
+
+	for _, vp := range []browsertest.Viewport{browsertest.Phone, browsertest.Desktop} {
+		t.Run(vp.Name, func(t *testing.T) {
+			err := browsertest.WaitFor(ctx, 90*time.Second,
+				browsertest.Emulate(vp),
+				chromedp.Navigate(login),
+				chromedp.WaitEnabled(chromedp.CSS("#signin-submit")), // enabled once the Wasm runs the form
+				chromedp.SendKeys(chromedp.CSS("#email"), email),
+				chromedp.SendKeys(chromedp.CSS("#password"), password),
+				chromedp.Click(chromedp.CSS("#signin-submit")),
+				chromedp.WaitVisible(chromedp.CSS("#signout")),
+			)
+			if err != nil {
+				browsertest.Screenshot(t, ctx, "signin-failed")
+				t.Fatalf("sign in: %v", err)
+			}
+			body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+			if !strings.Contains(body, "Lakeshore Fabrication") || !strings.Contains(body, "Admin") {
+				t.Errorf("dashboard after sign-in: %q", body)
+			}
+			browsertest.Screenshot(t, ctx, "signed-in-"+vp.Name)
+
+			// A full reload keeps the session (the cookie, not page state).
+			if err := browsertest.WaitFor(ctx, 60*time.Second, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#signout"))); err != nil {
+				t.Fatalf("signed out by a reload: %v", err)
+			}
+			if err := browsertest.WaitFor(ctx, 30*time.Second, chromedp.Click(chromedp.CSS("#signout")), chromedp.WaitVisible(chromedp.CSS("#signin"))); err != nil {
+				browsertest.Screenshot(t, ctx, "signout-failed")
+				t.Fatalf("sign out: %v", err)
+			}
+			me, err := chromedp.Run(ctx, chromedp.Evaluate[int](`fetch("/api/v1/me").then(r => r.status)`, chromedp.EvalAwaitPromise))
+			if err != nil || me != 401 {
+				t.Errorf("/api/v1/me after sign-out = %d (%v), want 401", me, err)
+			}
+		})
+	}
+
+	t.Run("wrong password", func(t *testing.T) {
+		err := browsertest.WaitFor(ctx, 60*time.Second,
+			chromedp.Navigate(login),
+			chromedp.WaitEnabled(chromedp.CSS("#signin-submit")),
+			chromedp.SendKeys(chromedp.CSS("#email"), email),
+			chromedp.SendKeys(chromedp.CSS("#password"), "not-the-password"),
+			chromedp.Click(chromedp.CSS("#signin-submit")),
+			chromedp.WaitVisible(chromedp.CSS("#signin-error")),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#signin-error")))
+		if !strings.Contains(msg, "E-mail or password is incorrect") {
+			t.Errorf("error shown: %q", msg)
+		}
+		browsertest.Screenshot(t, ctx, "wrong-password")
+	})
+}
