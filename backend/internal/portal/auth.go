@@ -49,6 +49,8 @@ type Session struct {
 	IdleExpiresAt time.Time
 	ExpiresAt     time.Time
 	Remember      bool
+	UserAgent     string // as the browser said at sign-in, for the sessions list
+	ClientIP      string
 }
 
 // Client is where a request came from, for the audit log and throttling.
@@ -101,4 +103,20 @@ type AuthService interface {
 
 	// SignOut ends the session of token; an unknown token is not an error.
 	SignOut(ctx context.Context, token string, c Client) error
+}
+
+// SessionService lets a signed-in user see and end their own sessions and
+// change their password.
+type SessionService interface {
+	// ListSessions returns the user's live sessions, newest first.
+	ListSessions(ctx context.Context, userID string) ([]Session, error)
+
+	// EndSession ends one of the user's sessions. Errors: ENOTFOUND (no
+	// live session with that id belongs to the user).
+	EndSession(ctx context.Context, userID, sessionID string, c Client) error
+
+	// ChangePassword replaces the user's password after checking the
+	// current one, and ends every other session of the user. Errors:
+	// EINVALID (field "current_password" wrong, "password" too weak).
+	ChangePassword(ctx context.Context, userID, keepSessionID, current, next string, c Client) error
 }
