@@ -4,6 +4,8 @@
 // use it, and nothing server-side may reach the Wasm binary.
 package api
 
+import "time"
+
 // Paths of the portal API, relative to the tenant's host.
 const (
 	PathTenant = "/api/v1/tenant" // GET: the tenant's public branding and settings
@@ -22,7 +24,32 @@ const (
 	// the URL fragment ("#token=…"), which browsers never send to a server,
 	// so it stays out of access logs and Referer headers.
 	PageResetPassword = "/portal/reset-password"
+
+	// PathMySessions: GET lists the signed-in user's sessions (Session);
+	// DELETE PathMySessions + "/{id}" ends one (204; 404 if not theirs).
+	PathMySessions = "/api/v1/me/sessions"
+	// PathMyPassword: PUT (body PasswordChange) changes the signed-in
+	// user's password (204) and ends their other sessions.
+	PathMyPassword = "/api/v1/me/password"
 )
+
+// Session is one signed-in browser of the current user.
+type Session struct {
+	ID         string    `json:"id"`
+	Current    bool      `json:"current"` // the session this request came with
+	CreatedAt  time.Time `json:"created_at"`
+	LastSeenAt time.Time `json:"last_seen_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	Remember   bool      `json:"remember"`
+	UserAgent  string    `json:"user_agent"`
+	ClientIP   string    `json:"client_ip"`
+}
+
+// PasswordChange is the body of PUT /api/v1/me/password.
+type PasswordChange struct {
+	CurrentPassword string `json:"current_password"`
+	Password        string `json:"password"`
+}
 
 // PasswordResetRequest is the body of POST /api/v1/password-reset.
 type PasswordResetRequest struct {

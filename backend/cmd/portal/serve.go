@@ -69,15 +69,10 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		PWA:        app,
 		Auth:       auth,
 		Resets:     auth,
+		Sessions:   auth,
 		Mailer:     &mail.Notifier{Sender: sender},
-		Capabilities: func(tenantID, role string) []string {
-			var caps []string
-			for _, p := range authz.Permissions(tenantID, role) {
-				caps = append(caps, p.String())
-			}
-			return caps
-		},
-		Logger: logger,
+		Authz:      authz,
+		Logger:     logger,
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,

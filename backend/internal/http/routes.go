@@ -6,11 +6,33 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"example.com/portal/backend/api"
+	"example.com/portal/backend/internal/portal"
+	"example.com/portal/policies"
+	"example.com/portal/tenants"
 )
+
+// Access is what an API route requires: nothing (Public), or a signed-in
+// user whose role has Permission in the tenant.
+type Access struct {
+	Public     bool
+	Permission policies.Permission
+}
+
+var public = Access{Public: true}
+
+func needs(p policies.Permission) Access { return Access{Permission: p} }
+
+// Route is one API route and the access it declares; Routes lists them so
+// the role × route matrix test is generated from the router itself.
+type Route struct {
+	Method, Pattern string
+	Access          Access
+}
 
 // routes lists every route of the portal in one place. Health endpoints
 // answer on any host (load balancers probe by address); everything else
-// belongs to the tenant named by the Host header.
+// belongs to the tenant named by the Host header. Every API route declares
+// its access here; there is no other way to add one.
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(s.requestID, s.logRequests, s.recoverPanics, securityHeaders)
@@ -26,12 +48,16 @@ func (s *Server) routes() chi.Router {
 			// browser's own Sec-Fetch-Site / Origin headers: the session
 			// cookie cannot be ridden from another site (CSRF).
 			r.Use(s.csrf.Handler, s.loadSession)
-			r.Get(stripPrefix(api.PathTenant), s.handle(s.handleTenantGet))
-			r.Get(stripPrefix(api.PathMe), s.handle(s.handleMeGet))
-			r.Post(stripPrefix(api.PathSession), s.handle(s.handleSessionCreate))
-			r.Delete(stripPrefix(api.PathSession), s.handle(s.handleSessionDelete))
-			r.Post(stripPrefix(api.PathPasswordReset), s.handle(s.handlePasswordResetRequest))
-			r.Post(stripPrefix(api.PathPasswordResetConfirm), s.handle(s.handlePasswordResetConfirm))
+			s.api(r, "GET", api.PathTenant, public, s.handleTenantGet)
+			s.api(r, "POST", api.PathSession, public, s.handleSessionCreate)
+			s.api(r, "DELETE", api.PathSession, public, s.handleSessionDelete)
+			s.api(r, "POST", api.PathPasswordReset, public, s.handlePasswordResetRequest)
+			s.api(r, "POST", api.PathPasswordResetConfirm, public, s.handlePasswordResetConfirm)
+			s.api(r, "GET", api.PathMe, needs(policies.ProfileRead), s.handleMeGet)
+			s.api(r, "GET", api.PathMySessions, needs(policies.ProfileRead), s.handleMySessionList)
+			s.api(r, "DELETE", api.PathMySessions+"/{id}", needs(policies.ProfileUpdate), s.handleMySessionDelete)
+			s.api(r, "PUT", api.PathMyPassword, needs(policies.ProfileUpdate), s.handleMyPasswordChange)
+
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 				return errNotFound
 			}))
@@ -50,4 +76,34 @@ func (s *Server) routes() chi.Router {
 	return r
 }
 
-func stripPrefix(p string) string { return p[len("/api/v1"):] }
+// api registers an API route with the access it requires.
+func (s *Server) api(r chi.Router, method, path string, a Access, h func(http.ResponseWriter, *http.Request) error) {
+	s.apiRoutes = append(s.apiRoutes, Route{Method: method, Pattern: path, Access: a})
+	handler := s.handle(h)
+	if !a.Public {
+		handler = s.handle(s.authorize(a.Permission, h))
+	}
+	r.Method(method, path[len("/api/v1"):], handler)
+}
+
+// authorize requires a signed-in user whose role has p in the tenant: 401
+// when signed out, 403 when the role lacks it.
+func (s *Server) authorize(p policies.Permission, next func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		cur, ok := userFrom(r.Context())
+		if !ok {
+			return portal.Errorf(portal.EUNAUTHORIZED, "Sign in to continue.")
+		}
+		t, _ := tenants.FromContext(r.Context())
+		if s.Authz == nil || !s.Authz.Allowed(t.ID, cur.user.Role, p) {
+			return portal.Errorf(portal.EFORBIDDEN, "Your role does not allow this.")
+		}
+		return next(w, r)
+	}
+}
+
+// Routes returns every API route with its declared access.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.apiRoutes...) }
+
+// Router returns the chi router, for tests that walk it.
+func (s *Server) Router() chi.Routes { return s.router }

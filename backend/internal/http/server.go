@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"example.com/portal/backend/internal/portal"
+	"example.com/portal/policies"
 )
 
 // Pinger is a dependency whose health /readyz reports.
@@ -29,11 +30,12 @@ type Server struct {
 	PWA        http.Handler // the per-tenant go-app handler; expects the tenant in the context
 	Auth       portal.AuthService
 	Resets     portal.PasswordResetService
+	Sessions   portal.SessionService
 	Mailer     portal.Mailer
-	// Capabilities lists what a role may do in a tenant ("orders:read", …),
-	// for /api/v1/me; nil sends none.
-	Capabilities func(tenantID, role string) []string
-	Logger       *slog.Logger
+	// Authz answers what a role may do in a tenant: route checks and the
+	// capabilities of /api/v1/me.
+	Authz  *policies.Authorizer
+	Logger *slog.Logger
 
 	// TenantCacheTTL bounds how long a resolved (or unknown) host is
 	// remembered; a suspension takes effect within it. Default 10 s.
@@ -43,6 +45,8 @@ type Server struct {
 	cache  *tenantCache
 	csrf   *http.CrossOriginProtection
 	bg     sync.WaitGroup
+
+	apiRoutes []Route
 }
 
 // Check is one named readiness check.

@@ -17,6 +17,7 @@ import (
 	"example.com/portal/backend/internal/mail"
 	"example.com/portal/backend/internal/pgtest"
 	"example.com/portal/backend/internal/postgres"
+	"example.com/portal/policies"
 	"example.com/portal/tenants"
 )
 
@@ -75,11 +76,15 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		t.Fatal(err)
 	}
 	auth := postgres.NewAuthService(db)
+	authz, err := policies.New()
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := porthttp.NewServer(&porthttp.Server{
 		Tenants: db, BaseDomain: "portal.test", PWA: pwa, Ready: checks, Auth: auth, Resets: auth,
-		Mailer:       &mail.Notifier{Sender: sender},
-		Capabilities: func(tenantID, role string) []string { return []string{role + ":caps"} },
-		Logger:       logger,
+		Mailer: &mail.Notifier{Sender: sender},
+		Authz:  authz, Sessions: auth,
+		Logger: logger,
 	})
 	return &env{srv: srv, logs: logs, db: db, owner: owner}
 }

@@ -1,0 +1,140 @@
+package http_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/google/uuid"
+
+	"example.com/portal/backend/api"
+	"example.com/portal/policies"
+)
+
+// TestRouteTableIsComplete: every API route the router serves is in the
+// declared table (so none escapes the role matrix below), and vice versa.
+func TestRouteTableIsComplete(t *testing.T) {
+	e := newEnv(t, nil)
+	declared := map[string]bool{}
+	for _, r := range e.srv.Routes() {
+		declared[r.Method+" "+r.Pattern] = true
+	}
+	served := map[string]bool{}
+	err := chi.Walk(e.srv.Router(), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if strings.HasPrefix(route, "/api/v1/") && !strings.HasSuffix(route, "/*") {
+			served[method+" "+route] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := range served {
+		if !declared[r] {
+			t.Errorf("%s is served but declares no access", r)
+		}
+	}
+	for r := range declared {
+		if !served[r] {
+			t.Errorf("%s is declared but not served", r)
+		}
+	}
+	if len(served) < 8 {
+		t.Errorf("walked only %d routes: %v", len(served), served)
+	}
+}
+
+// TestRoleRouteMatrix is generated from the router: every non-public route
+// answers 401 signed out, and, for every customer role, 403 exactly when
+// the role lacks the route's permission.
+func TestRoleRouteMatrix(t *testing.T) {
+	e := newEnv(t, nil)
+	const host = "acme.portal.test"
+	authz, err := policies.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant, err := e.db.FindTenantBySlug(t.Context(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := []string{policies.RoleAdmin, policies.RoleBuyer, policies.RoleViewer, policies.RoleFinance}
+	cookies := map[string][]*http.Cookie{}
+	for _, role := range roles {
+		email := role + "@matrix.example"
+		seedUser(t, e.owner, "acme", email, "Matrix "+role, role)
+		w := e.request("POST", host, api.PathSession, `{"email":"`+email+`","password":"`+testPassword+`"}`, nil, nil)
+		if w.Code != 200 {
+			t.Fatalf("sign in %s: %d %s", role, w.Code, w.Body)
+		}
+		cookies[role] = w.Result().Cookies()
+	}
+	checked := 0
+	for _, rt := range e.srv.Routes() {
+		if rt.Access.Public {
+			continue
+		}
+		path := strings.ReplaceAll(rt.Pattern, "{id}", uuid.NewString())
+		body := ""
+		if rt.Method == "POST" || rt.Method == "PUT" {
+			body = "{}"
+		}
+		t.Run(rt.Method+" "+rt.Pattern, func(t *testing.T) {
+			if w := e.request(rt.Method, host, path, body, nil, nil); w.Code != http.StatusUnauthorized {
+				t.Errorf("signed out: %d, want 401", w.Code)
+			}
+			for _, role := range roles {
+				w := e.request(rt.Method, host, path, body, cookies[role], nil)
+				allowed := authz.Allowed(tenant.ID, role, rt.Access.Permission)
+				denied := w.Code == http.StatusForbidden || w.Code == http.StatusUnauthorized
+				if allowed == denied {
+					t.Errorf("%s: %d, want allowed=%v (%s)", role, w.Code, allowed, rt.Access.Permission)
+				}
+			}
+			checked++
+		})
+	}
+	if checked < 4 {
+		t.Errorf("only %d protected routes checked", checked)
+	}
+}
+
+// TestOtherUsersSessionIsNotFound: an id that belongs to someone else
+// answers 404, exactly like one that does not exist.
+func TestOtherUsersSessionIsNotFound(t *testing.T) {
+	e := newEnv(t, nil)
+	const host = "acme.portal.test"
+	seedUser(t, e.owner, "acme", "bob@acme-customer.example", "Bob", "admin")
+	signIn := func(email string) []*http.Cookie {
+		w := e.request("POST", host, api.PathSession, `{"email":"`+email+`","password":"`+testPassword+`"}`, nil, nil)
+		if w.Code != 200 {
+			t.Fatalf("sign in %s: %d", email, w.Code)
+		}
+		return w.Result().Cookies()
+	}
+	jane, bob := signIn("jane@acme-customer.example"), signIn("bob@acme-customer.example")
+	w := e.request("GET", host, api.PathMySessions, "", jane, nil)
+	var list []api.Session
+	if err := json.Unmarshal(w.Body.Bytes(), &list); err != nil || len(list) != 1 || !list[0].Current {
+		t.Fatalf("jane's sessions: %s (%v)", w.Body, err)
+	}
+	janeSession := list[0].ID
+	for name, id := range map[string]string{"someone else's": janeSession, "unknown": uuid.NewString(), "malformed": "x'--"} {
+		w := e.request("DELETE", host, api.PathMySessions+"/"+id, "", bob, nil)
+		if p := decodeProblem(t, w, http.StatusNotFound); p.Code != api.CodeNotFound {
+			t.Errorf("%s id: %+v", name, p)
+		}
+	}
+	// Jane is still signed in; she can end her own session.
+	if w := e.request("GET", host, api.PathMe, "", jane, nil); w.Code != 200 {
+		t.Fatalf("jane signed out by bob's attempt: %d", w.Code)
+	}
+	if w := e.request("DELETE", host, api.PathMySessions+"/"+janeSession, "", jane, nil); w.Code != http.StatusNoContent {
+		t.Fatalf("ending own session: %d %s", w.Code, w.Body)
+	}
+	if w := e.request("GET", host, api.PathMe, "", jane, nil); w.Code != http.StatusUnauthorized {
+		t.Errorf("after ending her session: %d", w.Code)
+	}
+}
