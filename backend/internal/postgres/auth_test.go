@@ -26,6 +26,7 @@ type authEnv struct {
 	a, b     context.Context // request contexts of tenant A and B
 	now      time.Time
 	tenantID map[context.Context]string
+	owner    *postgres.DB
 }
 
 func newAuthEnv(t *testing.T) *authEnv {
@@ -65,6 +66,7 @@ func newAuthEnv(t *testing.T) *authEnv {
 			e.b = c
 		}
 	}
+	e.owner = owner
 	e.app = d.OpenApp(t, postgres.Options{})
 	e.app.Now = func() time.Time { return e.now }
 	e.svc = postgres.NewAuthService(e.app)

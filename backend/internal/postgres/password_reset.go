@@ -77,7 +77,7 @@ func (s *AuthService) ResetPassword(ctx context.Context, token, newPassword stri
 	var resetID string
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		return tx.NewRaw(`SELECT r.id::text, u.id::text, u.customer_id::text, u.email
-			FROM password_resets r JOIN customer_users u ON u.tenant_id = r.tenant_id AND u.id = r.user_id AND u.status = 'active'
+			FROM password_resets r JOIN customer_users u ON u.tenant_id = r.tenant_id AND u.id = r.user_id AND u.status IN ('active', 'invited')
 			WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?`, hashed, now).
 			Scan(ctx, &resetID, &u.ID, &u.CustomerID, &u.Email)
 	})
@@ -105,7 +105,9 @@ func (s *AuthService) ResetPassword(ctx context.Context, token, newPassword stri
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errBadResetToken
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE customer_users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, now, u.ID); err != nil {
+		// An invitation is accepted the same way: setting a password
+		// activates the invited user.
+		if _, err := tx.ExecContext(ctx, `UPDATE customer_users SET password_hash = ?, status = 'active', updated_at = ? WHERE id = ?`, hash, now, u.ID); err != nil {
 			return err
 		}
 		// Whoever knew the old password is signed out everywhere, and any

@@ -1,0 +1,199 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/uptrace/bun"
+
+	"example.com/portal/backend/internal/portal"
+)
+
+var _ portal.UserService = (*UserService)(nil)
+
+// UserService manages a customer account's users under row-level security;
+// every query is also filtered by the actor's customer.
+type UserService struct {
+	db *DB
+}
+
+// NewUserService returns the user management service over db (app role).
+func NewUserService(db *DB) *UserService { return &UserService{db: db} }
+
+const accountUserColumns = `u.id::text, u.email, u.name, u.role, u.status, u.created_at,
+	(SELECT max(s.created_at) FROM sessions s WHERE s.user_id = u.id)`
+
+func scanAccountUser(row interface{ Scan(...any) error }) (portal.AccountUser, error) {
+	var u portal.AccountUser
+	var last sql.NullTime
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.Status, &u.CreatedAt, &last)
+	if last.Valid {
+		u.LastSignInAt = &last.Time
+	}
+	return u, err
+}
+
+// ListUsers implements portal.UserService.
+func (s *UserService) ListUsers(ctx context.Context, actor *portal.User) ([]portal.AccountUser, error) {
+	var out []portal.AccountUser
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+accountUserColumns+` FROM customer_users u
+			WHERE u.customer_id = ? ORDER BY u.name, u.email`, actor.CustomerID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			u, err := scanAccountUser(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, u)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// InviteUser implements portal.UserService.
+func (s *UserService) InviteUser(ctx context.Context, actor *portal.User, in portal.InviteInput) (*portal.AccountUser, string, error) {
+	if err := in.Validate(); err != nil {
+		return nil, "", err
+	}
+	token, hashed, err := newToken()
+	if err != nil {
+		return nil, "", err
+	}
+	now := s.db.Now().UTC()
+	id := uuid.Must(uuid.NewV7()).String()
+	var u portal.AccountUser
+	err = s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO customer_users (tenant_id, id, customer_id, email, name, role, status, created_at, updated_at)
+			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, 'invited', ?, ?)`,
+			id, actor.CustomerID, in.Email, in.Name, in.Role, now, now)
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "23505" {
+			// Unique per tenant: the message names nothing beyond the
+			// address the admin typed.
+			return &portal.Error{Code: portal.ECONFLICT, Message: "This e-mail address already has an account.",
+				Fields: []portal.FieldError{{Field: "email", Message: "Already has an account."}}}
+		}
+		if err != nil {
+			return fmt.Errorf("postgres: invite user: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO password_resets (tenant_id, id, token_hash, customer_id, user_id, created_at, expires_at)
+			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?)`,
+			uuid.Must(uuid.NewV7()).String(), hashed, actor.CustomerID, id, now, now.Add(portal.InvitationLifetime))
+		if err != nil {
+			return err
+		}
+		u, err = scanAccountUser(tx.QueryRowContext(ctx, `SELECT `+accountUserColumns+` FROM customer_users u WHERE u.id = ?`, id))
+		if err != nil {
+			return err
+		}
+		return auditTx(ctx, tx, now, "user_invited", actor, actor.Email, in.Client, map[string]any{"user_id": id, "email": in.Email, "role": in.Role})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return &u, token, nil
+}
+
+// UpdateUser implements portal.UserService.
+func (s *UserService) UpdateUser(ctx context.Context, actor *portal.User, userID string, up portal.UserUpdate) (*portal.AccountUser, error) {
+	if err := up.Validate(); err != nil {
+		return nil, err
+	}
+	id, err := uuid.Parse(userID)
+	if err != nil {
+		return nil, portal.Errorf(portal.ENOTFOUND, "No such user.")
+	}
+	if id.String() == actor.ID {
+		return nil, portal.Errorf(portal.ECONFLICT, "You cannot change your own role or status; ask another Admin.")
+	}
+	now := s.db.Now().UTC()
+	var u portal.AccountUser
+	err = s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		before, err := scanAccountUser(tx.QueryRowContext(ctx, `SELECT `+accountUserColumns+` FROM customer_users u
+			WHERE u.id = ? AND u.customer_id = ? FOR UPDATE`, id.String(), actor.CustomerID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return portal.Errorf(portal.ENOTFOUND, "No such user.")
+		}
+		if err != nil {
+			return err
+		}
+		detail := map[string]any{"user_id": before.ID, "email": before.Email}
+		if up.Role != nil && *up.Role != before.Role {
+			if _, err := tx.ExecContext(ctx, `UPDATE customer_users SET role = ?, updated_at = ? WHERE id = ?`, *up.Role, now, before.ID); err != nil {
+				return err
+			}
+			detail["role"] = map[string]string{"from": before.Role, "to": *up.Role}
+			if err := auditTx(ctx, tx, now, "role_changed", actor, actor.Email, up.Client, detail); err != nil {
+				return err
+			}
+		}
+		if up.Status != nil && *up.Status != before.Status {
+			if before.Status == "invited" && *up.Status == "active" {
+				return &portal.Error{Code: portal.EINVALID, Message: "An invited user becomes active by accepting the invitation.",
+					Fields: []portal.FieldError{{Field: "status", Message: "Cannot activate an invitation."}}}
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE customer_users SET status = ?, updated_at = ? WHERE id = ?`, *up.Status, now, before.ID); err != nil {
+				return err
+			}
+			if *up.Status == "disabled" {
+				// A deactivated user is signed out everywhere, now.
+				if _, err := tx.ExecContext(ctx, `UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL`, now, before.ID); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, now, before.ID); err != nil {
+					return err
+				}
+			}
+			kind := map[string]string{"disabled": "user_deactivated", "active": "user_reactivated"}[*up.Status]
+			if err := auditTx(ctx, tx, now, kind, actor, actor.Email, up.Client, detail); err != nil {
+				return err
+			}
+		}
+		u, err = scanAccountUser(tx.QueryRowContext(ctx, `SELECT `+accountUserColumns+` FROM customer_users u WHERE u.id = ?`, before.ID))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// ListAuditEvents implements portal.UserService.
+func (s *UserService) ListAuditEvents(ctx context.Context, actor *portal.User, limit int) ([]portal.AuditEvent, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	var out []portal.AuditEvent
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id::text, occurred_at, kind, subject_email, COALESCE(host(client_ip), ''),
+				user_agent, detail
+			FROM audit_events WHERE customer_id = ? ORDER BY occurred_at DESC, id DESC LIMIT ?`, actor.CustomerID, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e portal.AuditEvent
+			var detail []byte
+			if err := rows.Scan(&e.ID, &e.OccurredAt, &e.Kind, &e.Email, &e.ClientIP, &e.UserAgent, &detail); err != nil {
+				return err
+			}
+			if err := json.Unmarshal(detail, &e.Detail); err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

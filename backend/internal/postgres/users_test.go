@@ -1,0 +1,122 @@
+package postgres_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"example.com/portal/backend/internal/password"
+	"example.com/portal/backend/internal/portal"
+	"example.com/portal/backend/internal/postgres"
+	"example.com/portal/tenants"
+)
+
+func TestManageUsers(t *testing.T) {
+	e := newAuthEnv(t)
+	c := portal.Client{IP: "192.0.2.1"}
+	users := postgres.NewUserService(e.app)
+	_, _, admin, err := e.svc.SignIn(e.a, portal.SignInInput{Email: "jane@example.com", Password: authPassword, Client: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A user of another customer of the same tenant.
+	stranger := seedOtherCustomerUser(t, e, e.a)
+
+	invited, token, err := users.InviteUser(e.a, admin, portal.InviteInput{Email: " New.Buyer@Example.com", Name: "New Buyer", Role: "buyer", Client: c})
+	if err != nil || token == "" || invited.Status != "invited" || invited.Email != "new.buyer@example.com" {
+		t.Fatalf("invite = %+v, %q, %v", invited, token, err)
+	}
+	if _, _, err := users.InviteUser(e.a, admin, portal.InviteInput{Email: "new.buyer@example.com", Name: "Again", Role: "buyer"}); portal.ErrorCode(err) != portal.ECONFLICT {
+		t.Errorf("duplicate invitation: %v", err)
+	}
+	if _, _, err := users.InviteUser(e.a, admin, portal.InviteInput{Email: "x", Name: "", Role: "owner"}); portal.ErrorCode(err) != portal.EINVALID {
+		t.Errorf("invalid invitation: %v", err)
+	}
+	// Accepting = setting a password through the invitation link.
+	if err := e.svc.ResetPassword(e.a, token, newPassword, c); err != nil {
+		t.Fatalf("accept invitation: %v", err)
+	}
+	newTok, _, err := signIn(e, e.a, "new.buyer@example.com", newPassword, false)
+	if err != nil {
+		t.Fatalf("invited user signs in: %v", err)
+	}
+
+	list, err := users.ListUsers(e.a, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var emails []string
+	for _, u := range list {
+		emails = append(emails, u.Email)
+		if u.Email == "jane@example.com" && u.LastSignInAt == nil {
+			t.Error("jane's last sign-in missing")
+		}
+	}
+	if !slices.Contains(emails, "new.buyer@example.com") || slices.Contains(emails, stranger.Email) {
+		t.Errorf("users = %v (must hold the account's users only)", emails)
+	}
+
+	role, disabled := "viewer", "disabled"
+	up, err := users.UpdateUser(e.a, admin, invited.ID, portal.UserUpdate{Role: &role, Client: c})
+	if err != nil || up.Role != "viewer" {
+		t.Fatalf("change role: %+v, %v", up, err)
+	}
+	if _, err := users.UpdateUser(e.a, admin, invited.ID, portal.UserUpdate{Status: &disabled, Client: c}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.svc.Authenticate(e.a, newTok); portal.ErrorCode(err) != portal.EUNAUTHORIZED {
+		t.Errorf("deactivated user's session survived: %v", err)
+	}
+	if _, _, err := signIn(e, e.a, "new.buyer@example.com", newPassword, false); portal.ErrorCode(err) != portal.EUNAUTHORIZED {
+		t.Errorf("deactivated user signs in: %v", err)
+	}
+	for name, id := range map[string]string{"another customer's user": stranger.ID, "unknown": uuid.NewString(), "malformed": "1 OR 1=1"} {
+		if _, err := users.UpdateUser(e.a, admin, id, portal.UserUpdate{Role: &role}); portal.ErrorCode(err) != portal.ENOTFOUND {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, err := users.UpdateUser(e.a, admin, admin.ID, portal.UserUpdate{Status: &disabled}); portal.ErrorCode(err) != portal.ECONFLICT {
+		t.Errorf("disabling oneself: %v", err)
+	}
+
+	events, err := users.ListAuditEvents(e.a, admin, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, ev := range events {
+		kinds = append(kinds, ev.Kind)
+	}
+	for _, k := range []string{"signin", "user_invited", "password_changed", "role_changed", "user_deactivated"} {
+		if !slices.Contains(kinds, k) {
+			t.Errorf("audit log lacks %s: %v", k, kinds)
+		}
+	}
+}
+
+// seedOtherCustomerUser adds a second customer with one user to the tenant
+// of ctx, and returns that user.
+func seedOtherCustomerUser(t *testing.T, e *authEnv, ctx context.Context) portal.User {
+	t.Helper()
+	tn, _ := tenants.FromContext(ctx)
+	hash, err := password.Hash(authPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := portal.User{ID: uuid.NewString(), CustomerID: uuid.NewString(), Email: "stranger@other.example"}
+	err = e.owner.InTx(context.Background(), tn.ID, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO customers (tenant_id, id, account_number, company_name) VALUES (?, ?, 'C-2', 'Other Co')`, tn.ID, u.CustomerID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO customer_users (tenant_id, id, customer_id, email, name, role, password_hash)
+			VALUES (?, ?, ?, ?, 'Stranger', 'admin', ?)`, tn.ID, u.ID, u.CustomerID, u.Email, hash)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
