@@ -31,7 +31,50 @@ const (
 	// PathMyPassword: PUT (body PasswordChange) changes the signed-in
 	// user's password (204) and ends their other sessions.
 	PathMyPassword = "/api/v1/me/password"
+
+	// PathUsers: GET lists the users of the caller's customer account
+	// (AccountUser); POST (body Invite) invites one (201). PATCH PathUsers +
+	// "/{id}" (body UserUpdate) changes a role or status.
+	PathUsers = "/api/v1/users"
+	// PathAuditEvents: GET lists the account's security events, newest
+	// first (AuditEvent; ?limit=1..200, default 50).
+	PathAuditEvents = "/api/v1/audit-events"
 )
+
+// AccountUser is a user of the customer account, as its Admin sees it.
+type AccountUser struct {
+	ID           string     `json:"id"`
+	Email        string     `json:"email"`
+	Name         string     `json:"name"`
+	Role         string     `json:"role"`
+	Status       string     `json:"status"` // invited | active | disabled
+	LastSignInAt *time.Time `json:"last_sign_in_at"`
+	CreatedAt    time.Time  `json:"created_at"`
+}
+
+// Invite is the body of POST /api/v1/users.
+type Invite struct {
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+}
+
+// UserUpdate is the body of PATCH /api/v1/users/{id}; absent fields stay.
+type UserUpdate struct {
+	Role   *string `json:"role,omitempty"`
+	Status *string `json:"status,omitempty"` // active | disabled
+}
+
+// AuditEvent is one entry of the account's security audit log.
+type AuditEvent struct {
+	ID         string         `json:"id"`
+	OccurredAt time.Time      `json:"occurred_at"`
+	Kind       string         `json:"kind"`
+	Email      string         `json:"email"`
+	ClientIP   string         `json:"client_ip"`
+	UserAgent  string         `json:"user_agent"`
+	Detail     map[string]any `json:"detail"`
+}
 
 // Session is one signed-in browser of the current user.
 type Session struct {

@@ -57,6 +57,10 @@ func (s *Server) routes() chi.Router {
 			s.api(r, "GET", api.PathMySessions, needs(policies.ProfileRead), s.handleMySessionList)
 			s.api(r, "DELETE", api.PathMySessions+"/{id}", needs(policies.ProfileUpdate), s.handleMySessionDelete)
 			s.api(r, "PUT", api.PathMyPassword, needs(policies.ProfileUpdate), s.handleMyPasswordChange)
+			s.api(r, "GET", api.PathUsers, needs(policies.CustomerUsersRead), s.handleUserList)
+			s.api(r, "POST", api.PathUsers, needs(policies.CustomerUsersManage), s.handleUserInvite)
+			s.api(r, "PATCH", api.PathUsers+"/{id}", needs(policies.CustomerUsersManage), s.handleUserUpdate)
+			s.api(r, "GET", api.PathAuditEvents, needs(policies.AuditLogRead), s.handleAuditEventList)
 
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 				return errNotFound

@@ -31,6 +31,7 @@ type Server struct {
 	Auth       portal.AuthService
 	Resets     portal.PasswordResetService
 	Sessions   portal.SessionService
+	Users      portal.UserService
 	Mailer     portal.Mailer
 	// Authz answers what a role may do in a tenant: route checks and the
 	// capabilities of /api/v1/me.

@@ -24,3 +24,15 @@ func (n *Notifier) SendPasswordReset(ctx context.Context, t *tenants.Tenant, bas
 	}
 	return n.Sender.Send(ctx, Message{To: []string{u.Email}, Subject: subject, Text: text, HTML: html, Tenant: t})
 }
+
+// SendInvitation mails u the invitation to inviter's customer account.
+func (n *Notifier) SendInvitation(ctx context.Context, t *tenants.Tenant, baseURL string, inviter portal.User, u portal.AccountUser, link string) error {
+	subject, text, html, err := Render(KindInvitation, Invitation{
+		Base: Base{BaseURL: baseURL, RecipientName: u.Name}, InviterName: inviter.Name, CompanyName: inviter.CustomerName,
+		Role: u.Role, Link: link, Expires: portal.InvitationLifetime,
+	}, t)
+	if err != nil {
+		return err
+	}
+	return n.Sender.Send(ctx, Message{To: []string{u.Email}, Subject: subject, Text: text, HTML: html, Tenant: t})
+}

@@ -79,4 +79,6 @@ type PasswordResetService interface {
 // made absolute from it).
 type Mailer interface {
 	SendPasswordReset(ctx context.Context, t *tenants.Tenant, baseURL string, u User, link string) error
+	// SendInvitation invites u to inviter's customer account.
+	SendInvitation(ctx context.Context, t *tenants.Tenant, baseURL string, inviter User, u AccountUser, link string) error
 }

@@ -1,0 +1,99 @@
+package http
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"example.com/portal/backend/api"
+	"example.com/portal/backend/internal/portal"
+	"example.com/portal/tenants"
+)
+
+func toAPIAccountUser(u portal.AccountUser) api.AccountUser {
+	return api.AccountUser{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role, Status: u.Status,
+		LastSignInAt: u.LastSignInAt, CreatedAt: u.CreatedAt}
+}
+
+// handleUserList lists the users of the caller's customer account.
+func (s *Server) handleUserList(w http.ResponseWriter, r *http.Request) error {
+	cur, _ := userFrom(r.Context())
+	list, err := s.Users.ListUsers(r.Context(), cur.user)
+	if err != nil {
+		return err
+	}
+	out := make([]api.AccountUser, 0, len(list))
+	for _, u := range list {
+		out = append(out, toAPIAccountUser(u))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// handleUserInvite invites a user and mails the invitation in the
+// background.
+func (s *Server) handleUserInvite(w http.ResponseWriter, r *http.Request) error {
+	var in api.Invite
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	cur, _ := userFrom(r.Context())
+	u, token, err := s.Users.InviteUser(r.Context(), cur.user, portal.InviteInput{Email: in.Email, Name: in.Name, Role: in.Role, Client: clientOf(r)})
+	if err != nil {
+		return err
+	}
+	t, _ := tenants.FromContext(r.Context())
+	base := originOf(r)
+	link := base + api.PageResetPassword + "#" + url.Values{"token": {token}, "invite": {"1"}}.Encode()
+	inviter, invitee, rid := *cur.user, *u, RequestIDFrom(r.Context())
+	s.background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := s.Mailer.SendInvitation(ctx, t, base, inviter, invitee, link); err != nil {
+			s.Logger.Error("send invitation", "request_id", rid, "tenant", t.Slug, "error", err.Error())
+		}
+	})
+	return writeJSON(w, http.StatusCreated, toAPIAccountUser(*u))
+}
+
+// handleUserUpdate changes a user's role or status.
+func (s *Server) handleUserUpdate(w http.ResponseWriter, r *http.Request) error {
+	var in api.UserUpdate
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	cur, _ := userFrom(r.Context())
+	u, err := s.Users.UpdateUser(r.Context(), cur.user, chi.URLParam(r, "id"), portal.UserUpdate{Role: in.Role, Status: in.Status, Client: clientOf(r)})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toAPIAccountUser(*u))
+}
+
+// handleAuditEventList lists the account's security events.
+func (s *Server) handleAuditEventList(w http.ResponseWriter, r *http.Request) error {
+	limit := 50
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			return &portal.Error{Code: portal.EINVALID, Message: "Check the query.",
+				Fields: []portal.FieldError{{Field: "limit", Message: "Must be a number from 1 to 200."}}}
+		}
+		limit = n
+	}
+	cur, _ := userFrom(r.Context())
+	list, err := s.Users.ListAuditEvents(r.Context(), cur.user, limit)
+	if err != nil {
+		return err
+	}
+	out := make([]api.AuditEvent, 0, len(list))
+	for _, e := range list {
+		out = append(out, api.AuditEvent{ID: e.ID, OccurredAt: e.OccurredAt, Kind: e.Kind, Email: e.Email,
+			ClientIP: e.ClientIP, UserAgent: e.UserAgent, Detail: e.Detail})
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return writeJSON(w, http.StatusOK, out)
+}
