@@ -351,6 +351,12 @@ pg_find_bindir() {
 
 # pg_bootstrap PSQL PORT: roles, passwords and database `portal`, as postgres.
 pg_bootstrap() {
+	pg_try_bootstrap "$@" ||
+		die "bootstrapping PostgreSQL on 127.0.0.1:$2 as superuser postgres failed (it must accept 'postgres' without a password on 127.0.0.1; or set PORTAL_DATABASE_URL and PORTAL_OWNER_DATABASE_URL, or PORTAL_PG_FORCE_LOCAL=1)"
+}
+
+# pg_try_bootstrap is pg_bootstrap that reports failure instead of dying.
+pg_try_bootstrap() {
 	local psql=$1 port=$2
 	PGCONNECT_TIMEOUT=5 "$psql" -X -q -w \
 		"host=127.0.0.1 port=$port user=postgres dbname=postgres sslmode=disable" \
@@ -360,7 +366,7 @@ pg_bootstrap() {
 		SELECT 'CREATE DATABASE portal OWNER portal_owner'
 		WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'portal') \gexec
 	SQL
-		die "bootstrapping PostgreSQL on 127.0.0.1:$port as superuser postgres failed (it must accept 'postgres' without a password on 127.0.0.1; or set PORTAL_DATABASE_URL and PORTAL_OWNER_DATABASE_URL, or PORTAL_PG_FORCE_LOCAL=1)"
+		return 1
 }
 
 # The user that runs the local cluster: ourselves, or (as root, since initdb
@@ -482,8 +488,11 @@ postgres_up() {
 		return 0
 	fi
 
-	local port psql
-	if [[ ${PORTAL_PG_FORCE_LOCAL:-} != 1 ]] && pg_answers "$PG_SYSTEM_PORT"; then
+	local port psql use_local=0
+	# Once the project made its own cluster it keeps using it (a server that
+	# apt installed meanwhile on 5432 may not trust us, and the data is here).
+	[[ ${PORTAL_PG_FORCE_LOCAL:-} == 1 || -f $PG_DATA/PG_VERSION ]] && use_local=1
+	if ((!use_local)) && pg_answers "$PG_SYSTEM_PORT"; then
 		port=$PG_SYSTEM_PORT
 		psql=$(command -v psql 2>/dev/null) || true
 		if [[ -z $psql ]]; then
@@ -497,14 +506,21 @@ postgres_up() {
 			fi
 		fi
 		say "PostgreSQL: server on 127.0.0.1:$port; bootstrapping roles and database portal"
+		if ! pg_try_bootstrap "$psql" "$port"; then
+			say "PostgreSQL: the server on 127.0.0.1:$port does not let 'postgres' in without a password; starting the project-local cluster instead"
+			use_local=1
+		fi
 	else
+		use_local=1
+	fi
+	if ((use_local)); then
 		[[ ${PORTAL_PG_FORCE_LOCAL:-} == 1 ]] && say "PostgreSQL: PORTAL_PG_FORCE_LOCAL=1, using the local cluster"
 		pg_local_up
 		port=$PG_LOCAL_PORT
 		psql=$PG_BINDIR/psql
 		[[ -x $psql ]] || psql=$(command -v psql) || die "psql not found next to $PG_BINDIR/pg_ctl nor in PATH"
+		pg_bootstrap "$psql" "$port"
 	fi
-	pg_bootstrap "$psql" "$port"
 
 	add_export PORTAL_DATABASE_URL "$(own_db_url "$port")"
 	add_export PORTAL_OWNER_DATABASE_URL "postgres://portal_owner:portal_owner@127.0.0.1:$port/portal?sslmode=disable"
