@@ -98,6 +98,27 @@ func (c *Client) SignOut(ctx context.Context) error {
 	return err
 }
 
+// RequestPasswordReset asks for a password reset link for email (POST
+// /api/v1/password-reset) and returns the server's message for the user.
+// The answer is the same whether or not the address has an account, so that
+// nobody can probe which addresses do; only a malformed address is refused,
+// as an *Error with CodeInvalid and Fields naming "email". Too many requests
+// are CodeRateLimited.
+func (c *Client) RequestPasswordReset(ctx context.Context, email string) (api.Accepted, error) {
+	var a api.Accepted
+	err := c.do(ctx, "POST", api.PathPasswordReset, api.PasswordResetRequest{Email: email}, &a)
+	return a, err
+}
+
+// ResetPassword sets a new password with the token of a reset link (POST
+// /api/v1/password-reset/confirm). The server ends every session of the
+// user, this browser's included. A refusal is an *Error with CodeInvalid:
+// Fields name "token" when the link is invalid, used or expired, and
+// "password" (with a message for the user) when the password is too weak.
+func (c *Client) ResetPassword(ctx context.Context, token, password string) error {
+	return c.do(ctx, "POST", api.PathPasswordResetConfirm, api.PasswordResetConfirm{Token: token, Password: password}, nil)
+}
+
 // Error is a failed API call: the API's problem document (RFC 9457) when it
 // sent one, else what the status tells.
 type Error struct {

@@ -371,3 +371,95 @@ func TestGetSendsNoBody(t *testing.T) {
 		t.Errorf("request = %+v, want a bare GET %s", *got, api.PathTenant)
 	}
 }
+
+func TestRequestPasswordReset(t *testing.T) {
+	const detail = "If an account uses this address, we have sent it a link to reset the password."
+	c, got := recordingServer(t, 202, "application/json", `{"detail":"`+detail+`"}`)
+	a, err := c.RequestPasswordReset(context.Background(), "jane@customer.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Detail != detail {
+		t.Errorf("Detail = %q, want %q", a.Detail, detail)
+	}
+	if got.method != "POST" || got.path != api.PathPasswordReset || got.contentType != "application/json" {
+		t.Errorf("request = %s %s (Content-Type %q), want POST %s with JSON", got.method, got.path, got.contentType, api.PathPasswordReset)
+	}
+	var body map[string]any
+	if err := json.Unmarshal([]byte(got.body), &body); err != nil {
+		t.Fatalf("body %q is not JSON: %v", got.body, err)
+	}
+	if want := map[string]any{"email": "jane@customer.example"}; !reflect.DeepEqual(body, want) {
+		t.Errorf("body = %v, want %v", body, want)
+	}
+
+	t.Run("malformed address", func(t *testing.T) {
+		c, _ := recordingServer(t, 400, "application/problem+json", `{"title":"Invalid request","status":400,
+			"code":"invalid","detail":"Check the highlighted fields.","request_id":"req-9",
+			"errors":[{"field":"email","message":"Enter a valid e-mail address."}]}`)
+		a, err := c.RequestPasswordReset(context.Background(), "jane@")
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("error %v (%T) is not an *Error", err, err)
+		}
+		want := Error{Status: 400, Code: api.CodeInvalid, Title: "Invalid request", Detail: "Check the highlighted fields.",
+			RequestID: "req-9", Fields: []api.FieldError{{Field: "email", Message: "Enter a valid e-mail address."}}}
+		if !reflect.DeepEqual(*e, want) {
+			t.Errorf("error = %+v\nwant    %+v", *e, want)
+		}
+		if a != (api.Accepted{}) {
+			t.Errorf("RequestPasswordReset returned %+v with the error", a)
+		}
+	})
+}
+
+func TestResetPassword(t *testing.T) {
+	c, got := recordingServer(t, 204, "", "")
+	if err := c.ResetPassword(context.Background(), "tok_en-123", "a \"new\" pässword"); err != nil {
+		t.Fatal(err)
+	}
+	if got.method != "POST" || got.path != api.PathPasswordResetConfirm || got.contentType != "application/json" {
+		t.Errorf("request = %s %s (Content-Type %q), want POST %s with JSON", got.method, got.path, got.contentType, api.PathPasswordResetConfirm)
+	}
+	var body map[string]any
+	if err := json.Unmarshal([]byte(got.body), &body); err != nil {
+		t.Fatalf("body %q is not JSON: %v", got.body, err)
+	}
+	if want := map[string]any{"token": "tok_en-123", "password": "a \"new\" pässword"}; !reflect.DeepEqual(body, want) {
+		t.Errorf("body = %v, want %v", body, want)
+	}
+
+	for _, tt := range []struct {
+		name, body string
+		want       Error
+	}{
+		{
+			name: "used or expired link",
+			body: `{"title":"Invalid request","status":400,"code":"invalid",
+				"detail":"This reset link is invalid or has expired. Ask for a new one.",
+				"errors":[{"field":"token","message":"The link is invalid, already used or expired."}]}`,
+			want: Error{Status: 400, Code: api.CodeInvalid, Title: "Invalid request",
+				Detail: "This reset link is invalid or has expired. Ask for a new one.",
+				Fields: []api.FieldError{{Field: "token", Message: "The link is invalid, already used or expired."}}},
+		},
+		{
+			name: "weak password",
+			body: `{"title":"Invalid request","status":400,"code":"invalid","detail":"Choose a stronger password.",
+				"request_id":"req-3","errors":[{"field":"password","message":"This password is too common. Choose another."}]}`,
+			want: Error{Status: 400, Code: api.CodeInvalid, Title: "Invalid request", Detail: "Choose a stronger password.",
+				RequestID: "req-3", Fields: []api.FieldError{{Field: "password", Message: "This password is too common. Choose another."}}},
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _ := recordingServer(t, 400, "application/problem+json", tt.body)
+			err := c.ResetPassword(context.Background(), "t", "p")
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("error %v (%T) is not an *Error", err, err)
+			}
+			if !reflect.DeepEqual(*e, tt.want) {
+				t.Errorf("error = %+v\nwant    %+v", *e, tt.want)
+			}
+		})
+	}
+}

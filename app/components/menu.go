@@ -3,13 +3,19 @@ package components
 import (
 	"strings"
 
+	"example.com/portal/backend/api"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 // Paths of the pages the layout links to outside the menu.
 const (
-	PathDashboard = "/portal"
-	PathLogin     = "/portal/login"
+	PathDashboard      = "/portal"
+	PathLogin          = "/portal/login"
+	PathForgotPassword = "/portal/forgot-password"
+	// PathResetPassword is where the e-mailed reset links point (the token
+	// is in the URL fragment, see api.PageResetPassword).
+	PathResetPassword = api.PageResetPassword
 )
 
 // MenuItem is one entry of the main menu (spec 001, "Main Menu").

@@ -1,13 +1,8 @@
 package pages
 
 import (
-	"context"
-	"errors"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
-	"example.com/portal/app/apiclient"
 	"example.com/portal/app/brand"
 	"example.com/portal/app/components"
 	"example.com/portal/app/state"
@@ -25,6 +20,7 @@ const (
 	idSignInSubmit   = "signin-submit"
 	idSignInError    = "signin-error"
 	idPasswordToggle = "password-toggle"
+	idForgotLink     = "forgot-link"
 )
 
 // loginPage is /portal/login (spec 000 login_screen): the tenant's logo and
@@ -32,9 +28,10 @@ const (
 // session state, which every page observes, and goes to the dashboard; a
 // visitor who is already signed in goes there at once.
 //
-// The "Forgot your password?" link and the "Request portal access" section
-// of the spec arrive with the password-reset and request-access flows: until
-// those screens exist, a link to them would be a dead end.
+// Under the form, "Forgot password?" leads to the password reset (spec steps
+// 2–3). The spec's "Request portal access" section arrives with the
+// request-access flow: until that screen exists, a link to it would be a
+// dead end.
 type loginPage struct {
 	app.Compo
 
@@ -101,15 +98,7 @@ func (p *loginPage) OnNav(ctx app.Context) {
 // user has already focused something: the autofocus attribute alone does
 // not act on a form the app inserts after the page has loaded.
 func (p *loginPage) OnMount(ctx app.Context) {
-	ctx.Defer(func(app.Context) {
-		doc := app.Window().Get("document")
-		if active := doc.Get("activeElement"); active.Truthy() && active.Get("tagName").String() != "BODY" {
-			return
-		}
-		if el := doc.Call("getElementById", idEmail); el.Truthy() {
-			el.Call("focus")
-		}
-	})
+	focusFirst(ctx, idEmail)
 }
 
 // leaveIfSignedIn goes to the dashboard once the session state has a user:
@@ -183,7 +172,7 @@ func (p *loginPage) Render() app.UI {
 }
 
 func (p *loginPage) renderForm() app.UI {
-	var problem signInProblem
+	var problem formProblem
 	if p.submission.Status == state.LoadingErr {
 		problem = describeSignInError(p.submission.Err)
 	}
@@ -201,24 +190,15 @@ func (p *loginPage) renderForm() app.UI {
 		OnSubmit(p.submit).
 		Body(
 			fields.Body(
-				app.Div().
-					ID(idSignInError).
-					Class("signin__error").
-					Role("alert").
-					Body(
-						app.If(problem.Message != "", func() app.UI {
-							return app.P().Text(problem.Message)
-						}),
-						app.If(problem.Ref != "", func() app.UI {
-							return app.P().Class("signin__ref").Text(
-								"If this keeps happening, contact " + p.brand.Name +
-									" support and quote reference " + problem.Ref + ".")
-						}),
-					),
+				formAlert(idSignInError, problem, p.brand.Name),
 				p.renderEmail(problem.Fields[idEmail]),
 				p.renderPassword(problem.Fields[idPassword]),
 				p.renderRemember(),
 				p.renderSubmit(),
+			),
+			// Outside the fieldset: the link works before the Wasm runs.
+			app.P().Class("signin__alt").Body(
+				app.A().ID(idForgotLink).Href(components.PathForgotPassword).Text("Forgot password?"),
 			),
 		)
 }
@@ -311,84 +291,35 @@ func (p *loginPage) renderSubmit() app.UI {
 	}
 }
 
-// withFieldError marks an input as invalid and points it at its message.
-func withFieldError(input app.HTMLInput, id, msg string) app.HTMLInput {
-	if msg == "" {
-		return input
-	}
-	return input.Aria("invalid", "true").Aria("describedby", id+"-error")
-}
-
-// fieldError is the message under a field, or nothing.
-func fieldError(id, msg string) app.UI {
-	if msg == "" {
-		return nil
-	}
-	return app.P().ID(id + "-error").Class("field__error").Text(msg)
-}
-
-// signInProblem is what the form shows for a failed sign-in.
-type signInProblem struct {
-	Message string            // for the error area above the fields
-	Ref     string            // request id to quote to support; "" when not useful
-	Fields  map[string]string // field id ("email", "password") → message under it
-}
-
 // describeSignInError turns the error of a failed sign-in into what the form
 // shows. The server's own wording is used where it is meant for the user:
 // the generic "wrong e-mail or password" (the same for both, so nobody can
 // probe which accounts exist), and when to retry after too many attempts.
 // Anything else gets a plain apology and, when the server sent one, the
 // request id support needs.
-func describeSignInError(err error) signInProblem {
-	var e *apiclient.Error
-	switch {
-	case err == nil:
-		return signInProblem{}
-	case errors.Is(err, context.DeadlineExceeded):
-		return signInProblem{Message: "The portal took too long to answer. Please try again."}
-	case !errors.As(err, &e):
-		return signInProblem{Message: "We could not reach the portal. Check your connection and try again."}
+func describeSignInError(err error) formProblem {
+	if err == nil {
+		return formProblem{}
+	}
+	e, problem, answered := apiError(err)
+	if !answered {
+		return problem
 	}
 	switch e.Code {
 	case api.CodeUnauthorized:
-		return signInProblem{Message: orDefault(e.Detail, "E-mail or password is incorrect.")}
+		return formProblem{Message: orDefault(e.Detail, "E-mail or password is incorrect.")}
 	case api.CodeRateLimited:
-		return signInProblem{Message: orDefault(e.Detail,
+		return formProblem{Message: orDefault(e.Detail,
 			"Too many sign-in attempts. Please wait a few minutes and try again.")}
 	case api.CodeInvalid:
-		fields := map[string]string{}
-		for _, f := range e.Fields {
-			if (f.Field == idEmail || f.Field == idPassword) && fields[f.Field] == "" {
-				fields[f.Field] = sentence(f.Message)
-			}
+		if fields := fieldMessages(e.Fields, map[string]string{"email": idEmail, "password": idPassword}); len(fields) > 0 {
+			return formProblem{Message: "Please correct the marked fields.", Fields: fields}
 		}
-		if len(fields) > 0 {
-			return signInProblem{Message: "Please correct the marked fields.", Fields: fields}
-		}
-		return signInProblem{Message: "Please check your e-mail address and password.", Ref: e.RequestID}
+		return formProblem{Message: "Please check your e-mail address and password.", Ref: e.RequestID}
 	default:
-		return signInProblem{
+		return formProblem{
 			Message: "Sign-in is not available right now. Please try again in a moment.",
 			Ref:     e.RequestID,
 		}
 	}
-}
-
-func orDefault(s, def string) string {
-	if strings.TrimSpace(s) == "" {
-		return def
-	}
-	return s
-}
-
-// sentence capitalises the first letter of a server message ("is
-// required" → "Is required"), which is written to follow a field name.
-func sentence(s string) string {
-	s = strings.TrimSpace(s)
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 {
-		return s
-	}
-	return string(unicode.ToUpper(r)) + s[n:]
 }

@@ -176,15 +176,23 @@ func TestLoginFormFields(t *testing.T) {
 	if errTag := tag(t, html, "signin-error"); !strings.HasPrefix(html[strings.Index(html, errTag)+len(errTag):], "</div>") {
 		t.Errorf("error area is not empty:\n%s", html)
 	}
+	// The way to a forgotten password, now that its screen exists.
+	if missing := hasAttrs(tag(t, html, "forgot-link"), "<a", `href="/portal/forgot-password"`); len(missing) > 0 {
+		t.Errorf("#forgot-link %s lacks %v", tag(t, html, "forgot-link"), missing)
+	}
+	if !strings.Contains(html, ">Forgot password?</a>") {
+		t.Errorf("login page lacks the \"Forgot password?\" link:\n%s", html)
+	}
 	// No links to screens that do not exist yet.
-	for _, unwanted := range []string{"forgot", "Forgot", "request-access", "Request", "reset"} {
+	for _, unwanted := range []string{"request-access", "Request", "access"} {
 		if strings.Contains(html, unwanted) {
 			t.Errorf("login page mentions %q, whose screen is not built", unwanted)
 		}
 	}
 	for _, href := range regexp.MustCompile(`href="([^"]*)"`).FindAllStringSubmatch(html, -1) {
 		switch u := href[1]; {
-		case u == "/portal", u == "#main", strings.HasPrefix(u, "mailto:"), strings.HasPrefix(u, "tel:"):
+		case u == "/portal", u == "#main", u == "/portal/forgot-password",
+			strings.HasPrefix(u, "mailto:"), strings.HasPrefix(u, "tel:"):
 		default:
 			t.Errorf("login page links to %q, which is not a built page", u)
 		}

@@ -26,6 +26,8 @@ func Register() {
 		app.Route("/", newDashboardPage)
 		app.Route(components.PathDashboard, newDashboardPage)
 		app.Route(components.PathLogin, newLoginPage)
+		app.Route(components.PathForgotPassword, newForgotPasswordPage)
+		app.Route(components.PathResetPassword, newResetPasswordPage)
 		state.Register()
 	})
 }

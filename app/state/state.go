@@ -45,6 +45,23 @@ const (
 	ActionSignOut = "/session/sign-out"
 	// KeySignOut holds the Submission of the last sign-out.
 	KeySignOut = "/sign-out"
+
+	// ActionRequestPasswordReset asks for a reset link (POST
+	// /api/v1/password-reset) for the e-mail address of its value (a
+	// string). Its progress lands in KeyPasswordResetRequest; on success
+	// the Submission's Detail is the server's message for the user.
+	ActionRequestPasswordReset = "/password-reset/request"
+	// KeyPasswordResetRequest holds the Submission of the last request.
+	KeyPasswordResetRequest = "/password-reset-request"
+
+	// ActionResetPassword sets a new password (POST
+	// /api/v1/password-reset/confirm) with the api.PasswordResetConfirm of
+	// its value. Its progress lands in KeyResetPassword; on success
+	// KeySession becomes signed out, because the server ends every session
+	// of the user, this browser's included.
+	ActionResetPassword = "/password-reset/confirm"
+	// KeyResetPassword holds the Submission of the last reset.
+	KeyResetPassword = "/password-reset"
 )
 
 // Session is the state under KeySession.
@@ -70,6 +87,7 @@ func (s Session) User() (apiclient.User, bool) {
 type Submission struct {
 	Status Status
 	Err    error
+	Detail string // on success, the server's message for the user when it sent one
 }
 
 // Timeouts of one API call, so a hung server turns into a visible error
@@ -91,6 +109,8 @@ func Register() {
 	app.Handle(ActionLoadSession, handleLoadSession)
 	app.Handle(ActionSignIn, handleSignIn)
 	app.Handle(ActionSignOut, handleSignOut)
+	app.Handle(ActionRequestPasswordReset, handleRequestPasswordReset)
+	app.Handle(ActionResetPassword, handleResetPassword)
 }
 
 // handleLoadSession runs on its own goroutine (app.Handle handlers do). It
@@ -190,6 +210,75 @@ func handleSignOut(ctx app.Context, _ app.Action) {
 // outcome.
 func signOut(ctx context.Context, signOutFn func(context.Context) error) Submission {
 	if err := signOutFn(ctx); err != nil {
+		return Submission{Status: LoadingErr, Err: err}
+	}
+	return Submission{Status: Loaded}
+}
+
+// handleRequestPasswordReset runs on its own goroutine.
+func handleRequestPasswordReset(ctx app.Context, a app.Action) {
+	email, ok := a.Value.(string)
+	if !ok {
+		app.Logf("state: %s posted with a %T value, want string", ActionRequestPasswordReset, a.Value)
+		return
+	}
+	var cur Submission
+	ctx.GetState(KeyPasswordResetRequest, &cur)
+	if cur.Status == Loading {
+		return // the form is disabled while sending; this is a double post
+	}
+	ctx.SetState(KeyPasswordResetRequest, Submission{Status: Loading})
+
+	c, cancel := context.WithTimeout(ctx, sessionTimeout)
+	defer cancel()
+	ctx.SetState(KeyPasswordResetRequest, requestPasswordReset(c, apiclient.New(ctx.Page().URL()).RequestPasswordReset, email))
+}
+
+// requestPasswordReset calls requestFn and turns its result into the
+// submission's outcome.
+func requestPasswordReset(ctx context.Context, requestFn func(context.Context, string) (api.Accepted, error), email string) Submission {
+	a, err := requestFn(ctx, email)
+	if err != nil {
+		return Submission{Status: LoadingErr, Err: err}
+	}
+	return Submission{Status: Loaded, Detail: a.Detail}
+}
+
+// handleResetPassword runs on its own goroutine. The token and the new
+// password travel in the action's value and nowhere else: no state holds
+// them.
+func handleResetPassword(ctx app.Context, a app.Action) {
+	in, ok := a.Value.(api.PasswordResetConfirm)
+	if !ok {
+		app.Logf("state: %s posted with a %T value, want api.PasswordResetConfirm", ActionResetPassword, a.Value)
+		return
+	}
+	var cur Submission
+	ctx.GetState(KeyResetPassword, &cur)
+	if cur.Status == Loading {
+		return
+	}
+	ctx.SetState(KeyResetPassword, Submission{Status: Loading})
+
+	// As long as a sign-in: the server hashes the new password on purpose
+	// slowly.
+	c, cancel := context.WithTimeout(ctx, signInTimeout)
+	defer cancel()
+	sub := resetPassword(c, apiclient.New(ctx.Page().URL()).ResetPassword, in)
+	if sub.Status == Loaded {
+		// The server ended every session of the user and cleared this
+		// browser's cookie: whoever was signed in here is not any more.
+		sessionEpoch.Add(1)
+		ctx.SetState(KeySession, Session{Status: Loaded})
+		ctx.SetState(KeySignIn, Submission{})
+	}
+	ctx.SetState(KeyResetPassword, sub)
+}
+
+// resetPassword calls resetFn and turns its result into the submission's
+// outcome.
+func resetPassword(ctx context.Context, resetFn func(ctx context.Context, token, password string) error, in api.PasswordResetConfirm) Submission {
+	if err := resetFn(ctx, in.Token, in.Password); err != nil {
 		return Submission{Status: LoadingErr, Err: err}
 	}
 	return Submission{Status: Loaded}

@@ -109,3 +109,43 @@ func TestSignOut(t *testing.T) {
 		t.Errorf("signOut failure = %+v, want LoadingErr with the API error", got)
 	}
 }
+
+func TestRequestPasswordReset(t *testing.T) {
+	var sent string
+	got := requestPasswordReset(context.Background(), func(_ context.Context, email string) (api.Accepted, error) {
+		sent = email
+		return api.Accepted{Detail: "If an account uses this address, we have sent it a link."}, nil
+	}, "jane@x.example")
+	if sent != "jane@x.example" {
+		t.Errorf("sent %q", sent)
+	}
+	if want := (Submission{Status: Loaded, Detail: "If an account uses this address, we have sent it a link."}); got != want {
+		t.Errorf("requestPasswordReset = %+v, want %+v", got, want)
+	}
+
+	bad := &apiclient.Error{Status: 400, Code: api.CodeInvalid, Fields: []api.FieldError{{Field: "email", Message: "Enter a valid e-mail address."}}}
+	got = requestPasswordReset(context.Background(), func(context.Context, string) (api.Accepted, error) {
+		return api.Accepted{}, bad
+	}, "jane@")
+	if got.Status != LoadingErr || !errors.Is(got.Err, bad) || got.Detail != "" {
+		t.Errorf("failed requestPasswordReset = %+v, want LoadingErr with the API error", got)
+	}
+}
+
+func TestResetPassword(t *testing.T) {
+	in := api.PasswordResetConfirm{Token: "tok", Password: "a-long-new-password"}
+	var sent api.PasswordResetConfirm
+	got := resetPassword(context.Background(), func(_ context.Context, token, password string) error {
+		sent = api.PasswordResetConfirm{Token: token, Password: password}
+		return nil
+	}, in)
+	if sent != in || got != (Submission{Status: Loaded}) {
+		t.Errorf("resetPassword sent %+v and = %+v; want %+v and Loaded", sent, got, in)
+	}
+
+	bad := &apiclient.Error{Status: 400, Code: api.CodeInvalid, Fields: []api.FieldError{{Field: "token", Message: "expired"}}}
+	got = resetPassword(context.Background(), func(context.Context, string, string) error { return bad }, in)
+	if got.Status != LoadingErr || !errors.Is(got.Err, bad) {
+		t.Errorf("failed resetPassword = %+v, want LoadingErr with the API error", got)
+	}
+}

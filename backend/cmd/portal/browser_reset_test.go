@@ -1,0 +1,297 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"example.com/portal/backend/internal/browsertest"
+)
+
+// TestBrowserPasswordReset walks the forgotten-password flow of a demo user
+// in headless Chromium at phone size: "Forgot password?" on the sign-in
+// page, the reset request, the link from the (logged) e-mail, a mismatch
+// caught before sending, a weak password refused by the server, a good one,
+// signing in with it, and the old password refused. Along the way it checks
+// that the token leaves the address bar, that a link without a token and a
+// used link are refused, and keeps a screenshot of each screen.
+func TestBrowserPasswordReset(t *testing.T) {
+	start := time.Now()
+	env, _ := portalEnv(t)
+	env["PORTAL_WEB_DIR"] = webDir(t)
+	ctx := browsertest.New(t)
+	port, serverLog := mustRunMainWithLog(t, env)
+	origin := fmt.Sprintf("http://acme-metals.localhost:%s", port)
+	const (
+		email       = "admin@lakeshore-fab.example.com"
+		oldPassword = "Portal-Demo-2026!"
+		newPassword = "Harbour-Crane-Lantern-71"
+		weak        = "password123" // long enough for the hint, but on the server's list of common passwords
+	)
+
+	// step runs actions with a deadline; on failure it keeps a screenshot.
+	step := func(name string, d time.Duration, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := browsertest.WaitFor(ctx, d, actions...); err != nil {
+			browsertest.Screenshot(t, ctx, name+"-failed")
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		c, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		s, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	location := func() string {
+		t.Helper()
+		u, err := chromedp.Run(ctx, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	// fill replaces what a field holds by typing value. (chromedp.Clear
+	// resets the value attribute only, not what was typed, and SetValue
+	// refuses "".)
+	fill := func(sel, value string) chromedp.Action[chromedp.Void] {
+		empty := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := chromedp.Evaluate[bool](`(el => { el.value = ""; return true })(document.querySelector(`+strconv.Quote(sel)+`))`)(ctx, t)
+			return err
+		})
+		return chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)), empty, chromedp.SendKeys(chromedp.CSS(sel), value))
+	}
+
+	// 1. From the sign-in page to the forgot-password page, inside the app.
+	step("open forgot page", 90*time.Second,
+		browsertest.Emulate(browsertest.Phone),
+		chromedp.Navigate(origin+"/portal/login"),
+		chromedp.WaitEnabled(chromedp.CSS("#signin-submit")), // the Wasm runs the page
+		chromedp.Click(chromedp.CSS("#forgot-link")),
+		chromedp.WaitEnabled(chromedp.CSS("#forgot-submit")),
+	)
+	if u := location(); u != origin+"/portal/forgot-password" {
+		t.Errorf("forgot link went to %s", u)
+	}
+	browsertest.Screenshot(t, ctx, "forgot")
+
+	// 2. Ask for the link.
+	step("request link", 30*time.Second,
+		chromedp.SendKeys(chromedp.CSS("#forgot-email"), email),
+		chromedp.Click(chromedp.CSS("#forgot-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#forgot-sent")),
+	)
+	if s := text("#forgot-sent"); !strings.Contains(s, "If an account uses this address") || !strings.Contains(s, "Back to sign in") {
+		t.Errorf("confirmation reads %q", s)
+	}
+	browsertest.Screenshot(t, ctx, "sent")
+	link := resetLinkFromLog(t, serverLog, email, origin)
+
+	// 3. The page without a token says at once that the link is no good.
+	step("link without token", 60*time.Second,
+		chromedp.Navigate(origin+"/portal/reset-password"),
+		chromedp.WaitVisible(chromedp.CSS("#reset-invalid")),
+	)
+	if s := text("#reset-invalid"); !strings.Contains(s, "invalid or has expired") {
+		t.Errorf("link without token shows %q", s)
+	}
+	browsertest.Screenshot(t, ctx, "no-token")
+
+	// 4. The e-mailed link: the Wasm reads the token, then takes it out of
+	// the address bar. (From /portal/reset-password this is a same-document
+	// navigation, like a second link pasted into the tab; step 10 opens a
+	// link with a fresh page load.)
+	step("open link", 60*time.Second,
+		chromedp.Navigate(link),
+		chromedp.WaitEnabled(chromedp.CSS("#reset-submit")),
+	)
+	if u := location(); u != origin+"/portal/reset-password" {
+		t.Errorf("address bar after reading the link = %q, want the token gone", u)
+	}
+	browsertest.Screenshot(t, ctx, "reset-form")
+
+	// 5. Two different passwords: caught before anything is sent.
+	step("mismatch", 20*time.Second,
+		fill("#reset-password", newPassword),
+		fill("#reset-confirm", newPassword+"x"),
+		chromedp.Click(chromedp.CSS("#reset-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#reset-confirm-error")),
+	)
+	if s := text("#reset-confirm-error"); s != "Passwords do not match." {
+		t.Errorf("mismatch message = %q", s)
+	}
+	browsertest.Screenshot(t, ctx, "mismatch")
+
+	// 6. A weak password: the server says why, under the field, and the
+	// link stays usable.
+	step("weak password", 30*time.Second,
+		fill("#reset-password", weak),
+		fill("#reset-confirm", weak),
+		chromedp.Click(chromedp.CSS("#reset-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#reset-password-error")),
+	)
+	if s := text("#reset-password-error"); !strings.Contains(s, "too common") {
+		t.Errorf("weak password message = %q", s)
+	}
+	browsertest.Screenshot(t, ctx, "weak")
+
+	// 7. A good password.
+	step("reset", 30*time.Second,
+		fill("#reset-password", newPassword),
+		fill("#reset-confirm", newPassword),
+		chromedp.Click(chromedp.CSS("#reset-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#reset-done")),
+	)
+	browsertest.Screenshot(t, ctx, "done")
+
+	// 8. Sign in with the new password, from the success screen's button.
+	step("sign in with the new password", 30*time.Second,
+		chromedp.Click(chromedp.CSS("#reset-signin")),
+		chromedp.WaitEnabled(chromedp.CSS("#signin-submit")),
+		chromedp.SendKeys(chromedp.CSS("#email"), email),
+		chromedp.SendKeys(chromedp.CSS("#password"), newPassword),
+		chromedp.Click(chromedp.CSS("#signin-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#signout")),
+	)
+	browsertest.Screenshot(t, ctx, "signed-in")
+
+	// 9. The old password no longer works.
+	step("old password refused", 60*time.Second,
+		chromedp.Click(chromedp.CSS("#signout")),
+		chromedp.WaitVisible(chromedp.CSS("#signin")),
+		chromedp.Navigate(origin+"/portal/login"),
+		chromedp.WaitEnabled(chromedp.CSS("#signin-submit")),
+		chromedp.SendKeys(chromedp.CSS("#email"), email),
+		chromedp.SendKeys(chromedp.CSS("#password"), oldPassword),
+		chromedp.Click(chromedp.CSS("#signin-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#signin-error p")),
+	)
+	if s := text("#signin-error"); !strings.Contains(s, "E-mail or password is incorrect") {
+		t.Errorf("old password: %q", s)
+	}
+	browsertest.Screenshot(t, ctx, "old-password")
+
+	// 10. The link works once.
+	step("used link", 60*time.Second,
+		chromedp.Navigate(link),
+		chromedp.WaitEnabled(chromedp.CSS("#reset-submit")),
+	)
+	if u := location(); u != origin+"/portal/reset-password" {
+		t.Errorf("address bar after loading the link = %q, want the token gone", u)
+	}
+	step("used link refused", 30*time.Second,
+		fill("#reset-password", "Another-Long-Password-42"),
+		fill("#reset-confirm", "Another-Long-Password-42"),
+		chromedp.Click(chromedp.CSS("#reset-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#reset-invalid")),
+	)
+	if href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("reset-new-link").getAttribute("href")`)); err != nil || href != "/portal/forgot-password" {
+		t.Errorf("used link offers %q (%v), want a new link from /portal/forgot-password", href, err)
+	}
+	browsertest.Screenshot(t, ctx, "used-link")
+
+	t.Logf("password reset flow took %s", time.Since(start).Round(100*time.Millisecond))
+}
+
+// resetLinkFromLog waits for the log-only mailer's line for the reset mail
+// to email and returns the link in its text.
+func resetLinkFromLog(t *testing.T, log *syncBuffer, email, origin string) string {
+	t.Helper()
+	re := regexp.MustCompile(regexp.QuoteMeta(origin+"/portal/reset-password#token=") + `[A-Za-z0-9_%=.~-]+`)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		for _, line := range strings.Split(log.String(), "\n") {
+			var rec struct {
+				Msg  string
+				To   any
+				Text string
+			}
+			if json.Unmarshal([]byte(line), &rec) != nil || !strings.HasPrefix(rec.Msg, "mail: not sent") {
+				continue
+			}
+			if to, _ := json.Marshal(rec.To); !strings.Contains(string(to), email) {
+				continue
+			}
+			if link := re.FindString(rec.Text); link != "" {
+				return link
+			}
+			t.Fatalf("reset mail without a link to %s:\n%s", origin, rec.Text)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no reset mail to %s in the server log:\n%s", email, log)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// mustRunMainWithLog is mustRunMain that also returns the server's output,
+// where the log-only mailer writes the e-mails.
+func mustRunMainWithLog(t *testing.T, env testEnv) (string, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	if err := run(ctx, []string{"tenants", "apply", "-demo"}, env.get, out, out); err != nil {
+		cancel()
+		t.Fatalf("tenants apply: %v\n%s", err, out)
+	}
+	env["PORTAL_ADDR"] = "127.0.0.1:0"
+	env["PORTAL_LOG_LEVEL"] = "info" // the log-only mail is an info line
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, env.get, out, out) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve ended with %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not shut down within 30 s")
+		}
+		if t.Failed() {
+			t.Logf("server output:\n%s", out)
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	port := ""
+	for {
+		if port == "" {
+			port = boundPort(out.String())
+		}
+		var err error = errors.New("not listening yet")
+		if port != "" {
+			var resp *http.Response
+			if resp, err = http.Get("http://127.0.0.1:" + port + "/readyz"); err == nil {
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == 200 {
+					return port, out
+				}
+				err = fmt.Errorf("%d %s", resp.StatusCode, body)
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited: %v\n%s", err, out)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server not ready: %v\n%s", err, out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
