@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -68,13 +67,7 @@ func TestBrowserPasswordReset(t *testing.T) {
 	// fill replaces what a field holds by typing value. (chromedp.Clear
 	// resets the value attribute only, not what was typed, and SetValue
 	// refuses "".)
-	fill := func(sel, value string) chromedp.Action[chromedp.Void] {
-		empty := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			_, err := chromedp.Evaluate[bool](`(el => { el.value = ""; return true })(document.querySelector(`+strconv.Quote(sel)+`))`)(ctx, t)
-			return err
-		})
-		return chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)), empty, chromedp.SendKeys(chromedp.CSS(sel), value))
-	}
+	submitReset := browsertest.Submit("#reset")
 
 	// 1. From the sign-in page to the forgot-password page, inside the app.
 	step("open forgot page", 90*time.Second,
@@ -91,8 +84,8 @@ func TestBrowserPasswordReset(t *testing.T) {
 
 	// 2. Ask for the link.
 	step("request link", 30*time.Second,
-		chromedp.SendKeys(chromedp.CSS("#forgot-email"), email),
-		chromedp.Click(chromedp.CSS("#forgot-submit")),
+		browsertest.Fill("#forgot-email", email),
+		browsertest.Submit("#forgot"),
 		chromedp.WaitVisible(chromedp.CSS("#forgot-sent")),
 	)
 	if s := text("#forgot-sent"); !strings.Contains(s, "If an account uses this address") || !strings.Contains(s, "Back to sign in") {
@@ -126,9 +119,9 @@ func TestBrowserPasswordReset(t *testing.T) {
 
 	// 5. Two different passwords: caught before anything is sent.
 	step("mismatch", 20*time.Second,
-		fill("#reset-password", newPassword),
-		fill("#reset-confirm", newPassword+"x"),
-		chromedp.Click(chromedp.CSS("#reset-submit")),
+		browsertest.Fill("#reset-password", newPassword),
+		browsertest.Fill("#reset-confirm", newPassword+"x"),
+		submitReset,
 		chromedp.WaitVisible(chromedp.CSS("#reset-confirm-error")),
 	)
 	if s := text("#reset-confirm-error"); s != "Passwords do not match." {
@@ -139,9 +132,9 @@ func TestBrowserPasswordReset(t *testing.T) {
 	// 6. A weak password: the server says why, under the field, and the
 	// link stays usable.
 	step("weak password", 30*time.Second,
-		fill("#reset-password", weak),
-		fill("#reset-confirm", weak),
-		chromedp.Click(chromedp.CSS("#reset-submit")),
+		browsertest.Fill("#reset-password", weak),
+		browsertest.Fill("#reset-confirm", weak),
+		submitReset,
 		chromedp.WaitVisible(chromedp.CSS("#reset-password-error")),
 	)
 	if s := text("#reset-password-error"); !strings.Contains(s, "too common") {
@@ -151,9 +144,9 @@ func TestBrowserPasswordReset(t *testing.T) {
 
 	// 7. A good password.
 	step("reset", 30*time.Second,
-		fill("#reset-password", newPassword),
-		fill("#reset-confirm", newPassword),
-		chromedp.Click(chromedp.CSS("#reset-submit")),
+		browsertest.Fill("#reset-password", newPassword),
+		browsertest.Fill("#reset-confirm", newPassword),
+		submitReset,
 		chromedp.WaitVisible(chromedp.CSS("#reset-done")),
 	)
 	browsertest.Screenshot(t, ctx, "done")
@@ -162,9 +155,9 @@ func TestBrowserPasswordReset(t *testing.T) {
 	step("sign in with the new password", 30*time.Second,
 		chromedp.Click(chromedp.CSS("#reset-signin")),
 		chromedp.WaitEnabled(chromedp.CSS("#signin-submit")),
-		chromedp.SendKeys(chromedp.CSS("#email"), email),
-		chromedp.SendKeys(chromedp.CSS("#password"), newPassword),
-		chromedp.Click(chromedp.CSS("#signin-submit")),
+		browsertest.Fill("#email", email),
+		browsertest.Fill("#password", newPassword),
+		browsertest.Submit("#signin"),
 		chromedp.WaitVisible(chromedp.CSS("#signout")),
 	)
 	browsertest.Screenshot(t, ctx, "signed-in")
@@ -175,9 +168,9 @@ func TestBrowserPasswordReset(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#signin")),
 		chromedp.Navigate(origin+"/portal/login"),
 		chromedp.WaitEnabled(chromedp.CSS("#signin-submit")),
-		chromedp.SendKeys(chromedp.CSS("#email"), email),
-		chromedp.SendKeys(chromedp.CSS("#password"), oldPassword),
-		chromedp.Click(chromedp.CSS("#signin-submit")),
+		browsertest.Fill("#email", email),
+		browsertest.Fill("#password", oldPassword),
+		browsertest.Submit("#signin"),
 		chromedp.WaitVisible(chromedp.CSS("#signin-error p")),
 	)
 	if s := text("#signin-error"); !strings.Contains(s, "E-mail or password is incorrect") {
@@ -194,9 +187,9 @@ func TestBrowserPasswordReset(t *testing.T) {
 		t.Errorf("address bar after loading the link = %q, want the token gone", u)
 	}
 	step("used link refused", 30*time.Second,
-		fill("#reset-password", "Another-Long-Password-42"),
-		fill("#reset-confirm", "Another-Long-Password-42"),
-		chromedp.Click(chromedp.CSS("#reset-submit")),
+		browsertest.Fill("#reset-password", "Another-Long-Password-42"),
+		browsertest.Fill("#reset-confirm", "Another-Long-Password-42"),
+		submitReset,
 		chromedp.WaitVisible(chromedp.CSS("#reset-invalid")),
 	)
 	if href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("reset-new-link").getAttribute("href")`)); err != nil || href != "/portal/forgot-password" {

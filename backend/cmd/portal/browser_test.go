@@ -109,9 +109,9 @@ func TestBrowserSignInAndOut(t *testing.T) {
 				browsertest.Emulate(vp),
 				chromedp.Navigate(login),
 				chromedp.WaitEnabled(chromedp.CSS("#signin-submit")), // enabled once the Wasm runs the form
-				chromedp.SendKeys(chromedp.CSS("#email"), email),
-				chromedp.SendKeys(chromedp.CSS("#password"), password),
-				chromedp.Click(chromedp.CSS("#signin-submit")),
+				browsertest.Fill("#email", email),
+				browsertest.Fill("#password", password),
+				browsertest.Submit("#signin"),
 				chromedp.WaitVisible(chromedp.CSS("#signout")),
 			)
 			if err != nil {
@@ -143,9 +143,9 @@ func TestBrowserSignInAndOut(t *testing.T) {
 		err := browsertest.WaitFor(ctx, 60*time.Second,
 			chromedp.Navigate(login),
 			chromedp.WaitEnabled(chromedp.CSS("#signin-submit")),
-			chromedp.SendKeys(chromedp.CSS("#email"), email),
-			chromedp.SendKeys(chromedp.CSS("#password"), "not-the-password"),
-			chromedp.Click(chromedp.CSS("#signin-submit")),
+			browsertest.Fill("#email", email),
+			browsertest.Fill("#password", "not-the-password"),
+			browsertest.Submit("#signin"),
 			chromedp.WaitVisible(chromedp.CSS("#signin-error")),
 		)
 		if err != nil {

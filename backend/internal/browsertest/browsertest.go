@@ -8,6 +8,7 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -120,4 +121,34 @@ func WaitFor(ctx context.Context, d time.Duration, actions ...chromedp.Action[ch
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	return chromedp.Do(ctx, actions...)
+}
+
+// Fill sets the value of the input sel as typing would: the value, then
+// the input and change events the app listens to. chromedp's SendKeys reads
+// the node's attributes without its lock (a data race the race detector
+// reports while the app re-renders), and typing key by key is slow.
+func Fill(sel, value string) chromedp.Action[chromedp.Void] {
+	js := fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) return false;
+		el.focus(); el.value = %q;
+		el.dispatchEvent(new Event("input", {bubbles: true}));
+		el.dispatchEvent(new Event("change", {bubbles: true})); return true })()`, sel, value)
+	return chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)), expectTrue(js, "fill "+sel))
+}
+
+// Submit submits the form sel as its submit button would (requestSubmit:
+// validation and the submit event), without depending on where the button
+// is while the app re-renders.
+func Submit(sel string) chromedp.Action[chromedp.Void] {
+	js := fmt.Sprintf(`(() => { const f = document.querySelector(%q); if (!f) return false; f.requestSubmit(); return true })()`, sel)
+	return chromedp.Steps(chromedp.WaitVisible(chromedp.CSS(sel)), expectTrue(js, "submit "+sel))
+}
+
+func expectTrue(js, what string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		ok, err := chromedp.Evaluate[bool](js)(ctx, t)
+		if err == nil && !ok {
+			err = fmt.Errorf("browsertest: %s: element not found", what)
+		}
+		return err
+	})
 }
