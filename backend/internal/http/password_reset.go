@@ -58,14 +58,15 @@ func (s *Server) handlePasswordResetConfirm(w http.ResponseWriter, r *http.Reque
 	return nil
 }
 
-// originOf is the scheme and host the request came to: the tenant's portal
-// as the user sees it.
+// originOf is the tenant's portal origin for links in e-mails. The host is
+// the one the tenant was resolved from, without any port the client put in
+// the Host header (a link must not point the reader at a port an attacker
+// chose); only plain-HTTP development on *.localhost keeps its port.
 func originOf(r *http.Request) string {
-	scheme := "https"
 	if insecureDev(r) {
-		scheme = "http"
+		return "http://" + r.Host
 	}
-	return scheme + "://" + r.Host
+	return "https://" + tenants.NormalizeHost(r.Host)
 }
 
 // background runs fn after the response, tracked so that Wait can let it

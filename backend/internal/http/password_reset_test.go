@@ -13,7 +13,8 @@ import (
 func TestPasswordResetFlow(t *testing.T) {
 	e := newEnv(t, nil)
 	const host = "acme.portal.test"
-	known := e.request("POST", host, api.PathPasswordReset, `{"email":"jane@acme-customer.example"}`, nil, nil)
+	// A port in the Host header (the client's choice) must not reach the link.
+	known := e.request("POST", host+":8081", api.PathPasswordReset, `{"email":"jane@acme-customer.example"}`, nil, nil)
 	unknown := e.request("POST", host, api.PathPasswordReset, `{"email":"nobody@acme-customer.example"}`, nil, nil)
 	if known.Code != http.StatusAccepted || unknown.Code != http.StatusAccepted || known.Body.String() != unknown.Body.String() {
 		t.Fatalf("known %d %s / unknown %d %s: must be the same 202", known.Code, known.Body, unknown.Code, unknown.Body)
@@ -26,6 +27,9 @@ func TestPasswordResetFlow(t *testing.T) {
 		t.Fatalf("no reset link mailed; log:\n%s", e.logs)
 	}
 	token := m[1]
+	if strings.Contains(e.logs.String(), ":8081/portal/reset-password") {
+		t.Error("the mailed link carries the port of the request's Host header")
+	}
 	if strings.Count(e.logs.String(), token) != strings.Count(e.logs.String(), "#token="+token) {
 		t.Error("the token appears in the log outside the mailed link")
 	}

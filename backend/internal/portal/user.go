@@ -35,7 +35,7 @@ func (in *InviteInput) Validate() error {
 	var fields []FieldError
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
 	in.Name = strings.TrimSpace(in.Name)
-	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email {
+	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || len(in.Email) > 254 {
 		fields = append(fields, FieldError{Field: "email", Message: "Enter a valid e-mail address."})
 	}
 	if in.Name == "" || len(in.Name) > 200 {

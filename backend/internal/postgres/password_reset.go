@@ -24,7 +24,7 @@ var errBadResetToken = &portal.Error{Code: portal.EINVALID, Message: "This reset
 // RequestPasswordReset implements portal.PasswordResetService.
 func (s *AuthService) RequestPasswordReset(ctx context.Context, email string, c portal.Client) (*portal.ResetRequest, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
 		return nil, &portal.Error{Code: portal.EINVALID, Message: "Check the highlighted fields.",
 			Fields: []portal.FieldError{{Field: "email", Message: "Enter a valid e-mail address."}}}
 	}

@@ -127,6 +127,21 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *portal.User, userID
 		if err != nil {
 			return err
 		}
+		// The account must keep an active Admin: lock every Admin row of
+		// the customer, so two Admins removing each other at once cannot
+		// both succeed.
+		if before.Role == "admin" && before.Status == "active" &&
+			((up.Role != nil && *up.Role != "admin") || (up.Status != nil && *up.Status == "disabled")) {
+			var others int
+			if err := tx.NewRaw(`SELECT count(*) FROM (SELECT id FROM customer_users
+					WHERE customer_id = ? AND role = 'admin' AND status = 'active' AND id <> ? FOR UPDATE) a`,
+				actor.CustomerID, before.ID).Scan(ctx, &others); err != nil {
+				return err
+			}
+			if others == 0 {
+				return portal.Errorf(portal.ECONFLICT, "The account must keep at least one active Admin.")
+			}
+		}
 		detail := map[string]any{"user_id": before.ID, "email": before.Email}
 		if up.Role != nil && *up.Role != before.Role {
 			if _, err := tx.ExecContext(ctx, `UPDATE customer_users SET role = ?, updated_at = ? WHERE id = ?`, *up.Role, now, before.ID); err != nil {

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -119,4 +120,56 @@ func seedOtherCustomerUser(t *testing.T, e *authEnv, ctx context.Context) portal
 		t.Fatal(err)
 	}
 	return u
+}
+
+func TestLongAddressesAreInvalidNotServerErrors(t *testing.T) {
+	e := newAuthEnv(t)
+	long := strings.Repeat("a", 6000) + "@example.com"
+	if _, err := e.svc.RequestPasswordReset(e.a, long, portal.Client{}); portal.ErrorCode(err) != portal.EINVALID {
+		t.Errorf("reset for a 6 kB address: %v", err)
+	}
+	_, _, admin, err := e.svc.SignIn(e.a, portal.SignInInput{Email: "jane@example.com", Password: authPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := postgres.NewUserService(e.app).InviteUser(e.a, admin, portal.InviteInput{Email: long, Name: "X", Role: "buyer"}); portal.ErrorCode(err) != portal.EINVALID {
+		t.Errorf("invite of a 6 kB address: %v", err)
+	}
+}
+
+func TestAccountKeepsAnAdmin(t *testing.T) {
+	e := newAuthEnv(t)
+	users := postgres.NewUserService(e.app)
+	_, _, actor, err := e.svc.SignIn(e.a, portal.SignInInput{Email: "jane@example.com", Password: authPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The account's only admin (jane is a buyer here; the service layer
+	// leaves role checks to the HTTP layer).
+	admin, token, err := users.InviteUser(e.a, actor, portal.InviteInput{Email: "only.admin@example.com", Name: "Only Admin", Role: "admin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.ResetPassword(e.a, token, newPassword, portal.Client{}); err != nil {
+		t.Fatal(err)
+	}
+	viewer, disabled := "viewer", "disabled"
+	for name, up := range map[string]portal.UserUpdate{"demote": {Role: &viewer}, "disable": {Status: &disabled}} {
+		if _, err := users.UpdateUser(e.a, actor, admin.ID, up); portal.ErrorCode(err) != portal.ECONFLICT {
+			t.Errorf("%s the last admin: %v", name, err)
+		}
+	}
+	second, token2, err := users.InviteUser(e.a, actor, portal.InviteInput{Email: "second.admin@example.com", Name: "Second", Role: "admin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.ResetPassword(e.a, token2, newPassword, portal.Client{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := users.UpdateUser(e.a, actor, admin.ID, portal.UserUpdate{Role: &viewer}); err != nil {
+		t.Errorf("demoting one of two admins: %v", err)
+	}
+	if _, err := users.UpdateUser(e.a, actor, second.ID, portal.UserUpdate{Status: &disabled}); portal.ErrorCode(err) != portal.ECONFLICT {
+		t.Errorf("disabling the remaining admin: %v", err)
+	}
 }
