@@ -178,7 +178,7 @@ func TestSignInRejections(t *testing.T) {
 func TestSignInThrottledAnswers429(t *testing.T) {
 	e := newEnv(t, nil)
 	var w *httptest.ResponseRecorder
-	for range portal.MaxFailuresAccount + 1 {
+	for range portal.MaxFailuresAccountClient + 1 {
 		w = e.request("POST", "acme.portal.test", api.PathSession, `{"email":"jane@acme-customer.example","password":"nope"}`, nil, nil)
 	}
 	p := decodeProblem(t, w, http.StatusTooManyRequests)

@@ -22,9 +22,10 @@ const (
 // attempt answers ERATELIMITED, right password or not, until the window
 // has moved on.
 const (
-	ThrottleWindow     = 15 * time.Minute
-	MaxFailuresAccount = 5  // per e-mail address
-	MaxFailuresClient  = 20 // per client IP address, across accounts
+	ThrottleWindow           = 15 * time.Minute
+	MaxFailuresAccountClient = 5  // per e-mail address from one client address
+	MaxFailuresAccount       = 50 // per e-mail address from anywhere (distributed guessing)
+	MaxFailuresClient        = 20 // per client address, across accounts (spraying)
 )
 
 // User is a customer's user as the portal knows it after sign-in.

@@ -49,73 +49,69 @@ func (s *AuthService) SignIn(ctx context.Context, in portal.SignInInput) (string
 	if err := in.Validate(); err != nil {
 		return "", nil, nil, err
 	}
+	token, hashed, err := newToken()
+	if err != nil {
+		return "", nil, nil, err
+	}
 	var (
 		u       portal.User
-		hash    string
-		status  string
-		found   bool
+		sess    *portal.Session
 		limited bool
+		failed  bool
 	)
-	// Read and throttle in one short transaction; the slow hash runs
-	// outside any transaction so it holds no connection hostage.
-	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		limited, err = s.throttled(ctx, tx, in)
-		if err != nil || limited {
+	// One transaction per attempt, holding a lock on the address: parallel
+	// guesses at one account queue up, so each sees the failures before it
+	// and the limit holds (counted first, recorded in the same transaction).
+	// The lock is held through the password hash, about 50 ms.
+	err = s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_setting('app.tenant_id') || ' signin ' || ?))`, in.Email); err != nil {
 			return err
 		}
+		now := s.db.Now().UTC()
+		var err error
+		limited, err = s.throttled(ctx, tx, in)
+		if err != nil {
+			return err
+		}
+		if limited {
+			// Still recorded: an attacker hammering past the limit shows up.
+			return auditTx(ctx, tx, now, "signin_throttled", nil, in.Email, in.Client, nil)
+		}
+		var hash, status string
 		err = tx.NewRaw(`SELECT u.id::text, u.customer_id::text, c.company_name, u.email, u.name, u.role, u.mfa_enabled,
 				u.password_hash, u.status
 			FROM customer_users u JOIN customers c ON c.tenant_id = u.tenant_id AND c.id = u.customer_id
 			WHERE u.email = ?`, in.Email).
 			Scan(ctx, &u.ID, &u.CustomerID, &u.CustomerName, &u.Email, &u.Name, &u.Role, &u.MFAEnabled, &hash, &status)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
+		found := err == nil
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
 		}
-		found = err == nil
-		return err
-	})
-	if err != nil {
-		return "", nil, nil, err
-	}
-	if limited {
-		// Still recorded: an attacker hammering past the limit shows up.
-		_ = s.audit(ctx, "signin_throttled", nil, in.Email, in.Client, nil)
-		return "", nil, nil, portal.Errorf(portal.ERATELIMITED, "Too many sign-in attempts. Wait %d minutes and try again.", int(portal.ThrottleWindow.Minutes()))
-	}
-	ok := false
-	if found && hash != "" {
-		ok, err = password.Verify(hash, in.Password)
-		if err != nil && !errors.Is(err, password.ErrMalformed) {
-			return "", nil, nil, err
+		ok := false
+		if found && hash != "" {
+			ok, err = password.Verify(hash, in.Password)
+			if err != nil && !errors.Is(err, password.ErrMalformed) {
+				return err
+			}
+		} else {
+			// Unknown address: the same work, so timing reveals nothing.
+			_, _ = password.Verify(dummyHash(), in.Password)
 		}
-	} else {
-		_, _ = password.Verify(dummyHash(), in.Password)
-	}
-	if !ok || status != "active" {
-		var uid *portal.User
-		if found {
-			uid = &u
+		if !ok || status != "active" {
+			failed = true
+			var uid *portal.User
+			if found {
+				uid = &u
+			}
+			return auditTx(ctx, tx, now, "signin_failed", uid, in.Email, in.Client, map[string]any{"reason": failReason(found, ok, status)})
 		}
-		if err := s.audit(ctx, "signin_failed", uid, in.Email, in.Client, map[string]any{"reason": failReason(found, ok, status)}); err != nil {
-			return "", nil, nil, err
+		sess = &portal.Session{ID: uuid.Must(uuid.NewV7()).String(), UserID: u.ID, CustomerID: u.CustomerID,
+			CreatedAt: now, LastSeenAt: now, Remember: in.Remember}
+		sess.IdleExpiresAt, sess.ExpiresAt = now.Add(portal.IdleTimeout), now.Add(portal.SessionLifetime)
+		if in.Remember {
+			sess.IdleExpiresAt, sess.ExpiresAt = now.Add(portal.RememberLifetime), now.Add(portal.RememberLifetime)
 		}
-		return "", nil, nil, errBadCredentials
-	}
-
-	token, hashed, err := newToken()
-	if err != nil {
-		return "", nil, nil, err
-	}
-	now := s.db.Now().UTC()
-	sess := &portal.Session{ID: uuid.Must(uuid.NewV7()).String(), UserID: u.ID, CustomerID: u.CustomerID,
-		CreatedAt: now, LastSeenAt: now, Remember: in.Remember}
-	sess.IdleExpiresAt, sess.ExpiresAt = now.Add(portal.IdleTimeout), now.Add(portal.SessionLifetime)
-	if in.Remember {
-		sess.IdleExpiresAt, sess.ExpiresAt = now.Add(portal.RememberLifetime), now.Add(portal.RememberLifetime)
-	}
-	err = s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (tenant_id, id, token_hash, customer_id, user_id, created_at,
+		_, err = tx.ExecContext(ctx, `INSERT INTO sessions (tenant_id, id, token_hash, customer_id, user_id, created_at,
 				last_seen_at, idle_expires_at, expires_at, remember, user_agent, client_ip)
 			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			sess.ID, hashed, sess.CustomerID, sess.UserID, sess.CreatedAt, sess.LastSeenAt, sess.IdleExpiresAt,
@@ -125,8 +121,13 @@ func (s *AuthService) SignIn(ctx context.Context, in portal.SignInInput) (string
 		}
 		return auditTx(ctx, tx, now, "signin", &u, u.Email, in.Client, map[string]any{"remember": in.Remember, "session_id": sess.ID})
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		return "", nil, nil, err
+	case limited:
+		return "", nil, nil, portal.Errorf(portal.ERATELIMITED, "Too many sign-in attempts. Wait %d minutes and try again.", int(portal.ThrottleWindow.Minutes()))
+	case failed:
+		return "", nil, nil, errBadCredentials
 	}
 	return token, sess, &u, nil
 }
@@ -142,21 +143,30 @@ func failReason(found, ok bool, status string) string {
 	}
 }
 
-// throttled reports whether the account or the client address has failed
-// too often within the throttle window.
+// throttled reports whether the address, from this client or overall, or
+// the client across addresses, has failed too often within the window.
+// Failures before the account's last password change do not count, so a
+// reset lets a locked-out user back in; keying the tight limit on address
+// and client means a stranger cannot lock the user out from elsewhere.
 func (s *AuthService) throttled(ctx context.Context, tx bun.Tx, in portal.SignInInput) (bool, error) {
 	since := s.db.Now().Add(-portal.ThrottleWindow)
-	var byAccount, byClient int
-	err := tx.NewRaw(`SELECT
-			count(*) FILTER (WHERE subject_email = ?),
-			count(*) FILTER (WHERE client_ip IS NOT DISTINCT FROM ?::inet AND ?::inet IS NOT NULL)
+	ip := clientIP(in.Client)
+	var byAccountClient, byAccount, byClient int
+	err := tx.NewRaw(`WITH since AS (
+			SELECT greatest(?::timestamptz, (SELECT max(occurred_at) FROM audit_events
+				WHERE subject_email = ? AND kind = 'password_changed')) AS t)
+		SELECT
+			count(*) FILTER (WHERE subject_email = ? AND client_ip IS NOT DISTINCT FROM ?::inet AND occurred_at > (SELECT t FROM since)),
+			count(*) FILTER (WHERE subject_email = ? AND occurred_at > (SELECT t FROM since)),
+			count(*) FILTER (WHERE client_ip = ?::inet)
 		FROM audit_events WHERE kind = 'signin_failed' AND occurred_at > ?
 		  AND (subject_email = ? OR client_ip = ?::inet)`,
-		in.Email, clientIP(in.Client), clientIP(in.Client), since, in.Email, clientIP(in.Client)).Scan(ctx, &byAccount, &byClient)
+		since, in.Email, in.Email, ip, in.Email, ip, since, in.Email, ip).Scan(ctx, &byAccountClient, &byAccount, &byClient)
 	if err != nil {
 		return false, fmt.Errorf("postgres: count sign-in failures: %w", err)
 	}
-	return byAccount >= portal.MaxFailuresAccount || byClient >= portal.MaxFailuresClient, nil
+	return byAccountClient >= portal.MaxFailuresAccountClient || byAccount >= portal.MaxFailuresAccount ||
+		byClient >= portal.MaxFailuresClient, nil
 }
 
 // Authenticate implements portal.AuthService.

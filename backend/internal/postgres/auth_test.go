@@ -140,14 +140,14 @@ func TestSignInFailuresLookAlike(t *testing.T) {
 
 func TestSignInThrottled(t *testing.T) {
 	e := newAuthEnv(t)
-	for i := range portal.MaxFailuresAccount {
+	for i := range portal.MaxFailuresAccountClient {
 		if _, _, err := signIn(e, e.a, "jane@example.com", "wrong", false); portal.ErrorCode(err) != portal.EUNAUTHORIZED {
 			t.Fatalf("failure %d: %v", i+1, err)
 		}
 	}
 	// Past the limit even the right password is refused…
 	if _, _, err := signIn(e, e.a, "jane@example.com", authPassword, false); portal.ErrorCode(err) != portal.ERATELIMITED {
-		t.Fatalf("after %d failures: %v", portal.MaxFailuresAccount, err)
+		t.Fatalf("after %d failures: %v", portal.MaxFailuresAccountClient, err)
 	}
 	// …in this tenant only, where the failures happened.
 	if _, _, err := signIn(e, e.b, "jane@example.com", authPassword, false); err != nil {
@@ -245,5 +245,51 @@ func TestSignInAudited(t *testing.T) {
 	want := []string{"signin", "signin_failed", "signout"}
 	if len(kinds) != len(want) || kinds[0] != want[0] || kinds[1] != want[1] || kinds[2] != want[2] {
 		t.Errorf("audit kinds = %v, want %v", kinds, want)
+	}
+}
+
+// TestThrottleCannotLockOwnerOut: failures from one client address limit
+// that client, not the account's owner elsewhere; a password reset clears
+// the slate; parallel guesses cannot get past the limit.
+func TestThrottleCannotLockOwnerOut(t *testing.T) {
+	e := newAuthEnv(t)
+	attacker := portal.Client{IP: "203.0.113.66"}
+	guess := func(c portal.Client, pw string) error {
+		_, _, _, err := e.svc.SignIn(e.a, portal.SignInInput{Email: "jane@example.com", Password: pw, Client: c})
+		return err
+	}
+	// Parallel guesses: each waits for the one before, so no more than the
+	// limit is ever evaluated.
+	errs := make(chan error, 12)
+	for range 12 {
+		go func() { errs <- guess(attacker, "wrong") }()
+	}
+	evaluated := 0
+	for range 12 {
+		if portal.ErrorCode(<-errs) == portal.EUNAUTHORIZED {
+			evaluated++
+		}
+	}
+	if evaluated != portal.MaxFailuresAccountClient {
+		t.Errorf("%d parallel guesses evaluated, want %d", evaluated, portal.MaxFailuresAccountClient)
+	}
+	if err := guess(attacker, authPassword); portal.ErrorCode(err) != portal.ERATELIMITED {
+		t.Errorf("attacker's client after the limit: %v", err)
+	}
+	if err := guess(portal.Client{IP: "198.51.100.1"}, authPassword); err != nil {
+		t.Errorf("the owner, from elsewhere, is locked out: %v", err)
+	}
+	// A reset (password change) clears the failures before it.
+	req, err := e.svc.RequestPasswordReset(e.a, "jane@example.com", attacker)
+	if err != nil || req == nil {
+		t.Fatal(req, err)
+	}
+	e.now = e.now.Add(time.Second)
+	if err := e.svc.ResetPassword(e.a, req.Token, newPassword, attacker); err != nil {
+		t.Fatal(err)
+	}
+	e.now = e.now.Add(time.Second)
+	if err := guess(attacker, newPassword); err != nil {
+		t.Errorf("after a reset, from the same client: %v", err)
 	}
 }
