@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -29,7 +26,7 @@ func TestBrowserPasswordReset(t *testing.T) {
 	env, _ := portalEnv(t)
 	env["PORTAL_WEB_DIR"] = webDir(t)
 	ctx := browsertest.New(t)
-	port, serverLog := mustRunMainWithLog(t, env)
+	port, serverLog := mustRunMain(t, env)
 	origin := fmt.Sprintf("http://acme-metals.localhost:%s", port)
 	const (
 		email       = "admin@lakeshore-fab.example.com"
@@ -226,64 +223,6 @@ func resetLinkFromLog(t *testing.T, log *syncBuffer, email, origin string) strin
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("no reset mail to %s in the server log:\n%s", email, log)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
-// mustRunMainWithLog is mustRunMain that also returns the server's output,
-// where the log-only mailer writes the e-mails.
-func mustRunMainWithLog(t *testing.T, env testEnv) (string, *syncBuffer) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
-	if err := run(ctx, []string{"tenants", "apply", "-demo"}, env.get, out, out); err != nil {
-		cancel()
-		t.Fatalf("tenants apply: %v\n%s", err, out)
-	}
-	env["PORTAL_ADDR"] = "127.0.0.1:0"
-	env["PORTAL_LOG_LEVEL"] = "info" // the log-only mail is an info line
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, env.get, out, out) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("serve ended with %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("serve did not shut down within 30 s")
-		}
-		if t.Failed() {
-			t.Logf("server output:\n%s", out)
-		}
-	})
-	deadline := time.Now().Add(20 * time.Second)
-	port := ""
-	for {
-		if port == "" {
-			port = boundPort(out.String())
-		}
-		var err error = errors.New("not listening yet")
-		if port != "" {
-			var resp *http.Response
-			if resp, err = http.Get("http://127.0.0.1:" + port + "/readyz"); err == nil {
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode == 200 {
-					return port, out
-				}
-				err = fmt.Errorf("%d %s", resp.StatusCode, body)
-			}
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("serve exited: %v\n%s", err, out)
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server not ready: %v\n%s", err, out)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

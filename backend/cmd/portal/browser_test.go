@@ -23,7 +23,7 @@ func TestBrowserDemoTenantsBranded(t *testing.T) {
 	env, _ := portalEnv(t)
 	env["PORTAL_WEB_DIR"] = webDir(t)
 	ctx := browsertest.New(t)
-	port := mustRunMain(t, env)
+	port, _ := mustRunMain(t, env)
 
 	defs, err := definitions.Load()
 	if err != nil {
@@ -99,7 +99,7 @@ func TestBrowserSignInAndOut(t *testing.T) {
 	env, _ := portalEnv(t)
 	env["PORTAL_WEB_DIR"] = webDir(t)
 	ctx := browsertest.New(t)
-	port := mustRunMain(t, env)
+	port, _ := mustRunMain(t, env)
 	login := fmt.Sprintf("http://acme-metals.localhost:%s/portal/login", port)
 	const email, password = "admin@lakeshore-fab.example.com", "Portal-Demo-2026!"
 

@@ -78,12 +78,14 @@ func webDir(t *testing.T) string {
 }
 
 // mustRunMain applies the demo tenants, then runs `portal serve` on a free
-// loopback port until the test ends, and returns its base URL's port.
-func mustRunMain(t *testing.T, env testEnv) string {
+// loopback port until the test ends, and returns its port and its output
+// (JSON logs, where the log-only mailer also writes the e-mails).
+func mustRunMain(t *testing.T, env testEnv) (string, *syncBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	if err := run(ctx, []string{"tenants", "apply", "-demo"}, env.get, out, out); err != nil {
+		cancel()
 		t.Fatalf("tenants apply: %v\n%s", err, out)
 	}
 	// Port 0: the kernel picks a free port and the server logs which.
@@ -120,7 +122,7 @@ func mustRunMain(t *testing.T, env testEnv) string {
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				return port
+				return port, out
 			}
 			err = fmt.Errorf("%d %s", resp.StatusCode, body)
 		}
