@@ -199,9 +199,6 @@ func BenchmarkUsersMemory(b *testing.B) {
 // allocation per check, no heap growth with a million users, and a check
 // well under the 5 µs budget.
 func TestMemoryFlatWithUsers(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a million checks")
-	}
 	u := measureUsers(t)
 	t.Logf("authorizer heap %d B, growth after 1,000,000 users %d B, %.6f allocs/check, %d allowed",
 		u.authorizerHeap, u.heapGrowth, u.allocsPerCheck, u.allowed)

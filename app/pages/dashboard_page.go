@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"example.com/portal/app/apiclient"
-	"example.com/portal/app/brand"
 	"example.com/portal/app/components"
 	"example.com/portal/app/state"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -19,8 +18,7 @@ import (
 type dashboardPage struct {
 	app.Compo
 
-	brand   brand.Brand
-	path    string
+	chrome
 	session state.Session
 }
 
@@ -30,17 +28,13 @@ func newDashboardPage() app.Composer {
 
 // OnInit brands the first client render (see brand.Initial).
 func (p *dashboardPage) OnInit() {
-	if b, ok := brand.Initial(); ok {
-		p.brand = b
-	}
+	p.initBrand()
 }
 
 // OnNav runs on the server (pre-render) and in the browser.
 func (p *dashboardPage) OnNav(ctx app.Context) {
-	p.brand = brand.Current(ctx)
-	p.path = ctx.Page().URL().Path
-	ctx.Page().SetTitle("%s", pageTitle("Dashboard", p.brand))
-	ctx.Page().SetDescription("%s", "Customer portal of "+p.brand.Name)
+	p.locate(ctx)
+	p.setHead(ctx, "Dashboard", "Customer portal of "+p.brand.Name)
 	ctx.ObserveState(state.KeySession, &p.session)
 	// Only the browser asks who is signed in: the pre-render has no cookies
 	// (see state.handleLoadSession), so it shows the neutral "checking" panel.

@@ -3,7 +3,6 @@ package pages
 import (
 	"strings"
 
-	"example.com/portal/app/brand"
 	"example.com/portal/app/components"
 	"example.com/portal/app/state"
 	"example.com/portal/backend/api"
@@ -29,8 +28,7 @@ const (
 type forgotPasswordPage struct {
 	app.Compo
 
-	brand brand.Brand
-	path  string
+	chrome
 
 	// interactive is false in the pre-rendered page, whose form stays
 	// disabled until the Wasm runs it (see loginPage.interactive).
@@ -46,9 +44,7 @@ func newForgotPasswordPage() app.Composer {
 
 // OnInit brands the first client render (see brand.Initial).
 func (p *forgotPasswordPage) OnInit() {
-	if b, ok := brand.Initial(); ok {
-		p.brand = b
-	}
+	p.initBrand()
 	if app.IsClient {
 		p.interactive = true
 	}
@@ -56,10 +52,8 @@ func (p *forgotPasswordPage) OnInit() {
 
 // OnNav runs on the server (pre-render) and in the browser.
 func (p *forgotPasswordPage) OnNav(ctx app.Context) {
-	p.brand = brand.Current(ctx)
-	p.path = ctx.Page().URL().Path
-	ctx.Page().SetTitle("%s", pageTitle("Reset your password", p.brand))
-	ctx.Page().SetDescription("%s", "Get a link to choose a new password for the customer portal of "+p.brand.Name)
+	p.locate(ctx)
+	p.setHead(ctx, "Reset your password", "Get a link to choose a new password for the customer portal of "+p.brand.Name)
 	if !app.IsClient {
 		return
 	}

@@ -3,7 +3,6 @@ package pages
 import (
 	"strings"
 
-	"example.com/portal/app/brand"
 	"example.com/portal/app/components"
 	"example.com/portal/app/state"
 	"example.com/portal/backend/api"
@@ -35,8 +34,7 @@ const (
 type loginPage struct {
 	app.Compo
 
-	brand brand.Brand
-	path  string
+	chrome
 
 	// interactive is false in the pre-rendered page: until the Wasm runs
 	// the form, it is disabled, so nobody types into fields that the app
@@ -58,9 +56,7 @@ func newLoginPage() app.Composer {
 
 // OnInit brands the first client render (see brand.Initial).
 func (p *loginPage) OnInit() {
-	if b, ok := brand.Initial(); ok {
-		p.brand = b
-	}
+	p.initBrand()
 	if app.IsClient {
 		p.interactive = true
 	}
@@ -68,10 +64,8 @@ func (p *loginPage) OnInit() {
 
 // OnNav runs on the server (pre-render) and in the browser.
 func (p *loginPage) OnNav(ctx app.Context) {
-	p.brand = brand.Current(ctx)
-	p.path = ctx.Page().URL().Path
-	ctx.Page().SetTitle("%s", pageTitle("Sign in", p.brand))
-	ctx.Page().SetDescription("%s", "Sign in to the customer portal of "+p.brand.Name)
+	p.locate(ctx)
+	p.setHead(ctx, "Sign in", "Sign in to the customer portal of "+p.brand.Name)
 	if !app.IsClient {
 		return // the pre-render has no cookies: it cannot know who is signed in
 	}

@@ -232,7 +232,7 @@ func TestLoginFormStates(t *testing.T) {
 		}
 	})
 	t.Run("not yet interactive", func(t *testing.T) {
-		p := &loginPage{brand: brands["acme.test"], path: "/portal/login"}
+		p := &loginPage{chrome: chrome{brand: brands["acme.test"], path: "/portal/login"}}
 		e := app.NewTestEngine()
 		if err := e.Load(p); err != nil {
 			t.Fatal(err)
@@ -375,7 +375,7 @@ func TestMenuMatchesRoutes(t *testing.T) {
 
 func renderDashboard(t *testing.T, s state.Session) string {
 	t.Helper()
-	p := &dashboardPage{brand: brands["acme.test"], path: "/portal", session: s}
+	p := &dashboardPage{chrome: chrome{brand: brands["acme.test"], path: "/portal"}, session: s}
 	e := app.NewTestEngine()
 	if err := e.Load(p); err != nil {
 		t.Fatal(err)

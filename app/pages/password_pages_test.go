@@ -158,7 +158,7 @@ func TestForgotPasswordForm(t *testing.T) {
 	})
 
 	t.Run("not yet interactive", func(t *testing.T) {
-		p := &forgotPasswordPage{brand: brands["acme.test"], path: "/portal/forgot-password"}
+		p := &forgotPasswordPage{chrome: chrome{brand: brands["acme.test"], path: "/portal/forgot-password"}}
 		html := renderPage(t, p)
 		if missing := hasAttrs(tag(t, html, "forgot-submit"), "disabled"); len(missing) > 0 || strings.Contains(html, ">Send reset link<") {
 			t.Errorf("pre-rendered submit button is usable: %s", tag(t, html, "forgot-submit"))

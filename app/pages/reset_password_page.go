@@ -6,7 +6,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"example.com/portal/app/brand"
 	"example.com/portal/app/components"
 	"example.com/portal/app/state"
 	"example.com/portal/backend/api"
@@ -52,8 +51,7 @@ const msgPasswordsDiffer = "Passwords do not match."
 type resetPasswordPage struct {
 	app.Compo
 
-	brand brand.Brand
-	path  string
+	chrome
 
 	checked bool   // the Wasm has read the link from the fragment
 	token   string // "" when the link has none
@@ -75,9 +73,7 @@ func newResetPasswordPage() app.Composer {
 
 // OnInit brands the first client render (see brand.Initial).
 func (p *resetPasswordPage) OnInit() {
-	if b, ok := brand.Initial(); ok {
-		p.brand = b
-	}
+	p.initBrand()
 }
 
 // OnNav runs on the server (pre-render) and in the browser. It runs again
@@ -85,8 +81,7 @@ func (p *resetPasswordPage) OnInit() {
 // the "Skip to content" link's #main), so a fragment without a token keeps
 // the token the page already has.
 func (p *resetPasswordPage) OnNav(ctx app.Context) {
-	p.brand = brand.Current(ctx)
-	p.path = ctx.Page().URL().Path
+	p.locate(ctx)
 	if !app.IsClient {
 		p.setTitle(ctx)
 		return // the fragment never reaches the server
