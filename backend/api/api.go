@@ -133,8 +133,9 @@ type Tenant struct {
 type Me struct {
 	Email        string   `json:"email"`
 	Name         string   `json:"name"`
-	Role         string   `json:"role"`          // admin | buyer | viewer | finance
-	CustomerName string   `json:"customer_name"` // the business account the user belongs to
+	Role         string   `json:"role"`          // admin | buyer | viewer | finance; staff: tenant_admin | sales_rep
+	CustomerName string   `json:"customer_name"` // the business account the user belongs to; for staff, the tenant
+	Staff        bool     `json:"staff"`         // one of the tenant's own people, not a customer's user
 	Capabilities []string `json:"capabilities"`
 }
 

@@ -64,10 +64,12 @@ type Customer struct {
 	TaxExempt                      bool // not stored: decides the orders' tax
 }
 
-// User is a customer user who signs in to the portal.
+// User is someone who signs in to the portal: a customer's user, or (with
+// CustomerID "") one of the tenant's staff; a sales_rep staff user is the
+// SalesRep with the same e-mail address.
 type User struct {
 	ID, CustomerID, Email, Name, Phone string
-	Role                               string // admin | buyer | viewer | finance
+	Role                               string // admin | buyer | viewer | finance; staff: tenant_admin | sales_rep
 	Status                             string // invited | active | disabled
 	Password                           string // plain text until hashed
 	MFAEnabled                         bool
@@ -216,7 +218,11 @@ func (d *Dataset) SignIns() []SignIn {
 	}
 	out := make([]SignIn, 0, len(d.Users))
 	for _, u := range d.Users {
-		out = append(out, SignIn{Email: u.Email, Role: u.Role, Password: u.Password, Customer: names[u.CustomerID]})
+		customer := names[u.CustomerID]
+		if u.CustomerID == "" {
+			customer = "staff"
+		}
+		out = append(out, SignIn{Email: u.Email, Role: u.Role, Password: u.Password, Customer: customer})
 	}
 	return out
 }

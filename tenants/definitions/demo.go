@@ -26,6 +26,8 @@ type Demo struct {
 	PricePercent int `yaml:"price_percent"`
 
 	SalesReps []DemoSalesRep `yaml:"sales_reps"`
+	// Staff are the distributor's own people who sign in to the staff area.
+	Staff     []DemoStaff    `yaml:"staff"`
 	Locations []DemoLocation `yaml:"locations"`
 	Carriers  []DemoCarrier  `yaml:"carriers"`
 	Customers []DemoCustomer `yaml:"customers"`
@@ -99,6 +101,14 @@ type DemoUser struct {
 	Email string `yaml:"email"`
 	Role  string `yaml:"role"`
 	Phone string `yaml:"phone"`
+}
+
+// DemoStaff is a tenant staff user; all sign in with Demo.Password. A
+// sales_rep signs in with the e-mail address of one of the SalesReps.
+type DemoStaff struct {
+	Name  string `yaml:"name"`
+	Email string `yaml:"email"`
+	Role  string `yaml:"role"` // tenant_admin | sales_rep
 }
 
 // DemoFamily is a product family: every grade in every size.
@@ -275,6 +285,14 @@ func (g *gen) accounts() {
 			}
 		}
 		g.customers = append(g.customers, st)
+	}
+	// Staff after the customers' users: the first sign-in handed out stays
+	// the first customer's admin.
+	for _, st := range demo.Staff {
+		ds.Users = append(ds.Users, User{
+			ID: g.id("user", st.Email), Email: st.Email, Name: st.Name, Role: st.Role,
+			Status: "active", Password: demo.Password,
+		})
 	}
 	// Pointers into ds.Customers are only stable once the slice is complete.
 	for i, st := range g.customers {

@@ -62,7 +62,7 @@ func checkReferences(t *testing.T, ds *definitions.Dataset) {
 		add("customers", r.ID)
 	}
 	for _, r := range ds.Users {
-		add("customer_users", r.ID)
+		add("users", r.ID)
 	}
 	for _, r := range ds.Addresses {
 		add("addresses", r.ID)
@@ -100,7 +100,11 @@ func checkReferences(t *testing.T, ds *definitions.Dataset) {
 		ref("customer "+c.AccountNumber+" sales rep", c.SalesRepID, "sales_reps", true)
 	}
 	for _, u := range ds.Users {
-		ref("user "+u.Email, u.CustomerID, "customers", false)
+		staff := u.Role == "tenant_admin" || u.Role == "sales_rep"
+		if staff && u.CustomerID != "" {
+			t.Errorf("staff user %s belongs to customer %s", u.Email, u.CustomerID)
+		}
+		ref("user "+u.Email, u.CustomerID, "customers", staff)
 	}
 	for _, a := range ds.Addresses {
 		ref("address", a.CustomerID, "customers", false)
@@ -118,7 +122,7 @@ func checkReferences(t *testing.T, ds *definitions.Dataset) {
 	}
 	for _, o := range ds.Orders {
 		ref("order "+o.Number, o.CustomerID, "customers", false)
-		ref("order "+o.Number+" placed_by", o.PlacedByID, "customer_users", false)
+		ref("order "+o.Number+" placed_by", o.PlacedByID, "users", false)
 		ref("order "+o.Number+" ship_to", o.ShipToID, "addresses", false)
 		ref("order "+o.Number+" location", o.LocationID, "locations", false)
 		if userCustomer[o.PlacedByID] != o.CustomerID {

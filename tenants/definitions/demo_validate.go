@@ -158,18 +158,48 @@ func (dm *Demo) validate(d Definition) []error {
 		add("demo.carriers: need at least one parcel and one freight carrier")
 	}
 
-	errs = append(errs, dm.validateCustomers(reps, locs)...)
+	emails := map[string]bool{}
+	errs = append(errs, dm.validateStaff(emails)...)
+	errs = append(errs, dm.validateCustomers(reps, locs, emails)...)
 	errs = append(errs, dm.validateCatalog()...)
 	return errs
 }
 
-func (dm *Demo) validateCustomers(reps, locs map[string]bool) []error {
+// validateStaff checks the staff users; emails collects their addresses,
+// which customers' users may not use again (one sign-in per address).
+func (dm *Demo) validateStaff(emails map[string]bool) []error {
+	var errs []error
+	repEmails := map[string]bool{}
+	for _, r := range dm.SalesReps {
+		repEmails[r.Email] = true
+	}
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	for i, st := range dm.Staff {
+		p := fmt.Sprintf("demo.staff[%d]", i)
+		if strings.TrimSpace(st.Name) == "" {
+			add("%s.name: required", p)
+		}
+		if !validEmail(st.Email) || emails[st.Email] {
+			add("%s.email %q: must be a lower-case e-mail address, unique in the tenant", p, st.Email)
+		}
+		emails[st.Email] = true
+		switch {
+		case st.Role != "tenant_admin" && st.Role != "sales_rep":
+			add("%s.role %q: must be tenant_admin or sales_rep", p, st.Role)
+		case st.Role == "sales_rep" && !repEmails[st.Email]:
+			add("%s.email %q: a sales_rep signs in with a sales rep's e-mail address", p, st.Email)
+		}
+	}
+	return errs
+}
+
+func (dm *Demo) validateCustomers(reps, locs, emails map[string]bool) []error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if len(dm.Customers) == 0 {
 		add("demo.customers: at least one")
 	}
-	accounts, emails := map[string]bool{}, map[string]bool{}
+	accounts := map[string]bool{}
 	for i, c := range dm.Customers {
 		p := fmt.Sprintf("demo.customers[%d]", i)
 		if !codeRE.MatchString(c.AccountNumber) || accounts[c.AccountNumber] {

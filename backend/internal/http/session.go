@@ -179,8 +179,12 @@ func (s *Server) handleMeGet(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) toAPIMe(ctx context.Context, u *portal.User) api.Me {
-	me := api.Me{Email: u.Email, Name: u.Name, Role: u.Role, CustomerName: u.CustomerName, Capabilities: []string{}}
-	if t, ok := tenants.FromContext(ctx); ok && s.Authz != nil {
+	me := api.Me{Email: u.Email, Name: u.Name, Role: u.Role, CustomerName: u.CustomerName, Staff: u.Staff(), Capabilities: []string{}}
+	t, ok := tenants.FromContext(ctx)
+	if ok && me.Staff {
+		me.CustomerName = t.Name
+	}
+	if ok && s.Authz != nil {
 		for _, p := range s.Authz.Permissions(t.ID, u.Role) {
 			me.Capabilities = append(me.Capabilities, p.String())
 		}

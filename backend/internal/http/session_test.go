@@ -38,7 +38,7 @@ func seedUser(t *testing.T, owner *postgres.DB, slug, email, name, role string) 
 			tn.ID, cust, "C-"+cust[:6]); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO customer_users (tenant_id, id, customer_id, email, name, role, password_hash)
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, password_hash)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, tn.ID, uuid.NewString(), cust, email, name, role, hash)
 		return err
 	})

@@ -28,16 +28,21 @@ const (
 	MaxFailuresClient        = 20 // per client address, across accounts (spraying)
 )
 
-// User is a customer's user as the portal knows it after sign-in.
+// User is someone signed in to a tenant's portal: a customer's user, or
+// one of the tenant's staff (CustomerID "").
 type User struct {
 	ID           string
-	CustomerID   string
+	CustomerID   string // "" for staff
 	CustomerName string
 	Email        string
 	Name         string
-	Role         string // admin | buyer | viewer | finance
+	Role         string // admin | buyer | viewer | finance; staff: tenant_admin | sales_rep
 	MFAEnabled   bool
 }
+
+// Staff reports whether u is one of the tenant's own people rather than a
+// customer's user.
+func (u *User) Staff() bool { return u.CustomerID == "" }
 
 // Session is a signed-in browser. Its secret token lives only in the
 // client's cookie; the database keeps a hash.

@@ -78,9 +78,9 @@ func (s *AuthService) SignIn(ctx context.Context, in portal.SignInInput) (string
 			return auditTx(ctx, tx, now, "signin_throttled", nil, in.Email, in.Client, nil)
 		}
 		var hash, status string
-		err = tx.NewRaw(`SELECT u.id::text, u.customer_id::text, c.company_name, u.email, u.name, u.role, u.mfa_enabled,
+		err = tx.NewRaw(`SELECT u.id::text, coalesce(u.customer_id::text, ''), coalesce(c.company_name, ''), u.email, u.name, u.role, u.mfa_enabled,
 				u.password_hash, u.status
-			FROM customer_users u JOIN customers c ON c.tenant_id = u.tenant_id AND c.id = u.customer_id
+			FROM users u LEFT JOIN customers c ON c.tenant_id = u.tenant_id AND c.id = u.customer_id
 			WHERE u.email = ?`, in.Email).
 			Scan(ctx, &u.ID, &u.CustomerID, &u.CustomerName, &u.Email, &u.Name, &u.Role, &u.MFAEnabled, &hash, &status)
 		found := err == nil
@@ -114,7 +114,7 @@ func (s *AuthService) SignIn(ctx context.Context, in portal.SignInInput) (string
 		_, err = tx.ExecContext(ctx, `INSERT INTO sessions (tenant_id, id, token_hash, customer_id, user_id, created_at,
 				last_seen_at, idle_expires_at, expires_at, remember, user_agent, client_ip)
 			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			sess.ID, hashed, sess.CustomerID, sess.UserID, sess.CreatedAt, sess.LastSeenAt, sess.IdleExpiresAt,
+			sess.ID, hashed, nullable(sess.CustomerID), sess.UserID, sess.CreatedAt, sess.LastSeenAt, sess.IdleExpiresAt,
 			sess.ExpiresAt, sess.Remember, truncate(in.Client.UserAgent, 512), clientIP(in.Client))
 		if err != nil {
 			return fmt.Errorf("postgres: create session: %w", err)
@@ -181,12 +181,12 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (*portal.S
 	)
 	now := s.db.Now().UTC()
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		err := tx.NewRaw(`SELECT s.id::text, s.user_id::text, s.customer_id::text, s.created_at, s.last_seen_at,
+		err := tx.NewRaw(`SELECT s.id::text, s.user_id::text, coalesce(s.customer_id::text, ''), s.created_at, s.last_seen_at,
 				s.idle_expires_at, s.expires_at, s.remember,
-				u.id::text, u.customer_id::text, c.company_name, u.email, u.name, u.role, u.mfa_enabled
+				u.id::text, coalesce(u.customer_id::text, ''), coalesce(c.company_name, ''), u.email, u.name, u.role, u.mfa_enabled
 			FROM sessions s
-			JOIN customer_users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id AND u.status = 'active'
-			JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
+			JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id AND u.status = 'active'
+			LEFT JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
 			WHERE s.token_hash = ? AND s.ended_at IS NULL AND s.idle_expires_at > ? AND s.expires_at > ?`,
 			hashed, now, now).Scan(ctx, &sess.ID, &sess.UserID, &sess.CustomerID, &sess.CreatedAt, &sess.LastSeenAt,
 			&sess.IdleExpiresAt, &sess.ExpiresAt, &sess.Remember,
@@ -222,7 +222,7 @@ func (s *AuthService) SignOut(ctx context.Context, token string, c portal.Client
 	return s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var u portal.User
 		err := tx.NewRaw(`UPDATE sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL
-			RETURNING user_id::text, customer_id::text`, s.db.Now().UTC(), hashed).Scan(ctx, &u.ID, &u.CustomerID)
+			RETURNING user_id::text, coalesce(customer_id::text, '')`, s.db.Now().UTC(), hashed).Scan(ctx, &u.ID, &u.CustomerID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -244,7 +244,7 @@ func (s *AuthService) audit(ctx context.Context, kind string, u *portal.User, em
 func auditTx(ctx context.Context, tx bun.Tx, now time.Time, kind string, u *portal.User, email string, c portal.Client, detail map[string]any) error {
 	var userID, customerID any
 	if u != nil {
-		userID, customerID = u.ID, u.CustomerID
+		userID, customerID = u.ID, nullable(u.CustomerID)
 		if email == "" {
 			email = u.Email
 		}
@@ -284,6 +284,15 @@ func hashToken(token string) ([]byte, bool) {
 	}
 	h := sha256.Sum256([]byte(token))
 	return h[:], true
+}
+
+// nullable is s for a nullable column: NULL when empty (a staff user has
+// no customer).
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // clientIP is the client's address for an inet column, or nil.

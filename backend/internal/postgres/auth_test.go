@@ -50,7 +50,7 @@ func newAuthEnv(t *testing.T) *authEnv {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO customers (tenant_id, id, account_number, company_name) VALUES (?, ?, 'C-1', 'Lakeshore Fab')`, tn.ID, cust); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO customer_users (tenant_id, id, customer_id, email, name, role, status, password_hash) VALUES
+			_, err := tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, status, password_hash) VALUES
 				(?, ?, ?, 'jane@example.com', 'Jane Buyer', 'buyer', 'active', ?),
 				(?, ?, ?, 'old@example.com', 'Old User', 'viewer', 'disabled', ?)`,
 				tn.ID, uuid.NewString(), cust, hash, tn.ID, uuid.NewString(), cust, hash)

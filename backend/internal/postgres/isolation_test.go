@@ -48,6 +48,7 @@ type isoFixture struct {
 	Tenant uuid.UUID
 
 	SalesRep, Location, Customer, CustomerUser, Address uuid.UUID
+	StaffUser                                           uuid.UUID
 	RootCategory, Category, Product                     uuid.UUID
 	Order, OrderLine, OrderLine2, StatusHistory         uuid.UUID
 	Shipment, Invoice, Session, AuditEvent, Reset       uuid.UUID
@@ -57,7 +58,7 @@ func newIsoFixture(name string) *isoFixture {
 	id := func() uuid.UUID { return uuid.Must(uuid.NewV7()) }
 	return &isoFixture{
 		Name: name, Tenant: id(),
-		SalesRep: id(), Location: id(), Customer: id(), CustomerUser: id(), Address: id(),
+		SalesRep: id(), Location: id(), Customer: id(), CustomerUser: id(), Address: id(), StaffUser: id(),
 		RootCategory: id(), Category: id(), Product: id(),
 		Order: id(), OrderLine: id(), OrderLine2: id(), StatusHistory: id(),
 		Shipment: id(), Invoice: id(), Session: id(), AuditEvent: id(), Reset: id(),
@@ -106,11 +107,19 @@ var isoBuilders = map[string]isoBuilder{
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "account_number": "C-" + id, "company_name": "Buyer " + id,
 			"sales_rep_id": isoID(fx.SalesRep), "external_id": "CUS-" + id}
 	}},
-	"customer_users": {row: func(fx *isoFixture, fresh bool) isoRow {
-		id := isoPick(fresh, fx.CustomerUser)
-		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "email": "buyer-" + id + "@example.com",
-			"name": "Buyer " + id, "role": "buyer"}
-	}},
+	"users": {
+		row: func(fx *isoFixture, fresh bool) isoRow {
+			id := isoPick(fresh, fx.CustomerUser)
+			return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "email": "buyer-" + id + "@example.com",
+				"name": "Buyer " + id, "role": "buyer"}
+		},
+		// A staff user: no customer.
+		extra: func(fx *isoFixture) []isoRow {
+			id := isoID(fx.StaffUser)
+			return []isoRow{{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": nil, "email": "rep-" + id + "@example.com",
+				"name": "Rep " + id, "role": "sales_rep"}}
+		},
+	},
 	"addresses": {row: func(fx *isoFixture, fresh bool) isoRow {
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": isoPick(fresh, fx.Address), "customer_id": isoID(fx.Customer), "kind": "shipping",
 			"line1": "1 Mill Road", "city": "Pittsburgh", "country": "US"}

@@ -82,13 +82,14 @@ type CustomerRow struct {
 	UpdatedAt        time.Time `bun:"updated_at,nullzero,notnull,default:current_timestamp"`
 }
 
-// CustomerUserRow is a user of a customer account.
-type CustomerUserRow struct {
-	bun.BaseModel `bun:"table:customer_users,alias:cu"`
+// UserRow is someone who signs in: a customer's user, or (CustomerID "")
+// one of the tenant's staff.
+type UserRow struct {
+	bun.BaseModel `bun:"table:users,alias:cu"`
 
 	TenantID     string    `bun:"tenant_id,pk,type:uuid"`
 	ID           string    `bun:"id,pk,type:uuid"`
-	CustomerID   string    `bun:"customer_id,type:uuid,notnull"`
+	CustomerID   string    `bun:"customer_id,type:uuid,nullzero"`
 	Email        string    `bun:"email,notnull"`
 	Name         string    `bun:"name,notnull"`
 	Phone        string    `bun:"phone,notnull"`

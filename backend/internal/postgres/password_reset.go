@@ -33,9 +33,9 @@ func (s *AuthService) RequestPasswordReset(ctx context.Context, email string, c 
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var u portal.User
 		var recent int
-		err := tx.NewRaw(`SELECT u.id::text, u.customer_id::text, c.company_name, u.email, u.name, u.role,
+		err := tx.NewRaw(`SELECT u.id::text, coalesce(u.customer_id::text, ''), coalesce(c.company_name, ''), u.email, u.name, u.role,
 				(SELECT count(*) FROM password_resets r WHERE r.user_id = u.id AND r.created_at > ?)
-			FROM customer_users u JOIN customers c ON c.tenant_id = u.tenant_id AND c.id = u.customer_id
+			FROM users u LEFT JOIN customers c ON c.tenant_id = u.tenant_id AND c.id = u.customer_id
 			WHERE u.email = ? AND u.status = 'active'`, now.Add(-time.Hour), email).
 			Scan(ctx, &u.ID, &u.CustomerID, &u.CustomerName, &u.Email, &u.Name, &u.Role, &recent)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -53,7 +53,7 @@ func (s *AuthService) RequestPasswordReset(ctx context.Context, email string, c 
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO password_resets (tenant_id, id, token_hash, customer_id, user_id, created_at, expires_at)
 			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?)`,
-			uuid.Must(uuid.NewV7()).String(), hashed, u.CustomerID, u.ID, now, now.Add(portal.ResetTokenLifetime))
+			uuid.Must(uuid.NewV7()).String(), hashed, nullable(u.CustomerID), u.ID, now, now.Add(portal.ResetTokenLifetime))
 		if err != nil {
 			return fmt.Errorf("postgres: create password reset: %w", err)
 		}
@@ -76,8 +76,8 @@ func (s *AuthService) ResetPassword(ctx context.Context, token, newPassword stri
 	var u portal.User
 	var resetID string
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return tx.NewRaw(`SELECT r.id::text, u.id::text, u.customer_id::text, u.email
-			FROM password_resets r JOIN customer_users u ON u.tenant_id = r.tenant_id AND u.id = r.user_id AND u.status IN ('active', 'invited')
+		return tx.NewRaw(`SELECT r.id::text, u.id::text, coalesce(u.customer_id::text, ''), u.email
+			FROM password_resets r JOIN users u ON u.tenant_id = r.tenant_id AND u.id = r.user_id AND u.status IN ('active', 'invited')
 			WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?`, hashed, now).
 			Scan(ctx, &resetID, &u.ID, &u.CustomerID, &u.Email)
 	})
@@ -107,7 +107,7 @@ func (s *AuthService) ResetPassword(ctx context.Context, token, newPassword stri
 		}
 		// An invitation is accepted the same way: setting a password
 		// activates the invited user.
-		if _, err := tx.ExecContext(ctx, `UPDATE customer_users SET password_hash = ?, status = 'active', updated_at = ? WHERE id = ?`, hash, now, u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, status = 'active', updated_at = ? WHERE id = ?`, hash, now, u.ID); err != nil {
 			return err
 		}
 		// Whoever knew the old password is signed out everywhere, and any

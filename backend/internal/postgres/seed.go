@@ -115,7 +115,7 @@ func (db *DB) SeedDemo(ctx context.Context, tenantID string, d *definitions.Data
 }
 
 // seedOrder is the order SeedDemo writes the tables in: parents first.
-var seedOrder = []string{"sales_reps", "locations", "customers", "customer_users", "addresses",
+var seedOrder = []string{"sales_reps", "locations", "customers", "users", "addresses",
 	"product_categories", "products", "product_category_links", "orders", "order_lines",
 	"order_status_history", "shipments", "shipment_lines", "invoices", "number_counters"}
 
@@ -126,13 +126,13 @@ type seeder struct {
 }
 
 // run writes the tables parents first, as the foreign keys require.
-func (s *seeder) run(ctx context.Context, d *definitions.Dataset, users []CustomerUserRow) error {
+func (s *seeder) run(ctx context.Context, d *definitions.Dataset, users []UserRow) error {
 	t := s.tenant
 	steps := []func() error{
 		func() error { return write(ctx, s, "sales_reps", mapRows(d.SalesReps, t, salesRepRow)) },
 		func() error { return write(ctx, s, "locations", mapRows(d.Locations, t, locationRow)) },
 		func() error { return write(ctx, s, "customers", mapRows(d.Customers, t, customerRow), "created_at") },
-		func() error { return write(ctx, s, "customer_users", users, "created_at") },
+		func() error { return write(ctx, s, "users", users, "created_at") },
 		func() error { return write(ctx, s, "addresses", mapRows(d.Addresses, t, addressRow)) },
 		func() error { return write(ctx, s, "product_categories", mapRows(d.Categories, t, categoryRow)) },
 		func() error { return write(ctx, s, "products", mapRows(d.Products, t, productRow), "created_at") },
@@ -437,9 +437,9 @@ const hashWorkers = 4
 // hash where it verifies against the dataset's password (so a second load
 // neither rehashes nor rewrites the row), a new one from hash otherwise.
 // Verifying costs as much as hashing, so both run on a few cores at once.
-func (s *seeder) passwords(ctx context.Context, users []definitions.User, hash func(string) (string, error)) ([]CustomerUserRow, int, error) {
+func (s *seeder) passwords(ctx context.Context, users []definitions.User, hash func(string) (string, error)) ([]UserRow, int, error) {
 	stored := map[string]string{}
-	rows, err := s.tx.QueryContext(ctx, `SELECT id::text, password_hash FROM customer_users WHERE tenant_id = ? AND id = ANY(?::uuid[])`,
+	rows, err := s.tx.QueryContext(ctx, `SELECT id::text, password_hash FROM users WHERE tenant_id = ? AND id = ANY(?::uuid[])`,
 		s.tenant, pgdialect.Array(ids(users, func(u definitions.User) string { return u.ID })))
 	if err != nil {
 		return nil, 0, err
@@ -457,8 +457,8 @@ func (s *seeder) passwords(ctx context.Context, users []definitions.User, hash f
 		return nil, 0, err
 	}
 
-	out := mapRows(users, s.tenant, func(t string, u definitions.User) CustomerUserRow {
-		return CustomerUserRow{TenantID: t, ID: u.ID, CustomerID: u.CustomerID, Email: u.Email, Name: u.Name,
+	out := mapRows(users, s.tenant, func(t string, u definitions.User) UserRow {
+		return UserRow{TenantID: t, ID: u.ID, CustomerID: u.CustomerID, Email: u.Email, Name: u.Name,
 			Phone: u.Phone, Role: u.Role, Status: u.Status, MFAEnabled: u.MFAEnabled}
 	})
 	var (

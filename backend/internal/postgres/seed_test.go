@@ -19,7 +19,7 @@ import (
 )
 
 // seedTables are the tables SeedDemo writes.
-var seedTables = []string{"sales_reps", "locations", "customers", "customer_users", "addresses",
+var seedTables = []string{"sales_reps", "locations", "customers", "users", "addresses",
 	"product_categories", "products", "product_category_links", "orders", "order_lines",
 	"order_status_history", "shipments", "shipment_lines", "invoices", "number_counters"}
 
@@ -30,7 +30,7 @@ var seedNow = time.Date(2026, 11, 22, 15, 4, 5, 0, time.UTC)
 func datasetSizes(ds *definitions.Dataset) map[string]int {
 	return map[string]int{
 		"sales_reps": len(ds.SalesReps), "locations": len(ds.Locations), "customers": len(ds.Customers),
-		"customer_users": len(ds.Users), "addresses": len(ds.Addresses), "product_categories": len(ds.Categories),
+		"users": len(ds.Users), "addresses": len(ds.Addresses), "product_categories": len(ds.Categories),
 		"products": len(ds.Products), "product_category_links": len(ds.ProductCategories), "orders": len(ds.Orders),
 		"order_lines": len(ds.OrderLines), "order_status_history": len(ds.StatusHistory),
 		"shipments": len(ds.Shipments), "shipment_lines": len(ds.ShipmentLines), "invoices": len(ds.Invoices),
@@ -167,7 +167,7 @@ func TestSeedDemo(t *testing.T) {
 	t.Run("DemoPasswordVerifies", func(t *testing.T) {
 		var hash string
 		err := app.InTx(ctx, acmeID, func(ctx context.Context, tx bun.Tx) error {
-			return tx.NewSelect().Model((*postgres.CustomerUserRow)(nil)).Column("password_hash").
+			return tx.NewSelect().Model((*postgres.UserRow)(nil)).Column("password_hash").
 				Where("email = ?", acme.Users[0].Email).Scan(ctx, &hash)
 		})
 		if err != nil {

@@ -19,7 +19,7 @@ func (s *AuthService) ListSessions(ctx context.Context, userID string) ([]portal
 	now := s.db.Now().UTC()
 	var out []portal.Session
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id::text, user_id::text, customer_id::text, created_at, last_seen_at,
+		rows, err := tx.QueryContext(ctx, `SELECT id::text, user_id::text, coalesce(customer_id::text, ''), created_at, last_seen_at,
 				idle_expires_at, expires_at, remember, user_agent, COALESCE(host(client_ip), '')
 			FROM sessions WHERE user_id = ? AND ended_at IS NULL AND idle_expires_at > ? AND expires_at > ?
 			ORDER BY created_at DESC`, userID, now, now)
@@ -54,7 +54,7 @@ func (s *AuthService) EndSession(ctx context.Context, userID, sessionID string, 
 		// user_id in the WHERE clause: another user's session id (even of
 		// the same customer) is "not found", never "forbidden".
 		err := tx.NewRaw(`UPDATE sessions SET ended_at = ? WHERE id = ? AND user_id = ? AND ended_at IS NULL
-			RETURNING user_id::text, customer_id::text`, now, id.String(), userID).Scan(ctx, &u.ID, &u.CustomerID)
+			RETURNING user_id::text, coalesce(customer_id::text, '')`, now, id.String(), userID).Scan(ctx, &u.ID, &u.CustomerID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return portal.Errorf(portal.ENOTFOUND, "No such session.")
 		}
@@ -70,7 +70,7 @@ func (s *AuthService) ChangePassword(ctx context.Context, userID, keepSessionID,
 	var u portal.User
 	var hash string
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return tx.NewRaw(`SELECT id::text, customer_id::text, email, password_hash FROM customer_users WHERE id = ? AND status = 'active'`,
+		return tx.NewRaw(`SELECT id::text, coalesce(customer_id::text, ''), email, password_hash FROM users WHERE id = ? AND status = 'active'`,
 			userID).Scan(ctx, &u.ID, &u.CustomerID, &u.Email, &hash)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
@@ -96,7 +96,7 @@ func (s *AuthService) ChangePassword(ctx context.Context, userID, keepSessionID,
 	}
 	now := s.db.Now().UTC()
 	return s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE customer_users SET password_hash = ?, updated_at = ? WHERE id = ?`, newHash, now, u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, newHash, now, u.ID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET ended_at = ? WHERE user_id = ? AND id <> ? AND ended_at IS NULL`,

@@ -42,8 +42,8 @@ func scanAccountUser(row interface{ Scan(...any) error }) (portal.AccountUser, e
 func (s *UserService) ListUsers(ctx context.Context, actor *portal.User) ([]portal.AccountUser, error) {
 	var out []portal.AccountUser
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+accountUserColumns+` FROM customer_users u
-			WHERE u.customer_id = ? ORDER BY u.name, u.email`, actor.CustomerID)
+		rows, err := tx.QueryContext(ctx, `SELECT `+accountUserColumns+` FROM users u
+			WHERE u.customer_id = ? ORDER BY u.name, u.email`, nullable(actor.CustomerID))
 		if err != nil {
 			return err
 		}
@@ -65,6 +65,9 @@ func (s *UserService) InviteUser(ctx context.Context, actor *portal.User, in por
 	if err := in.Validate(); err != nil {
 		return nil, "", err
 	}
+	if actor.CustomerID == "" {
+		return nil, "", portal.Errorf(portal.EFORBIDDEN, "Staff invite customers' users through access requests.")
+	}
 	token, hashed, err := newToken()
 	if err != nil {
 		return nil, "", err
@@ -73,9 +76,9 @@ func (s *UserService) InviteUser(ctx context.Context, actor *portal.User, in por
 	id := uuid.Must(uuid.NewV7()).String()
 	var u portal.AccountUser
 	err = s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO customer_users (tenant_id, id, customer_id, email, name, role, status, created_at, updated_at)
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, status, created_at, updated_at)
 			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, 'invited', ?, ?)`,
-			id, actor.CustomerID, in.Email, in.Name, in.Role, now, now)
+			id, nullable(actor.CustomerID), in.Email, in.Name, in.Role, now, now)
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) && pe.Code == "23505" {
 			// Unique per tenant: the message names nothing beyond the
@@ -88,11 +91,11 @@ func (s *UserService) InviteUser(ctx context.Context, actor *portal.User, in por
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO password_resets (tenant_id, id, token_hash, customer_id, user_id, created_at, expires_at)
 			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?)`,
-			uuid.Must(uuid.NewV7()).String(), hashed, actor.CustomerID, id, now, now.Add(portal.InvitationLifetime))
+			uuid.Must(uuid.NewV7()).String(), hashed, nullable(actor.CustomerID), id, now, now.Add(portal.InvitationLifetime))
 		if err != nil {
 			return err
 		}
-		u, err = scanAccountUser(tx.QueryRowContext(ctx, `SELECT `+accountUserColumns+` FROM customer_users u WHERE u.id = ?`, id))
+		u, err = scanAccountUser(tx.QueryRowContext(ctx, `SELECT `+accountUserColumns+` FROM users u WHERE u.id = ?`, id))
 		if err != nil {
 			return err
 		}
@@ -119,8 +122,8 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *portal.User, userID
 	now := s.db.Now().UTC()
 	var u portal.AccountUser
 	err = s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		before, err := scanAccountUser(tx.QueryRowContext(ctx, `SELECT `+accountUserColumns+` FROM customer_users u
-			WHERE u.id = ? AND u.customer_id = ? FOR UPDATE`, id.String(), actor.CustomerID))
+		before, err := scanAccountUser(tx.QueryRowContext(ctx, `SELECT `+accountUserColumns+` FROM users u
+			WHERE u.id = ? AND u.customer_id = ? FOR UPDATE`, id.String(), nullable(actor.CustomerID)))
 		if errors.Is(err, sql.ErrNoRows) {
 			return portal.Errorf(portal.ENOTFOUND, "No such user.")
 		}
@@ -133,7 +136,7 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *portal.User, userID
 		if before.Role == "admin" && before.Status == "active" &&
 			((up.Role != nil && *up.Role != "admin") || (up.Status != nil && *up.Status == "disabled")) {
 			var others int
-			if err := tx.NewRaw(`SELECT count(*) FROM (SELECT id FROM customer_users
+			if err := tx.NewRaw(`SELECT count(*) FROM (SELECT id FROM users
 					WHERE customer_id = ? AND role = 'admin' AND status = 'active' AND id <> ? FOR UPDATE) a`,
 				actor.CustomerID, before.ID).Scan(ctx, &others); err != nil {
 				return err
@@ -144,7 +147,7 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *portal.User, userID
 		}
 		detail := map[string]any{"user_id": before.ID, "email": before.Email}
 		if up.Role != nil && *up.Role != before.Role {
-			if _, err := tx.ExecContext(ctx, `UPDATE customer_users SET role = ?, updated_at = ? WHERE id = ?`, *up.Role, now, before.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, updated_at = ? WHERE id = ?`, *up.Role, now, before.ID); err != nil {
 				return err
 			}
 			detail["role"] = map[string]string{"from": before.Role, "to": *up.Role}
@@ -157,7 +160,7 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *portal.User, userID
 				return &portal.Error{Code: portal.EINVALID, Message: "An invited user becomes active by accepting the invitation.",
 					Fields: []portal.FieldError{{Field: "status", Message: "Cannot activate an invitation."}}}
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE customer_users SET status = ?, updated_at = ? WHERE id = ?`, *up.Status, now, before.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET status = ?, updated_at = ? WHERE id = ?`, *up.Status, now, before.ID); err != nil {
 				return err
 			}
 			if *up.Status == "disabled" {
@@ -174,7 +177,7 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *portal.User, userID
 				return err
 			}
 		}
-		u, err = scanAccountUser(tx.QueryRowContext(ctx, `SELECT `+accountUserColumns+` FROM customer_users u WHERE u.id = ?`, before.ID))
+		u, err = scanAccountUser(tx.QueryRowContext(ctx, `SELECT `+accountUserColumns+` FROM users u WHERE u.id = ?`, before.ID))
 		return err
 	})
 	if err != nil {
@@ -192,7 +195,7 @@ func (s *UserService) ListAuditEvents(ctx context.Context, actor *portal.User, l
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id::text, occurred_at, kind, subject_email, COALESCE(host(client_ip), ''),
 				user_agent, detail
-			FROM audit_events WHERE customer_id = ? ORDER BY occurred_at DESC, id DESC LIMIT ?`, actor.CustomerID, limit)
+			FROM audit_events WHERE customer_id = ? ORDER BY occurred_at DESC, id DESC LIMIT ?`, nullable(actor.CustomerID), limit)
 		if err != nil {
 			return err
 		}

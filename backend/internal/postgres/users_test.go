@@ -112,7 +112,7 @@ func seedOtherCustomerUser(t *testing.T, e *authEnv, ctx context.Context) portal
 		if _, err := tx.ExecContext(ctx, `INSERT INTO customers (tenant_id, id, account_number, company_name) VALUES (?, ?, 'C-2', 'Other Co')`, tn.ID, u.CustomerID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO customer_users (tenant_id, id, customer_id, email, name, role, password_hash)
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, password_hash)
 			VALUES (?, ?, ?, ?, 'Stranger', 'admin', ?)`, tn.ID, u.ID, u.CustomerID, u.Email, hash)
 		return err
 	})

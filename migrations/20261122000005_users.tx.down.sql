@@ -1,0 +1,27 @@
+ALTER TABLE users NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE sessions NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE password_resets NO FORCE ROW LEVEL SECURITY;
+DELETE FROM sessions WHERE customer_id IS NULL;
+DELETE FROM password_resets WHERE customer_id IS NULL;
+DELETE FROM users WHERE customer_id IS NULL;
+ALTER TABLE password_resets DROP CONSTRAINT password_resets_user_fkey;
+ALTER TABLE password_resets ALTER COLUMN customer_id SET NOT NULL;
+ALTER TABLE sessions DROP CONSTRAINT sessions_user_fkey;
+ALTER TABLE sessions ALTER COLUMN customer_id SET NOT NULL;
+ALTER TABLE users DROP CONSTRAINT users_role_check;
+ALTER TABLE users ADD CONSTRAINT customer_users_role_check CHECK (role IN ('admin', 'buyer', 'viewer', 'finance'));
+ALTER TABLE users ALTER COLUMN customer_id SET NOT NULL;
+ALTER TABLE users RENAME CONSTRAINT users_status_check TO customer_users_status_check;
+ALTER TABLE users RENAME CONSTRAINT users_name_check TO customer_users_name_check;
+ALTER TABLE users RENAME CONSTRAINT users_email_check TO customer_users_email_check;
+ALTER TABLE users RENAME CONSTRAINT users_tenant_id_fkey TO customer_users_tenant_id_fkey;
+ALTER TABLE users RENAME CONSTRAINT users_tenant_id_customer_id_fkey TO customer_users_tenant_id_customer_id_fkey;
+ALTER INDEX users_idx1 RENAME TO customer_users_idx1;
+ALTER INDEX users_tenant_id_customer_id_id_key RENAME TO customer_users_tenant_id_customer_id_id_key;
+ALTER INDEX users_tenant_id_email_key RENAME TO customer_users_tenant_id_email_key;
+ALTER INDEX users_pkey RENAME TO customer_users_pkey;
+ALTER TABLE users RENAME TO customer_users;
+
+ALTER TABLE customer_users FORCE ROW LEVEL SECURITY;
+ALTER TABLE sessions FORCE ROW LEVEL SECURITY;
+ALTER TABLE password_resets FORCE ROW LEVEL SECURITY;
