@@ -61,6 +61,12 @@ func (s *Server) routes() chi.Router {
 			s.api(r, "POST", api.PathUsers, needs(policies.CustomerUsersManage), s.handleUserInvite)
 			s.api(r, "PATCH", api.PathUsers+"/{id}", needs(policies.CustomerUsersManage), s.handleUserUpdate)
 			s.api(r, "GET", api.PathAuditEvents, needs(policies.AuditLogRead), s.handleAuditEventList)
+			// Each area registers its routes in its own file, still only
+			// through s.api.
+			s.mfaRoutes(r)
+			s.ssoRoutes(r)
+			s.onboardingRoutes(r)
+			s.accountRoutes(r)
 
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 				return errNotFound

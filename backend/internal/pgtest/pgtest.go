@@ -197,12 +197,15 @@ func ensureTemplate(ctx context.Context, conn *pgx.Conn, admin string) (string, 
 	return name, nil
 }
 
-// dropStaleTemplates removes templates of earlier migration sets, and test
-// databases older than a day (left by killed runs), so they do not pile up.
-// Failures are ignored: another test binary may still be using one.
+// dropStaleTemplates removes templates of other migration sets not built
+// within the hour (another checkout on this machine, on another branch, may
+// be testing with its own), and test databases older than a day (left by
+// killed runs), so they do not pile up. Failures are ignored: another test
+// binary may still be using one.
 func dropStaleTemplates(ctx context.Context, conn *pgx.Conn, keep string) {
 	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database
-		WHERE (datname LIKE 'portal\_tpl\_%' AND datname NOT LIKE '%\_build' AND datname <> $1)
+		WHERE (datname LIKE 'portal\_tpl\_%' AND datname NOT LIKE '%\_build' AND datname <> $1
+		       AND (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification < now() - interval '1 hour')
 		   OR (datname LIKE 'portal\_test\_%' AND (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification < now() - interval '1 day')`, keep)
 	if err != nil {
 		return

@@ -105,19 +105,9 @@ func (s *AuthService) SignIn(ctx context.Context, in portal.SignInInput) (string
 			}
 			return auditTx(ctx, tx, now, "signin_failed", uid, in.Email, in.Client, map[string]any{"reason": failReason(found, ok, status)})
 		}
-		sess = &portal.Session{ID: uuid.Must(uuid.NewV7()).String(), UserID: u.ID, CustomerID: u.CustomerID,
-			CreatedAt: now, LastSeenAt: now, Remember: in.Remember}
-		sess.IdleExpiresAt, sess.ExpiresAt = now.Add(portal.IdleTimeout), now.Add(portal.SessionLifetime)
-		if in.Remember {
-			sess.IdleExpiresAt, sess.ExpiresAt = now.Add(portal.RememberLifetime), now.Add(portal.RememberLifetime)
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO sessions (tenant_id, id, token_hash, customer_id, user_id, created_at,
-				last_seen_at, idle_expires_at, expires_at, remember, user_agent, client_ip)
-			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			sess.ID, hashed, nullable(sess.CustomerID), sess.UserID, sess.CreatedAt, sess.LastSeenAt, sess.IdleExpiresAt,
-			sess.ExpiresAt, sess.Remember, truncate(in.Client.UserAgent, 512), clientIP(in.Client))
+		sess, err = createSessionTx(ctx, tx, now, hashed, &u, in.Remember, in.Client)
 		if err != nil {
-			return fmt.Errorf("postgres: create session: %w", err)
+			return err
 		}
 		return auditTx(ctx, tx, now, "signin", &u, u.Email, in.Client, map[string]any{"remember": in.Remember, "session_id": sess.ID})
 	})
@@ -130,6 +120,26 @@ func (s *AuthService) SignIn(ctx context.Context, in portal.SignInInput) (string
 		return "", nil, nil, errBadCredentials
 	}
 	return token, sess, &u, nil
+}
+
+// createSessionTx opens a session for u whose cookie token hashes to
+// hashed: 30 idle minutes within 12 hours, or 30 days with remember.
+func createSessionTx(ctx context.Context, tx bun.Tx, now time.Time, hashed []byte, u *portal.User, remember bool, c portal.Client) (*portal.Session, error) {
+	sess := &portal.Session{ID: uuid.Must(uuid.NewV7()).String(), UserID: u.ID, CustomerID: u.CustomerID,
+		CreatedAt: now, LastSeenAt: now, Remember: remember}
+	sess.IdleExpiresAt, sess.ExpiresAt = now.Add(portal.IdleTimeout), now.Add(portal.SessionLifetime)
+	if remember {
+		sess.IdleExpiresAt, sess.ExpiresAt = now.Add(portal.RememberLifetime), now.Add(portal.RememberLifetime)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO sessions (tenant_id, id, token_hash, customer_id, user_id, created_at,
+			last_seen_at, idle_expires_at, expires_at, remember, user_agent, client_ip)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		sess.ID, hashed, nullable(sess.CustomerID), sess.UserID, sess.CreatedAt, sess.LastSeenAt, sess.IdleExpiresAt,
+		sess.ExpiresAt, sess.Remember, truncate(c.UserAgent, 512), clientIP(c))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: create session: %w", err)
+	}
+	return sess, nil
 }
 
 func failReason(found, ok bool, status string) string {
