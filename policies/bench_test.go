@@ -13,7 +13,6 @@ import (
 const (
 	benchTenants        = 100
 	benchUsersPerTenant = 10_000
-	maxCheck            = 5_000 // ns
 )
 
 // fleet is an Authorizer with benchTenants tenants, every tenth of which has
@@ -195,9 +194,10 @@ func BenchmarkUsersMemory(b *testing.B) {
 	b.ReportMetric(float64(benchTenants*benchUsersPerTenant), "users")
 }
 
-// TestMemoryFlatWithUsers turns the benchmark's claims into assertions: no
-// allocation per check, no heap growth with a million users, and a check
-// well under the 5 µs budget.
+// TestMemoryFlatWithUsers turns the benchmark's memory claims into
+// assertions: no allocation per check and no heap growth with a million
+// users. The 5 µs budget is BenchmarkAllowed's to show (make bench), not a
+// timed test's.
 func TestMemoryFlatWithUsers(t *testing.T) {
 	u := measureUsers(t)
 	t.Logf("authorizer heap %d B, growth after 1,000,000 users %d B, %.6f allocs/check, %d allowed",
@@ -223,14 +223,5 @@ func TestMemoryFlatWithUsers(t *testing.T) {
 	c := f.checks(1)[0]
 	if n := testing.AllocsPerRun(1000, func() { f.a.Allowed(c.tenant, c.role, c.p) }); n != 0 {
 		t.Errorf("Allowed allocates %.1f times per call", n)
-	}
-	if r := testing.Benchmark(func(b *testing.B) {
-		cs := f.checks(1024)
-		for i := 0; b.Loop(); i++ {
-			c := &cs[i&1023]
-			f.a.Allowed(c.tenant, c.role, c.p)
-		}
-	}); r.N > 0 && r.NsPerOp() >= maxCheck {
-		t.Errorf("Allowed takes %d ns, over the %d ns budget", r.NsPerOp(), maxCheck)
 	}
 }

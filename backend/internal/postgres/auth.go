@@ -79,7 +79,7 @@ func (s *AuthService) SignIn(ctx context.Context, in portal.SignInInput) (string
 		}
 		var hash, status string
 		err = tx.NewRaw(`SELECT u.id::text, coalesce(u.customer_id::text, ''), coalesce(c.company_name, ''), u.email, u.name, u.role, u.mfa_enabled,
-				u.password_hash, u.status
+				u.password_hash, CASE WHEN c.status = 'closed' THEN 'customer_closed' ELSE u.status END
 			FROM users u LEFT JOIN customers c ON c.tenant_id = u.tenant_id AND c.id = u.customer_id
 			WHERE u.email = ?`, in.Email).
 			Scan(ctx, &u.ID, &u.CustomerID, &u.CustomerName, &u.Email, &u.Name, &u.Role, &u.MFAEnabled, &hash, &status)
@@ -148,6 +148,8 @@ func failReason(found, ok bool, status string) string {
 		return "unknown_email"
 	case !ok:
 		return "wrong_password"
+	case status == "customer_closed":
+		return status
 	default:
 		return "user_" + status
 	}
@@ -160,23 +162,44 @@ func failReason(found, ok bool, status string) string {
 // and client means a stranger cannot lock the user out from elsewhere.
 func (s *AuthService) throttled(ctx context.Context, tx bun.Tx, in portal.SignInInput) (bool, error) {
 	since := s.db.Now().Add(-portal.ThrottleWindow)
-	ip := clientIP(in.Client)
+	lo, hi := clientRange(in.Client)
 	var byAccountClient, byAccount, byClient int
 	err := tx.NewRaw(`WITH since AS (
 			SELECT greatest(?::timestamptz, (SELECT max(occurred_at) FROM audit_events
 				WHERE subject_email = ? AND kind = 'password_changed')) AS t)
 		SELECT
-			count(*) FILTER (WHERE subject_email = ? AND client_ip IS NOT DISTINCT FROM ?::inet AND occurred_at > (SELECT t FROM since)),
+			count(*) FILTER (WHERE subject_email = ? AND occurred_at > (SELECT t FROM since)
+				AND (client_ip BETWEEN ?::inet AND ?::inet OR ?::inet IS NULL AND client_ip IS NULL)),
 			count(*) FILTER (WHERE subject_email = ? AND occurred_at > (SELECT t FROM since)),
-			count(*) FILTER (WHERE client_ip = ?::inet)
+			count(*) FILTER (WHERE client_ip BETWEEN ?::inet AND ?::inet)
 		FROM audit_events WHERE kind = 'signin_failed' AND occurred_at > ?
-		  AND (subject_email = ? OR client_ip = ?::inet)`,
-		since, in.Email, in.Email, ip, in.Email, ip, since, in.Email, ip).Scan(ctx, &byAccountClient, &byAccount, &byClient)
+		  AND (subject_email = ? OR client_ip BETWEEN ?::inet AND ?::inet)`,
+		since, in.Email, in.Email, lo, hi, lo, in.Email, lo, hi, since, in.Email, lo, hi).Scan(ctx, &byAccountClient, &byAccount, &byClient)
 	if err != nil {
 		return false, fmt.Errorf("postgres: count sign-in failures: %w", err)
 	}
 	return byAccountClient >= portal.MaxFailuresAccountClient || byAccount >= portal.MaxFailuresAccount ||
 		byClient >= portal.MaxFailuresClient, nil
+}
+
+// clientRange is the block of addresses throttling counts as one client:
+// the address itself for IPv4, its /64 for IPv6 (one subscriber line gets a
+// whole /64 and can pick any address in it). Both nil when unknown.
+func clientRange(c portal.Client) (lo, hi any) {
+	a, err := netip.ParseAddr(c.IP)
+	if err != nil {
+		return nil, nil
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String(), a.String()
+	}
+	b := netip.PrefixFrom(a.WithZone(""), 64).Masked().Addr().As16()
+	first := netip.AddrFrom16(b)
+	for i := 8; i < 16; i++ {
+		b[i] = 0xff
+	}
+	return first.String(), netip.AddrFrom16(b).String()
 }
 
 // Authenticate implements portal.AuthService.
@@ -197,7 +220,7 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (*portal.S
 			FROM sessions s
 			JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id AND u.status = 'active'
 			LEFT JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
-			WHERE s.token_hash = ? AND s.ended_at IS NULL AND s.idle_expires_at > ? AND s.expires_at > ?`,
+			WHERE s.token_hash = ? AND (s.customer_id IS NULL OR c.status <> 'closed') AND s.ended_at IS NULL AND s.idle_expires_at > ? AND s.expires_at > ?`,
 			hashed, now, now).Scan(ctx, &sess.ID, &sess.UserID, &sess.CustomerID, &sess.CreatedAt, &sess.LastSeenAt,
 			&sess.IdleExpiresAt, &sess.ExpiresAt, &sess.Remember,
 			&u.ID, &u.CustomerID, &u.CustomerName, &u.Email, &u.Name, &u.Role, &u.MFAEnabled)
@@ -308,7 +331,7 @@ func nullable(s string) any {
 // clientIP is the client's address for an inet column, or nil.
 func clientIP(c portal.Client) any {
 	if a, err := netip.ParseAddr(c.IP); err == nil {
-		return a.String()
+		return a.Unmap().WithZone("").String()
 	}
 	return nil
 }

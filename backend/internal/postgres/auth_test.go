@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -21,12 +22,11 @@ const authPassword = "Correct-Horse-9"
 // authEnv is a database with two tenants, each with a customer and users
 // (active "jane", disabled "old"), and an AuthService as the app role.
 type authEnv struct {
-	app      *postgres.DB
-	svc      *postgres.AuthService
-	a, b     context.Context // request contexts of tenant A and B
-	now      time.Time
-	tenantID map[context.Context]string
-	owner    *postgres.DB
+	app   *postgres.DB
+	svc   *postgres.AuthService
+	a, b  context.Context // request contexts of tenant A and B
+	now   time.Time
+	owner *postgres.DB
 }
 
 func newAuthEnv(t *testing.T) *authEnv {
@@ -38,7 +38,7 @@ func newAuthEnv(t *testing.T) *authEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &authEnv{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC), tenantID: map[context.Context]string{}}
+	e := &authEnv{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
 	for i, slug := range []string{"alpha", "beta"} {
 		tn := &tenants.Tenant{Slug: slug, Name: slug, Status: tenants.StatusActive,
 			Branding: tenants.Branding{PrimaryColor: "#000000", AccentColor: "#000000", BackgroundColor: "#ffffff"}}
@@ -169,6 +169,69 @@ func TestSignInThrottledPerClient(t *testing.T) {
 	}
 	if _, _, err := signIn(e, e.a, "jane@example.com", authPassword, false); portal.ErrorCode(err) != portal.ERATELIMITED {
 		t.Fatalf("client past its limit: %v", err)
+	}
+}
+
+// TestClosedCustomerSignsOut: the users of a customer account the
+// distributor closed can no longer sign in, and their sessions end; an
+// account on hold keeps access (its users still see and pay invoices).
+func TestClosedCustomerSignsOut(t *testing.T) {
+	e := newAuthEnv(t)
+	token, _, err := signIn(e, e.a, "jane@example.com", authPassword, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setStatus := func(status string) {
+		t.Helper()
+		err := e.owner.InTenantTx(e.a, func(ctx context.Context, tx bun.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE customers SET status = ?`, status)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	setStatus("on_hold")
+	if _, _, err := e.svc.Authenticate(e.a, token); err != nil {
+		t.Errorf("on hold: session ended: %v", err)
+	}
+	setStatus("closed")
+	if _, _, err := e.svc.Authenticate(e.a, token); portal.ErrorCode(err) != portal.EUNAUTHORIZED {
+		t.Errorf("closed: session still valid: %v", err)
+	}
+	if _, _, err := signIn(e, e.a, "jane@example.com", authPassword, false); portal.ErrorCode(err) != portal.EUNAUTHORIZED {
+		t.Errorf("closed: sign-in: %v", err)
+	}
+}
+
+// TestSignInThrottledPerIPv6Block: an IPv6 client can pick any address of
+// its /64, so the per-client limits count the whole /64 as one client.
+func TestSignInThrottledPerIPv6Block(t *testing.T) {
+	e := newAuthEnv(t)
+	try := func(ip, email, pw string) error {
+		_, _, _, err := e.svc.SignIn(e.a, portal.SignInInput{Email: email, Password: pw, Client: portal.Client{IP: ip}})
+		return err
+	}
+	for i := range portal.MaxFailuresAccountClient {
+		// A new address of the same /64 for every guess at jane.
+		if err := try(fmt.Sprintf("2001:db8:1:2::%x", i+1), "jane@example.com", "wrong"); portal.ErrorCode(err) != portal.EUNAUTHORIZED {
+			t.Fatalf("failure %d: %v", i+1, err)
+		}
+	}
+	if err := try("2001:db8:1:2:ffff:ffff:ffff:ffff", "jane@example.com", authPassword); portal.ErrorCode(err) != portal.ERATELIMITED {
+		t.Errorf("another address of the /64: %v", err)
+	}
+	if err := try("2001:db8:1:3::1", "jane@example.com", authPassword); err != nil {
+		t.Errorf("the next /64 is another client: %v", err)
+	}
+	// Spraying accounts from one /64 hits the per-client limit.
+	for i := range portal.MaxFailuresClient {
+		if err := try(fmt.Sprintf("2001:db8:9:9:%x::1", i+1), uuid.NewString()[:8]+"@example.com", "wrong"); portal.ErrorCode(err) != portal.EUNAUTHORIZED {
+			t.Fatalf("spray %d: %v", i+1, err)
+		}
+	}
+	if err := try("2001:db8:9:9::abcd", "jane@example.com", authPassword); portal.ErrorCode(err) != portal.ERATELIMITED {
+		t.Errorf("a /64 past its limit: %v", err)
 	}
 }
 

@@ -65,37 +65,54 @@ func (s *AuthService) EndSession(ctx context.Context, userID, sessionID string, 
 	})
 }
 
-// ChangePassword implements portal.SessionService.
+// ChangePassword implements portal.SessionService. Wrong current passwords
+// are throttled like sign-ins (portal.MaxFailuresAccountClient per
+// portal.ThrottleWindow): a session left open on a shared computer must not
+// let its finder guess the password and then lock the owner out with it.
 func (s *AuthService) ChangePassword(ctx context.Context, userID, keepSessionID, current, next string, c portal.Client) error {
-	var u portal.User
-	var hash string
+	var (
+		fieldErr *portal.Error
+		limited  bool
+	)
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return tx.NewRaw(`SELECT id::text, coalesce(customer_id::text, ''), email, password_hash FROM users WHERE id = ? AND status = 'active'`,
+		// Parallel attempts queue up so that each sees the failures before it.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_setting('app.tenant_id') || ' password ' || ?))`, userID); err != nil {
+			return err
+		}
+		var u portal.User
+		var hash string
+		err := tx.NewRaw(`SELECT id::text, coalesce(customer_id::text, ''), email, password_hash FROM users WHERE id = ? AND status = 'active'`,
 			userID).Scan(ctx, &u.ID, &u.CustomerID, &u.Email, &hash)
-	})
-	if errors.Is(err, sql.ErrNoRows) {
-		return portal.Errorf(portal.EUNAUTHORIZED, "Sign in to continue.")
-	}
-	if err != nil {
-		return err
-	}
-	ok, err := password.Verify(hash, current)
-	if err != nil && !errors.Is(err, password.ErrMalformed) {
-		return err
-	}
-	if !ok {
-		return &portal.Error{Code: portal.EINVALID, Message: "Check the highlighted fields.",
-			Fields: []portal.FieldError{{Field: "current_password", Message: "This is not your current password."}}}
-	}
-	if fields := portal.ValidatePassword(next, u.Email); fields != nil {
-		return &portal.Error{Code: portal.EINVALID, Message: "Choose a stronger password.", Fields: fields}
-	}
-	newHash, err := password.Hash(next)
-	if err != nil {
-		return err
-	}
-	now := s.db.Now().UTC()
-	return s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err != nil {
+			return err
+		}
+		now := s.db.Now().UTC()
+		var failures int
+		if err := tx.NewRaw(`SELECT count(*) FROM audit_events WHERE user_id = ? AND kind = 'password_change_failed' AND occurred_at > ?`,
+			u.ID, now.Add(-portal.ThrottleWindow)).Scan(ctx, &failures); err != nil {
+			return err
+		}
+		if failures >= portal.MaxFailuresAccountClient {
+			limited = true
+			return nil
+		}
+		ok, err := password.Verify(hash, current)
+		if err != nil && !errors.Is(err, password.ErrMalformed) {
+			return err
+		}
+		if !ok {
+			fieldErr = &portal.Error{Code: portal.EINVALID, Message: "Check the highlighted fields.",
+				Fields: []portal.FieldError{{Field: "current_password", Message: "This is not your current password."}}}
+			return auditTx(ctx, tx, now, "password_change_failed", &u, u.Email, c, nil)
+		}
+		if fields := portal.ValidatePassword(next, u.Email); fields != nil {
+			fieldErr = &portal.Error{Code: portal.EINVALID, Message: "Choose a stronger password.", Fields: fields}
+			return nil
+		}
+		newHash, err := password.Hash(next)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, newHash, now, u.ID); err != nil {
 			return err
 		}
@@ -105,4 +122,15 @@ func (s *AuthService) ChangePassword(ctx context.Context, userID, keepSessionID,
 		}
 		return auditTx(ctx, tx, now, "password_changed", &u, u.Email, c, map[string]any{"via": "account"})
 	})
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return portal.Errorf(portal.EUNAUTHORIZED, "Sign in to continue.")
+	case err != nil:
+		return err
+	case limited:
+		return portal.Errorf(portal.ERATELIMITED, "Too many wrong passwords. Wait %d minutes and try again.", int(portal.ThrottleWindow.Minutes()))
+	case fieldErr != nil:
+		return fieldErr
+	}
+	return nil
 }

@@ -1,6 +1,8 @@
 package postgres_test
 
 import (
+	"time"
+
 	"testing"
 
 	"example.com/portal/backend/internal/portal"
@@ -80,5 +82,28 @@ func TestOwnSessions(t *testing.T) {
 	}
 	if _, _, err := signIn(e, e.a, "jane@example.com", newPassword, false); err != nil {
 		t.Errorf("new password: %v", err)
+	}
+}
+
+// TestChangePasswordThrottled: someone who finds a signed-in session cannot
+// guess the current password without limit.
+func TestChangePasswordThrottled(t *testing.T) {
+	e := newAuthEnv(t)
+	c := portal.Client{IP: "203.0.113.9"}
+	_, sess, u, err := e.svc.SignIn(e.a, portal.SignInInput{Email: "jane@example.com", Password: authPassword, Client: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range portal.MaxFailuresAccountClient {
+		if err := e.svc.ChangePassword(e.a, u.ID, sess.ID, "wrong guess", newPassword, c); !isField(err, "current_password") {
+			t.Fatalf("guess %d: %v", i+1, err)
+		}
+	}
+	if err := e.svc.ChangePassword(e.a, u.ID, sess.ID, authPassword, newPassword, c); portal.ErrorCode(err) != portal.ERATELIMITED {
+		t.Errorf("past the limit, the right password: %v", err)
+	}
+	e.now = e.now.Add(portal.ThrottleWindow + time.Second)
+	if err := e.svc.ChangePassword(e.a, u.ID, sess.ID, authPassword, newPassword, c); err != nil {
+		t.Errorf("after the window: %v", err)
 	}
 }
