@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -33,6 +34,9 @@ type Config struct {
 	SMTPTLS          string // PORTAL_SMTP_TLS
 	MailFrom         string // PORTAL_MAIL_FROM
 	MailLogOnly      bool   // PORTAL_MAIL_LOG_ONLY
+	// TrustedProxies are the load balancers whose X-Forwarded-For and
+	// X-Forwarded-Proto are believed (PORTAL_TRUSTED_PROXIES).
+	TrustedProxies []netip.Prefix
 }
 
 // envVar describes one environment variable: its default and meaning. The
@@ -64,6 +68,7 @@ var envVars = []envVar{
 	{Name: "PORTAL_SMTP_TLS", Default: "starttls", Help: "starttls (required, no fallback), tls (from the first byte) or none (local mail catchers only)"},
 	{Name: "PORTAL_MAIL_FROM", Help: "platform sender address (SPF/DKIM domain); default no-reply@<base domain>; the display name is the tenant's"},
 	{Name: "PORTAL_MAIL_LOG_ONLY", Default: "false", Help: "write e-mails (with their links) to the log instead of sending them: development only"},
+	{Name: "PORTAL_TRUSTED_PROXIES", Help: "comma-separated addresses or CIDRs of the load balancers in front of the server; only their X-Forwarded-For/-Proto are believed (client addresses drive sign-in throttling and the audit log)"},
 }
 
 // LoadConfig reads the configuration through getenv and reports every
@@ -120,6 +125,20 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.BaseDomain == "" {
 		errs = append(errs, errors.New("PORTAL_BASE_DOMAIN: required"))
+	}
+	for _, f := range strings.Split(get("PORTAL_TRUSTED_PROXIES"), ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if a, aerr := netip.ParseAddr(f); aerr == nil {
+			p, err = a.Prefix(a.BitLen())
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("PORTAL_TRUSTED_PROXIES: %q is not an address or CIDR", f))
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p.Masked())
 	}
 	return c, errors.Join(errs...)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -20,12 +21,22 @@ func TestLoadConfigDefaultsAndErrors(t *testing.T) {
 		t.Errorf("serve without a database URL: %v", err)
 	}
 
-	env = map[string]string{"PORTAL_LOG_LEVEL": "loud", "PORTAL_S3_USE_TLS": "maybe", "PORTAL_DB_MAX_CONNS": "-1", "PORTAL_BASE_DOMAIN": "Portal.Example."}
+	env = map[string]string{"PORTAL_TRUSTED_PROXIES": " 10.0.0.0/8, 192.0.2.7 ,fd00::1/8"}
+	cfg, err = LoadConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(cfg.TrustedProxies); got != "[10.0.0.0/8 192.0.2.7/32 fd00::/8]" {
+		t.Errorf("trusted proxies = %s", got)
+	}
+
+	env = map[string]string{"PORTAL_LOG_LEVEL": "loud", "PORTAL_S3_USE_TLS": "maybe", "PORTAL_DB_MAX_CONNS": "-1", "PORTAL_BASE_DOMAIN": "Portal.Example.",
+		"PORTAL_TRUSTED_PROXIES": "10.0.0.0/8, load-balancer"}
 	cfg, err = LoadConfig(func(k string) string { return env[k] })
 	if err == nil {
 		t.Fatal("invalid configuration accepted")
 	}
-	for _, name := range []string{"PORTAL_LOG_LEVEL", "PORTAL_S3_USE_TLS", "PORTAL_DB_MAX_CONNS"} {
+	for _, name := range []string{"PORTAL_LOG_LEVEL", "PORTAL_S3_USE_TLS", "PORTAL_DB_MAX_CONNS", "PORTAL_TRUSTED_PROXIES"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s: %v", name, err)
 		}

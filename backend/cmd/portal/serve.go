@@ -63,17 +63,18 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	}
 	auth := postgres.NewAuthService(db)
 	handler := porthttp.NewServer(&porthttp.Server{
-		Tenants:    db,
-		BaseDomain: cfg.BaseDomain,
-		Ready:      []porthttp.Check{{Name: "postgres", Ping: db}, {Name: "minio", Ping: store}},
-		PWA:        app,
-		Auth:       auth,
-		Resets:     auth,
-		Sessions:   auth,
-		Users:      postgres.NewUserService(db),
-		Mailer:     &mail.Notifier{Sender: sender},
-		Authz:      authz,
-		Logger:     logger,
+		Tenants:        db,
+		BaseDomain:     cfg.BaseDomain,
+		TrustedProxies: cfg.TrustedProxies,
+		Ready:          []porthttp.Check{{Name: "postgres", Ping: db}, {Name: "minio", Ping: store}},
+		PWA:            app,
+		Auth:           auth,
+		Resets:         auth,
+		Sessions:       auth,
+		Users:          postgres.NewUserService(db),
+		Mailer:         &mail.Notifier{Sender: sender},
+		Authz:          authz,
+		Logger:         logger,
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,

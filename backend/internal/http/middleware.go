@@ -6,9 +6,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"example.com/portal/backend/api"
@@ -113,7 +116,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			slog.Int64("bytes", rec.bytes),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("tenant", slot.slug),
-			slog.String("remote", r.RemoteAddr),
+			slog.String("remote", remoteFrom(r).ip),
 		)
 	})
 }
@@ -139,4 +142,71 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// remote is where a request came from, as clientAddress established it.
+type remote struct {
+	ip    string // client address without port; "" when unknown
+	https bool   // a trusted proxy received it over HTTPS
+}
+
+type remoteKey struct{}
+
+func remoteFrom(r *http.Request) remote {
+	if rm, ok := r.Context().Value(remoteKey{}).(remote); ok {
+		return rm
+	}
+	return remote{ip: peerIP(r)}
+}
+
+// clientAddress establishes the client's address once per request. It is
+// the TCP peer, unless the peer is one of TrustedProxies: then it is the
+// right-most address of X-Forwarded-For that is not itself a trusted proxy
+// (everything left of it was written by the client and may be forged).
+// X-Forwarded-Proto is believed from trusted proxies only.
+func (s *Server) clientAddress(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rm := remote{ip: peerIP(r)}
+		if s.trusted(rm.ip) {
+			rm.https = r.Header.Get("X-Forwarded-Proto") == "https"
+			hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+			for i := len(hops) - 1; i >= 0; i-- {
+				a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+				if err != nil {
+					break // garbage: stop at the last address we could trust
+				}
+				rm.ip = a.Unmap().String()
+				if !s.trusted(rm.ip) {
+					break
+				}
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), remoteKey{}, rm)))
+	})
+}
+
+func (s *Server) trusted(ip string) bool {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	for _, p := range s.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// peerIP is the TCP peer's address without port.
+func peerIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	if a, err := netip.ParseAddr(host); err == nil {
+		return a.Unmap().String()
+	}
+	return host
 }

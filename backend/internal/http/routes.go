@@ -35,7 +35,7 @@ type Route struct {
 // its access here; there is no other way to add one.
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.logRequests, s.recoverPanics, securityHeaders)
+	r.Use(s.requestID, s.clientAddress, s.logRequests, s.recoverPanics, securityHeaders)
 
 	r.Get("/healthz", s.handleHealthz)
 	r.Get("/readyz", s.handleReadyz)

@@ -5,14 +5,15 @@ package http
 
 import (
 	"context"
-	"example.com/portal/backend/api"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 
+	"example.com/portal/backend/api"
 	"example.com/portal/backend/internal/portal"
 	"example.com/portal/policies"
 )
@@ -37,6 +38,11 @@ type Server struct {
 	// capabilities of /api/v1/me.
 	Authz  *policies.Authorizer
 	Logger *slog.Logger
+
+	// TrustedProxies are the load balancers in front of the server: from
+	// them, and only them, X-Forwarded-For names the client and
+	// X-Forwarded-Proto the scheme (see clientAddress).
+	TrustedProxies []netip.Prefix
 
 	// TenantCacheTTL bounds how long a resolved (or unknown) host is
 	// remembered; a suspension takes effect within it. Default 10 s.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 
@@ -41,7 +40,7 @@ func userFrom(ctx context.Context) (*signedIn, bool) {
 // insecureDev reports whether r is plain HTTP to a localhost name, the one
 // place a session cookie may go without Secure.
 func insecureDev(r *http.Request) bool {
-	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+	if r.TLS != nil || remoteFrom(r).https {
 		return false
 	}
 	h := tenants.NormalizeHost(r.Host)
@@ -124,15 +123,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		Fields: []portal.FieldError{{Field: field, Message: msg}}}
 }
 
-// clientOf describes where r came from. The address is the TCP peer: until
-// the server is told which proxies to trust, forwarded headers are ignored
-// (they are trivially forged, and throttling keys on this).
+// clientOf describes where r came from: the address clientAddress found.
 func clientOf(r *http.Request) portal.Client {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	return portal.Client{IP: host, UserAgent: r.UserAgent()}
+	return portal.Client{IP: remoteFrom(r).ip, UserAgent: r.UserAgent()}
 }
 
 // handleSessionCreate signs in (POST /api/v1/session).
