@@ -47,8 +47,8 @@ func TestRouteTableIsComplete(t *testing.T) {
 }
 
 // TestRoleRouteMatrix is generated from the router: every non-public route
-// answers 401 signed out, and, for every customer role, 403 exactly when
-// the role lacks the route's permission.
+// answers 401 signed out, and, for every customer and staff role, 403
+// exactly when the role lacks the route's permission, and never a 500.
 func TestRoleRouteMatrix(t *testing.T) {
 	e := newEnv(t, nil)
 	const host = "acme.portal.test"
@@ -60,7 +60,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	roles := []string{policies.RoleAdmin, policies.RoleBuyer, policies.RoleViewer, policies.RoleFinance}
+	roles := []string{policies.RoleAdmin, policies.RoleBuyer, policies.RoleViewer, policies.RoleFinance,
+		policies.RoleTenantAdmin, policies.RoleSalesRep}
 	cookies := map[string][]*http.Cookie{}
 	for _, role := range roles {
 		email := role + "@matrix.example"

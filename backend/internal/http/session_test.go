@@ -16,6 +16,7 @@ import (
 	"example.com/portal/backend/internal/password"
 	"example.com/portal/backend/internal/portal"
 	"example.com/portal/backend/internal/postgres"
+	"example.com/portal/policies"
 )
 
 const testPassword = "Correct-Horse-9"
@@ -33,6 +34,12 @@ func seedUser(t *testing.T, owner *postgres.DB, slug, email, name, role string) 
 		t.Fatal(err)
 	}
 	err = owner.InTx(ctx, tn.ID, func(ctx context.Context, tx bun.Tx) error {
+		if role == policies.RoleTenantAdmin || role == policies.RoleSalesRep {
+			// Staff belong to no customer.
+			_, err := tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, email, name, role, password_hash)
+				VALUES (?, ?, ?, ?, ?, ?)`, tn.ID, uuid.NewString(), email, name, role, hash)
+			return err
+		}
 		cust := uuid.NewString()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO customers (tenant_id, id, account_number, company_name) VALUES (?, ?, ?, 'Lakeshore Fab')`,
 			tn.ID, cust, "C-"+cust[:6]); err != nil {
@@ -110,6 +117,31 @@ func TestSignInSignOut(t *testing.T) {
 	}
 	w = e.request("GET", host, api.PathMe, "", []*http.Cookie{c}, nil)
 	decodeProblem(t, w, http.StatusUnauthorized)
+}
+
+// TestStaffSignIn: the tenant's staff sign in through the same form; /me
+// says staff, names the tenant, and lists staff capabilities only.
+func TestStaffSignIn(t *testing.T) {
+	e := newEnv(t, nil)
+	const host = "acme.portal.test"
+	seedUser(t, e.owner, "acme", "rep@acme.example", "Dana Rep", policies.RoleSalesRep)
+	w := e.request("POST", host, api.PathSession, `{"email":"rep@acme.example","password":"`+testPassword+`"}`, nil, nil)
+	if w.Code != 200 {
+		t.Fatalf("sign in: %d %s", w.Code, w.Body)
+	}
+	w = e.request("GET", host, api.PathMe, "", w.Result().Cookies(), nil)
+	var me api.Me
+	if err := json.Unmarshal(w.Body.Bytes(), &me); err != nil {
+		t.Fatal(err)
+	}
+	tenant, err := e.db.FindTenantBySlug(t.Context(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !me.Staff || me.Role != "sales_rep" || me.CustomerName != tenant.Name ||
+		!slices.Contains(me.Capabilities, "access_requests:approve") || slices.Contains(me.Capabilities, "orders:read") {
+		t.Errorf("me = %+v", me)
+	}
 }
 
 func TestSignInDevCookieOnLocalhost(t *testing.T) {
