@@ -36,6 +36,9 @@ const (
 	// (AccountUser); POST (body Invite) invites one (201). PATCH PathUsers +
 	// "/{id}" (body UserUpdate) changes a role or status.
 	PathUsers = "/api/v1/users"
+	// PathStaffUsers: the same as PathUsers for a tenant admin managing the
+	// tenant's staff (roles tenant_admin and sales_rep).
+	PathStaffUsers = "/api/v1/staff/users"
 	// PathAuditEvents: GET lists the account's security events, newest
 	// first (AuditEvent; ?limit=1..200, default 50).
 	PathAuditEvents = "/api/v1/audit-events"

@@ -25,11 +25,16 @@ func (n *Notifier) SendPasswordReset(ctx context.Context, t *tenants.Tenant, bas
 	return n.Sender.Send(ctx, Message{To: []string{u.Email}, Subject: subject, Text: text, HTML: html, Tenant: t})
 }
 
-// SendInvitation mails u the invitation to inviter's customer account.
+// SendInvitation mails u the invitation to inviter's customer account, or
+// to the tenant's staff when inviter is staff.
 func (n *Notifier) SendInvitation(ctx context.Context, t *tenants.Tenant, baseURL string, inviter portal.User, u portal.AccountUser, link string) error {
+	company := inviter.CustomerName
+	if inviter.Staff() {
+		company = t.Name
+	}
 	subject, text, html, err := Render(KindInvitation, Invitation{
-		Base: Base{BaseURL: baseURL, RecipientName: u.Name}, InviterName: inviter.Name, CompanyName: inviter.CustomerName,
-		Role: u.Role, Link: link, Expires: portal.InvitationLifetime,
+		Base: Base{BaseURL: baseURL, RecipientName: u.Name}, InviterName: inviter.Name, CompanyName: company,
+		Role: u.Role, Link: link, Expires: portal.InvitationLifetime, Staff: inviter.Staff(),
 	}, t)
 	if err != nil {
 		return err

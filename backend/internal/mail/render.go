@@ -59,6 +59,7 @@ type Invitation struct {
 	Role        string // role in the account, e.g. "buyer"; optional
 	Link        string // absolute URL that accepts the invitation
 	Expires     time.Duration
+	Staff       bool // joining the distributor's own staff (CompanyName is the distributor)
 }
 
 // AccessRequestReceived is the data of KindAccessRequestReceived: the

@@ -7,8 +7,34 @@ import (
 	"time"
 )
 
-// Customer roles (spec 001 "Multi-User Access").
-var customerRoles = map[string]bool{"admin": true, "buyer": true, "viewer": true, "finance": true}
+// Customer roles (spec 001 "Multi-User Access") and the tenant's staff
+// roles. An Admin manages the users of their customer account; a tenant
+// admin manages the staff.
+var (
+	customerRoles = map[string]bool{"admin": true, "buyer": true, "viewer": true, "finance": true}
+	staffRoles    = map[string]bool{"tenant_admin": true, "sales_rep": true}
+)
+
+// AdminRole is the role that manages the users of an account: the
+// customer's "admin", or for staff "tenant_admin".
+func AdminRole(staff bool) string {
+	if staff {
+		return "tenant_admin"
+	}
+	return "admin"
+}
+
+// roleError is the field error for a role that the kind of account (a
+// customer's or the staff) does not have, or nil.
+func roleError(staff bool, role string) *FieldError {
+	if staff && !staffRoles[role] {
+		return &FieldError{Field: "role", Message: "Choose tenant_admin or sales_rep."}
+	}
+	if !staff && !customerRoles[role] {
+		return &FieldError{Field: "role", Message: "Choose admin, buyer, viewer or finance."}
+	}
+	return nil
+}
 
 // InvitationLifetime is how long an invitation link works.
 const InvitationLifetime = 7 * 24 * time.Hour
@@ -24,14 +50,16 @@ type AccountUser struct {
 	CreatedAt    time.Time
 }
 
-// InviteInput asks for a new user of the caller's customer account.
+// InviteInput asks for a new user of the caller's account: their customer
+// account, or for staff the tenant's staff.
 type InviteInput struct {
 	Email, Name, Role string
 	Client            Client
 }
 
-// Validate normalises the address and checks every field.
-func (in *InviteInput) Validate() error {
+// Validate normalises the address and checks every field; staff is whether
+// the user joins the tenant's staff rather than a customer account.
+func (in *InviteInput) Validate(staff bool) error {
 	var fields []FieldError
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
 	in.Name = strings.TrimSpace(in.Name)
@@ -41,8 +69,8 @@ func (in *InviteInput) Validate() error {
 	if in.Name == "" || len(in.Name) > 200 {
 		fields = append(fields, FieldError{Field: "name", Message: "Enter the person's name."})
 	}
-	if !customerRoles[in.Role] {
-		fields = append(fields, FieldError{Field: "role", Message: "Choose admin, buyer, viewer or finance."})
+	if fe := roleError(staff, in.Role); fe != nil {
+		fields = append(fields, *fe)
 	}
 	if fields != nil {
 		return &Error{Code: EINVALID, Message: "Check the highlighted fields.", Fields: fields}
@@ -57,11 +85,14 @@ type UserUpdate struct {
 	Client Client
 }
 
-// Validate checks the fields that are set.
-func (u *UserUpdate) Validate() error {
+// Validate checks the fields that are set; staff is whether the user is
+// one of the tenant's staff.
+func (u *UserUpdate) Validate(staff bool) error {
 	var fields []FieldError
-	if u.Role != nil && !customerRoles[*u.Role] {
-		fields = append(fields, FieldError{Field: "role", Message: "Choose admin, buyer, viewer or finance."})
+	if u.Role != nil {
+		if fe := roleError(staff, *u.Role); fe != nil {
+			fields = append(fields, *fe)
+		}
 	}
 	if u.Status != nil && *u.Status != "active" && *u.Status != "disabled" {
 		fields = append(fields, FieldError{Field: "status", Message: "Choose active or disabled."})
@@ -86,9 +117,10 @@ type AuditEvent struct {
 	Detail     map[string]any
 }
 
-// UserService manages the users of the signed-in Admin's customer account.
-// The actor is the signed-in user; every method works only within the
-// actor's customer account: ids of other customers' users are ENOTFOUND.
+// UserService manages the users of the signed-in Admin's customer account,
+// or, when the actor is a tenant admin, the tenant's staff. The actor is the
+// signed-in user; every method works only within the actor's account: ids
+// of other accounts' users are ENOTFOUND.
 type UserService interface {
 	// ListUsers returns the account's users with their last sign-in.
 	ListUsers(ctx context.Context, actor *User) ([]AccountUser, error)

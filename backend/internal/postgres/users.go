@@ -38,12 +38,22 @@ func scanAccountUser(row interface{ Scan(...any) error }) (portal.AccountUser, e
 	return u, err
 }
 
+// inAccount restricts users u to the actor's account, with accountOf's
+// arguments: their customer's users, or for staff the staff (customer_id
+// NULL). bun inlines the arguments, so the planner sees one branch and
+// keeps to the index.
+const inAccount = `(u.customer_id = ?::uuid OR ?::uuid IS NULL AND u.customer_id IS NULL)`
+
+func accountOf(actor *portal.User) []any {
+	return []any{nullable(actor.CustomerID), nullable(actor.CustomerID)}
+}
+
 // ListUsers implements portal.UserService.
 func (s *UserService) ListUsers(ctx context.Context, actor *portal.User) ([]portal.AccountUser, error) {
 	var out []portal.AccountUser
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+accountUserColumns+` FROM users u
-			WHERE u.customer_id = ? ORDER BY u.name, u.email`, nullable(actor.CustomerID))
+			WHERE `+inAccount+` ORDER BY u.name, u.email`, accountOf(actor)...)
 		if err != nil {
 			return err
 		}
@@ -62,11 +72,8 @@ func (s *UserService) ListUsers(ctx context.Context, actor *portal.User) ([]port
 
 // InviteUser implements portal.UserService.
 func (s *UserService) InviteUser(ctx context.Context, actor *portal.User, in portal.InviteInput) (*portal.AccountUser, string, error) {
-	if err := in.Validate(); err != nil {
+	if err := in.Validate(actor.Staff()); err != nil {
 		return nil, "", err
-	}
-	if actor.CustomerID == "" {
-		return nil, "", portal.Errorf(portal.EFORBIDDEN, "Staff invite customers' users through access requests.")
 	}
 	token, hashed, err := newToken()
 	if err != nil {
@@ -109,7 +116,7 @@ func (s *UserService) InviteUser(ctx context.Context, actor *portal.User, in por
 
 // UpdateUser implements portal.UserService.
 func (s *UserService) UpdateUser(ctx context.Context, actor *portal.User, userID string, up portal.UserUpdate) (*portal.AccountUser, error) {
-	if err := up.Validate(); err != nil {
+	if err := up.Validate(actor.Staff()); err != nil {
 		return nil, err
 	}
 	id, err := uuid.Parse(userID)
@@ -123,22 +130,23 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *portal.User, userID
 	var u portal.AccountUser
 	err = s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		before, err := scanAccountUser(tx.QueryRowContext(ctx, `SELECT `+accountUserColumns+` FROM users u
-			WHERE u.id = ? AND u.customer_id = ? FOR UPDATE`, id.String(), nullable(actor.CustomerID)))
+			WHERE u.id = ? AND `+inAccount+` FOR UPDATE`, append([]any{id.String()}, accountOf(actor)...)...))
 		if errors.Is(err, sql.ErrNoRows) {
 			return portal.Errorf(portal.ENOTFOUND, "No such user.")
 		}
 		if err != nil {
 			return err
 		}
-		// The account must keep an active Admin: lock every Admin row of
-		// the customer, so two Admins removing each other at once cannot
-		// both succeed.
-		if before.Role == "admin" && before.Status == "active" &&
-			((up.Role != nil && *up.Role != "admin") || (up.Status != nil && *up.Status == "disabled")) {
+		// The account must keep an active Admin (the staff a tenant
+		// admin): lock every such row of the account, so two Admins
+		// removing each other at once cannot both succeed.
+		admin := portal.AdminRole(actor.Staff())
+		if before.Role == admin && before.Status == "active" &&
+			((up.Role != nil && *up.Role != admin) || (up.Status != nil && *up.Status == "disabled")) {
 			var others int
-			if err := tx.NewRaw(`SELECT count(*) FROM (SELECT id FROM users
-					WHERE customer_id = ? AND role = 'admin' AND status = 'active' AND id <> ? FOR UPDATE) a`,
-				actor.CustomerID, before.ID).Scan(ctx, &others); err != nil {
+			if err := tx.NewRaw(`SELECT count(*) FROM (SELECT id FROM users u
+					WHERE `+inAccount+` AND role = ? AND status = 'active' AND id <> ? FOR UPDATE) a`,
+				append(accountOf(actor), admin, before.ID)...).Scan(ctx, &others); err != nil {
 				return err
 			}
 			if others == 0 {

@@ -173,3 +173,95 @@ func TestAccountKeepsAnAdmin(t *testing.T) {
 		t.Errorf("disabling the remaining admin: %v", err)
 	}
 }
+
+// TestManageStaff: a tenant admin manages the staff through the same
+// service, which then sees only staff: customers' users are not theirs,
+// and customers' Admins never see staff.
+func TestManageStaff(t *testing.T) {
+	e := newAuthEnv(t)
+	c := portal.Client{IP: "192.0.2.1"}
+	users := postgres.NewUserService(e.app)
+	tn, _ := tenants.FromContext(e.a)
+	hash, err := password.Hash(authPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = e.owner.InTx(context.Background(), tn.ID, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, email, name, role, password_hash)
+			VALUES (?, ?, 'boss@distributor.example', 'Boss', 'tenant_admin', ?)`, tn.ID, uuid.NewString(), hash)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, boss, err := e.svc.SignIn(e.a, portal.SignInInput{Email: "boss@distributor.example", Password: authPassword, Client: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, jane, err := e.svc.SignIn(e.a, portal.SignInInput{Email: "jane@example.com", Password: authPassword, Client: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !boss.Staff() || jane.Staff() {
+		t.Fatalf("staff: boss %v, jane %v", boss.Staff(), jane.Staff())
+	}
+
+	if _, _, err := users.InviteUser(e.a, boss, portal.InviteInput{Email: "rep@distributor.example", Name: "Rep", Role: "buyer"}); portal.ErrorCode(err) != portal.EINVALID {
+		t.Errorf("staff invited with a customer role: %v", err)
+	}
+	if _, _, err := users.InviteUser(e.a, jane, portal.InviteInput{Email: "x@example.com", Name: "X", Role: "sales_rep"}); portal.ErrorCode(err) != portal.EINVALID {
+		t.Errorf("customer user invited with a staff role: %v", err)
+	}
+	rep, token, err := users.InviteUser(e.a, boss, portal.InviteInput{Email: "rep@distributor.example", Name: "Rep", Role: "sales_rep", Client: c})
+	if err != nil || token == "" {
+		t.Fatal(rep, err)
+	}
+	if err := e.svc.ResetPassword(e.a, token, newPassword, c); err != nil {
+		t.Fatalf("accept staff invitation: %v", err)
+	}
+	_, _, repUser, err := e.svc.SignIn(e.a, portal.SignInInput{Email: "rep@distributor.example", Password: newPassword, Client: c})
+	if err != nil || !repUser.Staff() || repUser.Role != "sales_rep" {
+		t.Fatalf("invited rep signs in: %+v %v", repUser, err)
+	}
+
+	names := func(actor *portal.User) []string {
+		t.Helper()
+		list, err := users.ListUsers(e.a, actor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, u := range list {
+			out = append(out, u.Email)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := names(boss); !slices.Equal(got, []string{"boss@distributor.example", "rep@distributor.example"}) {
+		t.Errorf("staff list = %v", got)
+	}
+	if got := names(jane); slices.Contains(got, "boss@distributor.example") || slices.Contains(got, "rep@distributor.example") {
+		t.Errorf("a customer's Admin sees staff: %v", got)
+	}
+	// Ids across the line are unknown in both directions.
+	disabled := "disabled"
+	if _, err := users.UpdateUser(e.a, boss, jane.ID, portal.UserUpdate{Status: &disabled}); portal.ErrorCode(err) != portal.ENOTFOUND {
+		t.Errorf("tenant admin changed a customer's user: %v", err)
+	}
+	if _, err := users.UpdateUser(e.a, jane, rep.ID, portal.UserUpdate{Status: &disabled}); portal.ErrorCode(err) != portal.ENOTFOUND {
+		t.Errorf("customer admin changed a staff user: %v", err)
+	}
+	// The staff must keep a tenant admin: the rep cannot be the last.
+	role := "tenant_admin"
+	if _, err := users.UpdateUser(e.a, boss, rep.ID, portal.UserUpdate{Role: &role}); err != nil {
+		t.Fatalf("promote rep: %v", err)
+	}
+	if _, err := users.UpdateUser(e.a, repUser, boss.ID, portal.UserUpdate{Status: &disabled}); err != nil {
+		t.Fatalf("the new tenant admin disables the old one: %v", err)
+	}
+	role = "sales_rep"
+	repUser.Role = "tenant_admin"
+	if _, err := users.UpdateUser(e.a, boss, repUser.ID, portal.UserUpdate{Role: &role}); portal.ErrorCode(err) != portal.ECONFLICT {
+		t.Errorf("demoting the last active tenant admin: %v", err)
+	}
+}
