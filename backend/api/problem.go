@@ -29,6 +29,7 @@ const (
 	CodeNotFound     = "not_found"    // 404
 	CodeConflict     = "conflict"     // 409
 	CodeRateLimited  = "rate_limited" // 429
+	CodeUnsupported  = "unsupported"  // 415: the body is not of a media type the route takes
 	CodeInternal     = "internal"     // 500: details only in the server log, under RequestID
 	CodeUnavailable  = "unavailable"  // 503
 )

@@ -19,6 +19,7 @@ var codes = map[string]int{
 	portal.EFORBIDDEN:    http.StatusForbidden,
 	portal.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	portal.ERATELIMITED:  http.StatusTooManyRequests,
+	portal.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
 	portal.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -31,6 +32,7 @@ var apiCodes = map[string]string{
 	portal.EFORBIDDEN:    api.CodeForbidden,
 	portal.EUNAVAILABLE:  api.CodeUnavailable,
 	portal.ERATELIMITED:  api.CodeRateLimited,
+	portal.EUNSUPPORTED:  api.CodeUnsupported,
 	portal.EINTERNAL:     api.CodeInternal,
 }
 

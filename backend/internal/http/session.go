@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -98,6 +99,14 @@ const maxJSONBody = 64 << 10
 // decodeJSON reads r's body into v strictly: unknown fields, trailing data
 // and oversized bodies are the client's mistake (400), never a 500.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	// application/json is not a CORS-safelisted type: a cross-site page
+	// cannot send it without a preflight, which is never granted. With
+	// CrossOriginProtection this is the second line against CSRF (a
+	// text/plain form post carrying JSON is refused here).
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return &portal.Error{Code: portal.EUNSUPPORTED, Message: "Send the request body as application/json.",
+			Fields: []portal.FieldError{{Field: "Content-Type", Message: "Must be application/json."}}}
+	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)

@@ -184,6 +184,12 @@ func TestSignInRejections(t *testing.T) {
 			map[string]string{"Sec-Fetch-Site": "cross-site"}, 403, api.CodeForbidden, ""},
 		{"foreign origin", `{"email":"jane@acme-customer.example","password":"` + testPassword + `"}`,
 			map[string]string{"Origin": "https://evil.example"}, 403, api.CodeForbidden, ""},
+		// What a cross-site <form enctype="text/plain"> can send, from a
+		// browser too old to say where it came from.
+		{"form-encoded JSON", `{"email":"jane@acme-customer.example","password":"` + testPassword + `"}`,
+			map[string]string{"Content-Type": "text/plain"}, 415, api.CodeUnsupported, "Content-Type"},
+		{"urlencoded", `email=jane%40acme-customer.example`,
+			map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415, api.CodeUnsupported, "Content-Type"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

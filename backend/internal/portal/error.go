@@ -18,6 +18,7 @@ const (
 	EFORBIDDEN    = "forbidden"    // signed in but not allowed, or tenant suspended (403)
 	EUNAVAILABLE  = "unavailable"  // a dependency is down; retry later (503)
 	ERATELIMITED  = "rate_limited" // too many attempts; retry later (429)
+	EUNSUPPORTED  = "unsupported"  // the body is of a media type the route does not take (415)
 )
 
 // Error is a domain error: a code, a message safe to show the client, and

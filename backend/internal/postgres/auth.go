@@ -105,6 +105,17 @@ func (s *AuthService) SignIn(ctx context.Context, in portal.SignInInput) (string
 			}
 			return auditTx(ctx, tx, now, "signin_failed", uid, in.Email, in.Client, map[string]any{"reason": failReason(found, ok, status)})
 		}
+		// A hash made with weaker parameters than today's is replaced
+		// while the plain password is at hand (OWASP: upgrade on login).
+		if password.NeedsRehash(hash) {
+			h, err := password.Hash(in.Password)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, h, u.ID); err != nil {
+				return err
+			}
+		}
 		sess, err = createSessionTx(ctx, tx, now, hashed, &u, in.Remember, in.Client)
 		if err != nil {
 			return err

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+	"golang.org/x/crypto/argon2"
 
 	"example.com/portal/backend/internal/password"
 	"example.com/portal/backend/internal/pgtest"
@@ -169,6 +171,46 @@ func TestSignInThrottledPerClient(t *testing.T) {
 	}
 	if _, _, err := signIn(e, e.a, "jane@example.com", authPassword, false); portal.ErrorCode(err) != portal.ERATELIMITED {
 		t.Fatalf("client past its limit: %v", err)
+	}
+}
+
+// TestSignInUpgradesWeakHash: a hash made with weaker argon2id parameters
+// (an older release's) is replaced at the next successful sign-in.
+func TestSignInUpgradesWeakHash(t *testing.T) {
+	e := newAuthEnv(t)
+	salt := []byte("0123456789abcdef")
+	weak := fmt.Sprintf("$argon2id$v=19$m=%d,t=1,p=1$%s$%s", 8*1024,
+		base64.RawStdEncoding.EncodeToString(salt),
+		base64.RawStdEncoding.EncodeToString(argon2.IDKey([]byte(authPassword), salt, 1, 8*1024, 1, 32)))
+	stored := func() string {
+		t.Helper()
+		var h string
+		err := e.owner.InTenantTx(e.a, func(ctx context.Context, tx bun.Tx) error {
+			return tx.NewRaw(`SELECT password_hash FROM users WHERE email = 'jane@example.com'`).Scan(ctx, &h)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	err := e.owner.InTenantTx(e.a, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ? WHERE email = 'jane@example.com'`, weak)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !password.NeedsRehash(stored()) {
+		t.Fatal("the weak hash does not need a rehash: the test proves nothing")
+	}
+	if _, _, err := signIn(e, e.a, "jane@example.com", authPassword, false); err != nil {
+		t.Fatalf("sign in with the weak hash: %v", err)
+	}
+	if h := stored(); h == weak || password.NeedsRehash(h) {
+		t.Errorf("hash after sign-in = %q, want today's parameters", h)
+	}
+	if _, _, err := signIn(e, e.a, "jane@example.com", authPassword, false); err != nil {
+		t.Errorf("sign in with the upgraded hash: %v", err)
 	}
 }
 
