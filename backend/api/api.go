@@ -34,7 +34,8 @@ const (
 
 	// PathUsers: GET lists the users of the caller's customer account
 	// (AccountUser); POST (body Invite) invites one (201). PATCH PathUsers +
-	// "/{id}" (body UserUpdate) changes a role or status.
+	// "/{id}" (body UserUpdate) changes a role or status; DELETE PathUsers +
+	// "/{id}/sessions" signs the user out everywhere (204).
 	PathUsers = "/api/v1/users"
 	// PathStaffUsers: the same as PathUsers for a tenant admin managing the
 	// tenant's staff (roles tenant_admin and sales_rep).

@@ -73,6 +73,16 @@ func (s *Server) handleUserUpdate(w http.ResponseWriter, r *http.Request) error 
 	return writeJSON(w, http.StatusOK, toAPIAccountUser(*u))
 }
 
+// handleUserSessionsEnd signs a user of the account out everywhere.
+func (s *Server) handleUserSessionsEnd(w http.ResponseWriter, r *http.Request) error {
+	cur, _ := userFrom(r.Context())
+	if err := s.Users.EndUserSessions(r.Context(), cur.user, chi.URLParam(r, "id"), clientOf(r)); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 // handleAuditEventList lists the account's security events.
 func (s *Server) handleAuditEventList(w http.ResponseWriter, r *http.Request) error {
 	limit := 50

@@ -67,7 +67,24 @@ func TestInviteAndManageUsers(t *testing.T) {
 		if p := decodeProblem(t, e.request("PATCH", host, api.PathUsers+"/"+id, `{"role":"viewer"}`, boss, nil), http.StatusNotFound); p.Code != api.CodeNotFound {
 			t.Errorf("%s: %+v", name, p)
 		}
+		if p := decodeProblem(t, e.request("DELETE", host, api.PathUsers+"/"+id+"/sessions", "", boss, nil), http.StatusNotFound); p.Code != api.CodeNotFound {
+			t.Errorf("sign out %s: %+v", name, p)
+		}
 	}
+	// Signing Fin out everywhere ends both of Fin's sessions, not boss's.
+	fin2 := signIn("fin@acme-customer.example", "Blue-Lathe-Morning-42")
+	if w := e.request("DELETE", host, api.PathUsers+"/"+invited.ID+"/sessions", "", boss, nil); w.Code != http.StatusNoContent {
+		t.Fatalf("sign fin out everywhere: %d %s", w.Code, w.Body)
+	}
+	for _, c := range [][]*http.Cookie{fin, fin2} {
+		if w := e.request("GET", host, api.PathMe, "", c, nil); w.Code != http.StatusUnauthorized {
+			t.Errorf("fin still signed in: %d", w.Code)
+		}
+	}
+	if w := e.request("GET", host, api.PathMe, "", boss, nil); w.Code != http.StatusOK {
+		t.Errorf("boss signed out too: %d", w.Code)
+	}
+	fin = signIn("fin@acme-customer.example", "Blue-Lathe-Morning-42")
 	if w := e.request("PATCH", host, api.PathUsers+"/"+invited.ID, `{"status":"disabled"}`, boss, nil); w.Code != 200 {
 		t.Fatalf("deactivate: %d %s", w.Code, w.Body)
 	}

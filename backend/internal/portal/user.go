@@ -135,6 +135,10 @@ type UserService interface {
 	// demote or disable themselves: an account must keep an Admin).
 	UpdateUser(ctx context.Context, actor *User, userID string, up UserUpdate) (*AccountUser, error)
 
+	// EndUserSessions signs a user of the account out everywhere (a lost
+	// phone, a shared computer). Errors: ENOTFOUND.
+	EndUserSessions(ctx context.Context, actor *User, userID string, c Client) error
+
 	// ListAuditEvents returns the account's security events, newest first.
 	ListAuditEvents(ctx context.Context, actor *User, limit int) ([]AuditEvent, error)
 }

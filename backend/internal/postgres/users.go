@@ -194,6 +194,33 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *portal.User, userID
 	return &u, nil
 }
 
+// EndUserSessions implements portal.UserService.
+func (s *UserService) EndUserSessions(ctx context.Context, actor *portal.User, userID string, c portal.Client) error {
+	id, err := uuid.Parse(userID)
+	if err != nil {
+		return portal.Errorf(portal.ENOTFOUND, "No such user.")
+	}
+	return s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var email string
+		err := tx.NewRaw(`SELECT u.email FROM users u WHERE u.id = ? AND `+inAccount,
+			append([]any{id.String()}, accountOf(actor)...)...).Scan(ctx, &email)
+		if errors.Is(err, sql.ErrNoRows) {
+			return portal.Errorf(portal.ENOTFOUND, "No such user.")
+		}
+		if err != nil {
+			return err
+		}
+		now := s.db.Now().UTC()
+		res, err := tx.ExecContext(ctx, `UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL`, now, id.String())
+		if err != nil {
+			return err
+		}
+		n, _ := res.RowsAffected()
+		return auditTx(ctx, tx, now, "sessions_ended", actor, actor.Email, c,
+			map[string]any{"user_id": id.String(), "email": email, "sessions": n})
+	})
+}
+
 // ListAuditEvents implements portal.UserService.
 func (s *UserService) ListAuditEvents(ctx context.Context, actor *portal.User, limit int) ([]portal.AuditEvent, error) {
 	if limit <= 0 || limit > 200 {
