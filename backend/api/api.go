@@ -35,7 +35,9 @@ const (
 	// PathUsers: GET lists the users of the caller's customer account
 	// (AccountUser); POST (body Invite) invites one (201). PATCH PathUsers +
 	// "/{id}" (body UserUpdate) changes a role or status; DELETE PathUsers +
-	// "/{id}/sessions" signs the user out everywhere (204).
+	// "/{id}/sessions" signs the user out everywhere (204); POST PathUsers +
+	// "/{id}/invitation" mails an invited user a new link (the old one
+	// stops working; 409 once accepted).
 	PathUsers = "/api/v1/users"
 	// PathStaffUsers: the same as PathUsers for a tenant admin managing the
 	// tenant's staff (roles tenant_admin and sales_rep).

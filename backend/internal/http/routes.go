@@ -61,6 +61,7 @@ func (s *Server) routes() chi.Router {
 			s.api(r, "POST", api.PathUsers, needs(policies.CustomerUsersManage), s.handleUserInvite)
 			s.api(r, "PATCH", api.PathUsers+"/{id}", needs(policies.CustomerUsersManage), s.handleUserUpdate)
 			s.api(r, "DELETE", api.PathUsers+"/{id}/sessions", needs(policies.CustomerUsersManage), s.handleUserSessionsEnd)
+			s.api(r, "POST", api.PathUsers+"/{id}/invitation", needs(policies.CustomerUsersManage), s.handleInvitationResend)
 			s.api(r, "GET", api.PathAuditEvents, needs(policies.AuditLogRead), s.handleAuditEventList)
 			// The same handlers serve a tenant admin managing the staff:
 			// the service scopes users to the actor's account.
@@ -68,6 +69,7 @@ func (s *Server) routes() chi.Router {
 			s.api(r, "POST", api.PathStaffUsers, needs(policies.StaffUsersManage), s.handleUserInvite)
 			s.api(r, "PATCH", api.PathStaffUsers+"/{id}", needs(policies.StaffUsersManage), s.handleUserUpdate)
 			s.api(r, "DELETE", api.PathStaffUsers+"/{id}/sessions", needs(policies.StaffUsersManage), s.handleUserSessionsEnd)
+			s.api(r, "POST", api.PathStaffUsers+"/{id}/invitation", needs(policies.StaffUsersManage), s.handleInvitationResend)
 			// Each area registers its routes in its own file, still only
 			// through s.api.
 			s.mfaRoutes(r)

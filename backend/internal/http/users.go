@@ -45,10 +45,28 @@ func (s *Server) handleUserInvite(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	s.mailInvitation(r, *cur.user, *u, token)
+	return writeJSON(w, http.StatusCreated, toAPIAccountUser(*u))
+}
+
+// handleInvitationResend sends an invited user a new invitation.
+func (s *Server) handleInvitationResend(w http.ResponseWriter, r *http.Request) error {
+	cur, _ := userFrom(r.Context())
+	u, token, err := s.Users.ResendInvitation(r.Context(), cur.user, chi.URLParam(r, "id"), clientOf(r))
+	if err != nil {
+		return err
+	}
+	s.mailInvitation(r, *cur.user, *u, token)
+	return writeJSON(w, http.StatusOK, toAPIAccountUser(*u))
+}
+
+// mailInvitation mails invitee the invitation link of token in the
+// background; a failure is logged (the Admin can resend).
+func (s *Server) mailInvitation(r *http.Request, inviter portal.User, invitee portal.AccountUser, token string) {
 	t, _ := tenants.FromContext(r.Context())
 	base := originOf(r)
 	link := base + api.PageResetPassword + "#" + url.Values{"token": {token}, "invite": {"1"}}.Encode()
-	inviter, invitee, rid := *cur.user, *u, RequestIDFrom(r.Context())
+	rid := RequestIDFrom(r.Context())
 	s.background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -56,7 +74,6 @@ func (s *Server) handleUserInvite(w http.ResponseWriter, r *http.Request) error 
 			s.Logger.Error("send invitation", "request_id", rid, "tenant", t.Slug, "error", err.Error())
 		}
 	})
-	return writeJSON(w, http.StatusCreated, toAPIAccountUser(*u))
 }
 
 // handleUserUpdate changes a user's role or status.

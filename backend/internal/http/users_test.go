@@ -38,14 +38,31 @@ func TestInviteAndManageUsers(t *testing.T) {
 		t.Errorf("duplicate invite: %+v", p)
 	}
 	e.srv.Wait()
-	m := regexp.MustCompile(`reset-password#invite=1&token=([A-Za-z0-9_-]+)`).FindStringSubmatch(e.logs.String())
-	if m == nil {
+	links := regexp.MustCompile(`reset-password#invite=1&token=([A-Za-z0-9_-]+)`)
+	first := links.FindStringSubmatch(e.logs.String())
+	if first == nil {
 		t.Fatalf("no invitation mailed; log:\n%s", e.logs)
+	}
+	// Resending replaces the link: the first one stops working.
+	if w := e.request("POST", host, api.PathUsers+"/"+invited.ID+"/invitation", "", boss, nil); w.Code != http.StatusOK {
+		t.Fatalf("resend invitation: %d %s", w.Code, w.Body)
+	}
+	e.srv.Wait()
+	all := links.FindAllStringSubmatch(e.logs.String(), -1)
+	m := all[len(all)-1]
+	if m[1] == first[1] {
+		t.Fatal("the resent invitation has the same token")
+	}
+	if w := e.request("POST", host, api.PathPasswordResetConfirm, `{"token":"`+first[1]+`","password":"Blue-Lathe-Morning-42"}`, nil, nil); w.Code != http.StatusBadRequest {
+		t.Errorf("the replaced link still works: %d %s", w.Code, w.Body)
 	}
 	if w := e.request("POST", host, api.PathPasswordResetConfirm, `{"token":"`+m[1]+`","password":"Blue-Lathe-Morning-42"}`, nil, nil); w.Code != http.StatusNoContent {
 		t.Fatalf("accept invitation: %d %s", w.Code, w.Body)
 	}
 	fin := signIn("fin@acme-customer.example", "Blue-Lathe-Morning-42")
+	if p := decodeProblem(t, e.request("POST", host, api.PathUsers+"/"+invited.ID+"/invitation", "", boss, nil), http.StatusConflict); p.Code != api.CodeConflict {
+		t.Errorf("resend after acceptance: %+v", p)
+	}
 
 	// Finance may not manage users.
 	decodeProblem(t, e.request("GET", host, api.PathUsers, "", fin, nil), http.StatusForbidden)

@@ -135,6 +135,11 @@ type UserService interface {
 	// demote or disable themselves: an account must keep an Admin).
 	UpdateUser(ctx context.Context, actor *User, userID string, up UserUpdate) (*AccountUser, error)
 
+	// ResendInvitation replaces an invited user's invitation with a new
+	// one (the old link stops working) and returns its token to mail.
+	// Errors: ENOTFOUND, ECONFLICT (the user has accepted already).
+	ResendInvitation(ctx context.Context, actor *User, userID string, c Client) (*AccountUser, string, error)
+
 	// EndUserSessions signs a user of the account out everywhere (a lost
 	// phone, a shared computer). Errors: ENOTFOUND.
 	EndUserSessions(ctx context.Context, actor *User, userID string, c Client) error

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -96,10 +97,7 @@ func (s *UserService) InviteUser(ctx context.Context, actor *portal.User, in por
 		if err != nil {
 			return fmt.Errorf("postgres: invite user: %w", err)
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO password_resets (tenant_id, id, token_hash, customer_id, user_id, created_at, expires_at)
-			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?)`,
-			uuid.Must(uuid.NewV7()).String(), hashed, nullable(actor.CustomerID), id, now, now.Add(portal.InvitationLifetime))
-		if err != nil {
+		if err := insertInvitationTx(ctx, tx, now, hashed, nullable(actor.CustomerID), id); err != nil {
 			return err
 		}
 		u, err = scanAccountUser(tx.QueryRowContext(ctx, `SELECT `+accountUserColumns+` FROM users u WHERE u.id = ?`, id))
@@ -192,6 +190,53 @@ func (s *UserService) UpdateUser(ctx context.Context, actor *portal.User, userID
 		return nil, err
 	}
 	return &u, nil
+}
+
+// ResendInvitation implements portal.UserService.
+func (s *UserService) ResendInvitation(ctx context.Context, actor *portal.User, userID string, c portal.Client) (*portal.AccountUser, string, error) {
+	id, err := uuid.Parse(userID)
+	if err != nil {
+		return nil, "", portal.Errorf(portal.ENOTFOUND, "No such user.")
+	}
+	token, hashed, err := newToken()
+	if err != nil {
+		return nil, "", err
+	}
+	var u portal.AccountUser
+	err = s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		u, err = scanAccountUser(tx.QueryRowContext(ctx, `SELECT `+accountUserColumns+` FROM users u
+			WHERE u.id = ? AND `+inAccount+` FOR UPDATE`, append([]any{id.String()}, accountOf(actor)...)...))
+		if errors.Is(err, sql.ErrNoRows) {
+			return portal.Errorf(portal.ENOTFOUND, "No such user.")
+		}
+		if err != nil {
+			return err
+		}
+		if u.Status != "invited" {
+			return portal.Errorf(portal.ECONFLICT, "%s has accepted the invitation already.", u.Name)
+		}
+		now := s.db.Now().UTC()
+		if _, err := tx.ExecContext(ctx, `UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, now, u.ID); err != nil {
+			return err
+		}
+		if err := insertInvitationTx(ctx, tx, now, hashed, nullable(actor.CustomerID), u.ID); err != nil {
+			return err
+		}
+		return auditTx(ctx, tx, now, "invitation_resent", actor, actor.Email, c, map[string]any{"user_id": u.ID, "email": u.Email})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return &u, token, nil
+}
+
+// insertInvitationTx stores an invitation token for user (a reset token
+// that lives portal.InvitationLifetime).
+func insertInvitationTx(ctx context.Context, tx bun.Tx, now time.Time, hashed []byte, customerID any, userID string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO password_resets (tenant_id, id, token_hash, customer_id, user_id, created_at, expires_at)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?)`,
+		uuid.Must(uuid.NewV7()).String(), hashed, customerID, userID, now, now.Add(portal.InvitationLifetime))
+	return err
 }
 
 // EndUserSessions implements portal.UserService.
