@@ -5,6 +5,7 @@
 //	portal tenants apply [flags]      create or update tenants from definitions (owner role)
 //	portal tenants list               list tenants and their portal addresses
 //	portal tenants suspend|activate SLUG
+//	portal tenants invite-staff [-role R] SLUG EMAIL NAME   print a staff invitation link
 //	portal version                    print the build version
 //
 // Configuration comes from PORTAL_* environment variables (README.md).
@@ -48,6 +49,7 @@ const usage = `usage:
   portal tenants apply [-dir DIR] [-demo]
   portal tenants list
   portal tenants suspend|activate SLUG
+  portal tenants invite-staff [-role tenant_admin|sales_rep] SLUG EMAIL NAME
   portal version`
 
 // run is main without the process: tests call it with their own arguments,

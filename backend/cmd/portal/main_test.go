@@ -11,12 +11,16 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"example.com/portal/backend/internal/pgtest"
+	"example.com/portal/backend/internal/portal"
+	"example.com/portal/backend/internal/postgres"
+	"example.com/portal/tenants"
 )
 
 // syncBuffer collects the server's output across goroutines.
@@ -203,6 +207,41 @@ func TestMigrateStatusAndTenantsCommands(t *testing.T) {
 	out.Reset()
 	if err := run(ctx, []string{"tenants", "list"}, env.get, &out, &out); err != nil || !regexpLine(out.String(), "acme-metals", "suspended") {
 		t.Errorf("re-apply lifted the suspension (%v):\n%s", err, &out)
+	}
+	// A new tenant's first tenant admin comes from the operator.
+	out.Reset()
+	if err := run(ctx, []string{"tenants", "invite-staff", "northwind-steel", "Boss@Northwind.example", "Pat Boss"}, env.get, &out, &out); err != nil {
+		t.Fatalf("invite-staff: %v\n%s", err, &out)
+	}
+	m := regexp.MustCompile(`http://northwind-steel\.localhost:8080/portal/reset-password#invite=1&token=([A-Za-z0-9_-]{43})\n`).FindStringSubmatch(out.String())
+	if m == nil || !strings.Contains(out.String(), "boss@northwind.example") || !strings.Contains(out.String(), "tenant_admin") {
+		t.Fatalf("invite-staff output:\n%s", &out)
+	}
+	app, err := postgres.Open(ctx, env.get("PORTAL_DATABASE_URL"), postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	tn, err := app.FindTenantBySlug(ctx, "northwind-steel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, tctx := postgres.NewAuthService(app), tenants.NewContext(ctx, tn)
+	if err := auth.ResetPassword(tctx, m[1], "Blue-Lathe-Morning-42", portal.Client{}); err != nil {
+		t.Fatalf("the printed link does not set a password: %v", err)
+	}
+	if _, _, u, err := auth.SignIn(tctx, portal.SignInInput{Email: "boss@northwind.example", Password: "Blue-Lathe-Morning-42"}); err != nil || !u.Staff() || u.Role != "tenant_admin" {
+		t.Errorf("the invited tenant admin signs in: %+v %v", u, err)
+	}
+	for _, args := range [][]string{
+		{"tenants", "invite-staff", "northwind-steel", "boss@northwind.example", "Again"}, // taken
+		{"tenants", "invite-staff", "-role", "buyer", "northwind-steel", "rep@northwind.example", "Rep"},
+		{"tenants", "invite-staff", "no-such-tenant", "rep@northwind.example", "Rep"},
+		{"tenants", "invite-staff", "northwind-steel"},
+	} {
+		if err := run(ctx, args, env.get, io.Discard, io.Discard); err == nil {
+			t.Errorf("%v succeeded", args)
+		}
 	}
 	if err := run(ctx, []string{"tenants", "suspend", "no-such-tenant"}, env.get, io.Discard, io.Discard); err == nil {
 		t.Error("suspending an unknown tenant succeeded")

@@ -2,15 +2,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"example.com/portal/backend/api"
 	"example.com/portal/backend/internal/password"
+	"example.com/portal/backend/internal/portal"
 	"example.com/portal/backend/internal/postgres"
 	"example.com/portal/tenants"
 	"example.com/portal/tenants/definitions"
@@ -20,7 +24,7 @@ import (
 // are read-only for the app role.
 func tenantsCmd(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usageError("tenants needs one of apply, list, suspend, activate")
+		return usageError("tenants needs one of apply, list, suspend, activate, invite-staff")
 	}
 	if err := cfg.ValidateOwner(); err != nil {
 		return err
@@ -59,6 +63,8 @@ func tenantsCmd(ctx context.Context, cfg Config, args []string, stdout io.Writer
 		}
 		fmt.Fprintf(stdout, "tenant %s is %s (servers notice within 10 s)\n", args[1], status)
 		return nil
+	case "invite-staff":
+		return tenantsInviteStaff(ctx, cfg, db, args[1:], stdout)
 	default:
 		return usageError(fmt.Sprintf("unknown tenants command %q", args[0]))
 	}
@@ -118,6 +124,44 @@ func tenantsApply(ctx context.Context, cfg Config, db *postgres.DB, args []strin
 		}
 	}
 	return nil
+}
+
+// tenantsInviteStaff invites someone to a tenant's staff and prints the
+// link that sets their password: how a new tenant gets its first tenant
+// admin, who then invites the rest in the portal.
+func tenantsInviteStaff(ctx context.Context, cfg Config, db *postgres.DB, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("tenants invite-staff", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	role := fs.String("role", "tenant_admin", "tenant_admin or sales_rep")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 3 {
+		return usageError("tenants invite-staff [-role tenant_admin|sales_rep] SLUG EMAIL NAME")
+	}
+	t, err := db.FindTenantBySlug(ctx, fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("tenants invite-staff %s: %w", fs.Arg(0), err)
+	}
+	u, token, err := db.InviteStaff(ctx, t.ID, portal.InviteInput{Email: fs.Arg(1), Name: fs.Arg(2), Role: *role})
+	if err != nil {
+		return fmt.Errorf("tenants invite-staff: %s", portal.ErrorMessage(err)+fieldMessages(err))
+	}
+	link := strings.TrimSuffix(portalURL(cfg, t.Slug), "/portal") + api.PageResetPassword + "#" +
+		url.Values{"invite": {"1"}, "token": {token}}.Encode()
+	fmt.Fprintf(stdout, "invited %s <%s> as %s of %s; hand them this link (it works for %d days, once):\n%s\n",
+		u.Name, u.Email, u.Role, t.Name, int(portal.InvitationLifetime.Hours()/24), link)
+	return nil
+}
+
+// fieldMessages lists the field errors of err, if any, as " (field: message; …)".
+func fieldMessages(err error) string {
+	var pe *portal.Error
+	if !errors.As(err, &pe) || len(pe.Fields) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, f := range pe.Fields {
+		parts = append(parts, f.Field+": "+f.Message)
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }
 
 // portalURL is the address of a tenant's portal under the base domain.

@@ -76,40 +76,83 @@ func (s *UserService) InviteUser(ctx context.Context, actor *portal.User, in por
 	if err := in.Validate(actor.Staff()); err != nil {
 		return nil, "", err
 	}
-	token, hashed, err := newToken()
-	if err != nil {
-		return nil, "", err
-	}
-	now := s.db.Now().UTC()
-	id := uuid.Must(uuid.NewV7()).String()
-	var u portal.AccountUser
-	err = s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, status, created_at, updated_at)
-			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, 'invited', ?, ?)`,
-			id, nullable(actor.CustomerID), in.Email, in.Name, in.Role, now, now)
-		var pe *pgconn.PgError
-		if errors.As(err, &pe) && pe.Code == "23505" {
-			// Unique per tenant: the message names nothing beyond the
-			// address the admin typed.
-			return &portal.Error{Code: portal.ECONFLICT, Message: "This e-mail address already has an account.",
-				Fields: []portal.FieldError{{Field: "email", Message: "Already has an account."}}}
-		}
-		if err != nil {
-			return fmt.Errorf("postgres: invite user: %w", err)
-		}
-		if err := insertInvitationTx(ctx, tx, now, hashed, nullable(actor.CustomerID), id); err != nil {
-			return err
-		}
-		u, err = scanAccountUser(tx.QueryRowContext(ctx, `SELECT `+accountUserColumns+` FROM users u WHERE u.id = ?`, id))
-		if err != nil {
-			return err
-		}
-		return auditTx(ctx, tx, now, "user_invited", actor, actor.Email, in.Client, map[string]any{"user_id": id, "email": in.Email, "role": in.Role})
+	var (
+		u     portal.AccountUser
+		token string
+	)
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		u, token, err = inviteTx(ctx, tx, s.db.Now().UTC(), actor, actor.CustomerID, in)
+		return err
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	return &u, token, nil
+}
+
+// InviteStaff invites someone to the staff of tenantID on the platform
+// operator's behalf (`portal tenants invite-staff`): how a new tenant gets
+// its first tenant admin. It returns the invitation token.
+func (db *DB) InviteStaff(ctx context.Context, tenantID string, in portal.InviteInput) (*portal.AccountUser, string, error) {
+	if err := in.Validate(true); err != nil {
+		return nil, "", err
+	}
+	var (
+		u     portal.AccountUser
+		token string
+	)
+	err := db.InTx(ctx, tenantID, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		u, token, err = inviteTx(ctx, tx, db.Now().UTC(), nil, "", in)
+		return err
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return &u, token, nil
+}
+
+// inviteTx creates an invited user of customerID ("" for the tenant's
+// staff) with an invitation, and returns the user and the invitation's
+// token. actor is who invites; nil for the platform operator. in is valid.
+func inviteTx(ctx context.Context, tx bun.Tx, now time.Time, actor *portal.User, customerID string, in portal.InviteInput) (portal.AccountUser, string, error) {
+	token, hashed, err := newToken()
+	if err != nil {
+		return portal.AccountUser{}, "", err
+	}
+	id := uuid.Must(uuid.NewV7()).String()
+	_, err = tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, status, created_at, updated_at)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, 'invited', ?, ?)`,
+		id, nullable(customerID), in.Email, in.Name, in.Role, now, now)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		// Unique per tenant: the message names nothing beyond the
+		// address the admin typed.
+		return portal.AccountUser{}, "", &portal.Error{Code: portal.ECONFLICT, Message: "This e-mail address already has an account.",
+			Fields: []portal.FieldError{{Field: "email", Message: "Already has an account."}}}
+	}
+	if err != nil {
+		return portal.AccountUser{}, "", fmt.Errorf("postgres: invite user: %w", err)
+	}
+	if err := insertInvitationTx(ctx, tx, now, hashed, nullable(customerID), id); err != nil {
+		return portal.AccountUser{}, "", err
+	}
+	u, err := scanAccountUser(tx.QueryRowContext(ctx, `SELECT `+accountUserColumns+` FROM users u WHERE u.id = ?`, id))
+	if err != nil {
+		return portal.AccountUser{}, "", err
+	}
+	detail := map[string]any{"user_id": id, "email": in.Email, "role": in.Role}
+	subject := in.Email
+	if actor != nil {
+		subject = actor.Email
+	} else {
+		detail["by"] = "platform operator"
+	}
+	if err := auditTx(ctx, tx, now, "user_invited", actor, subject, in.Client, detail); err != nil {
+		return portal.AccountUser{}, "", err
+	}
+	return u, token, nil
 }
 
 // UpdateUser implements portal.UserService.
