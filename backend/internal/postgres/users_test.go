@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -40,6 +41,20 @@ func TestManageUsers(t *testing.T) {
 	if err := e.svc.ResetPassword(e.a, token, newPassword, c); err != nil {
 		t.Fatalf("accept invitation: %v", err)
 	}
+	if err := e.svc.ResetPassword(e.a, token, "Another-Fine-Password-7", c); portal.ErrorCode(err) != portal.EINVALID {
+		t.Errorf("second use of an invitation: %v", err)
+	}
+	// An invitation works for portal.InvitationLifetime, not a second more.
+	late, lateToken, err := users.InviteUser(e.a, admin, portal.InviteInput{Email: "late@example.com", Name: "Late", Role: "viewer", Client: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := e.now
+	e.now = e.now.Add(portal.InvitationLifetime + time.Second)
+	if err := e.svc.ResetPassword(e.a, lateToken, newPassword, c); portal.ErrorCode(err) != portal.EINVALID {
+		t.Errorf("expired invitation for %s: %v", late.Email, err)
+	}
+	e.now = saved
 	newTok, _, err := signIn(e, e.a, "new.buyer@example.com", newPassword, false)
 	if err != nil {
 		t.Fatalf("invited user signs in: %v", err)
