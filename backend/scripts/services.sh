@@ -40,6 +40,10 @@
 #       answering on 19000 is reused.
 #     Exports PORTAL_S3_ENDPOINT, PORTAL_S3_ACCESS_KEY, PORTAL_S3_SECRET_KEY,
 #     PORTAL_S3_BUCKET, PORTAL_S3_USE_TLS. (The bucket itself is not created.)
+#   Encryption key
+#     - PORTAL_ENCRYPTION_KEYS set: passed through; else a development key
+#       made once into .data/encryption.key.
+#     Exports PORTAL_ENCRYPTION_KEYS.
 #   stripe-mock (only with --with-stripe)
 #     - the pinned stripe-mock, built into .bin/stripe-mock when missing, on
 #       127.0.0.1:12111 (HTTP) and 127.0.0.1:12112 (HTTPS); something already
@@ -641,6 +645,24 @@ chromium_up() {
 	add_export PORTAL_CHROME_PATH "$path"
 }
 
+# --------------------------------------------------------- encryption key --
+
+# encryption_key_up exports PORTAL_ENCRYPTION_KEYS: the one set in the
+# environment, else a development key made once into .data/encryption.key
+# (32 random bytes, base64), so sealed values survive restarts.
+encryption_key_up() {
+	if [[ -n ${PORTAL_ENCRYPTION_KEYS:-} ]]; then
+		add_export PORTAL_ENCRYPTION_KEYS "$PORTAL_ENCRYPTION_KEYS"
+		return 0
+	fi
+	local file=$DATA/encryption.key
+	if [[ ! -s $file ]]; then
+		(umask 077 && head -c 32 /dev/urandom | base64 >"$file.tmp" && mv -f "$file.tmp" "$file")
+		say "encryption key: made a development key in ${file#"$ROOT"/}"
+	fi
+	add_export PORTAL_ENCRYPTION_KEYS "$(tr -d '\n' <"$file")"
+}
+
 # --------------------------------------------------------------- commands --
 
 cmd_up() {
@@ -666,6 +688,7 @@ cmd_up() {
 
 	postgres_up
 	minio_up
+	encryption_key_up
 	((with_stripe)) && stripe_up
 	((with_chromium)) && chromium_up
 

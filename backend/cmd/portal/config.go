@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"example.com/portal/backend/internal/sealed"
 )
 
 // Config is every setting of the portal, read from the environment once, in
@@ -34,6 +36,9 @@ type Config struct {
 	SMTPTLS          string // PORTAL_SMTP_TLS
 	MailFrom         string // PORTAL_MAIL_FROM
 	MailLogOnly      bool   // PORTAL_MAIL_LOG_ONLY
+	// EncryptionKeys seal secrets stored in the database (TOTP seeds):
+	// the first seals, all open (PORTAL_ENCRYPTION_KEYS).
+	EncryptionKeys [][]byte
 	// TrustedProxies are the load balancers whose X-Forwarded-For and
 	// X-Forwarded-Proto are believed (PORTAL_TRUSTED_PROXIES).
 	TrustedProxies []netip.Prefix
@@ -68,6 +73,7 @@ var envVars = []envVar{
 	{Name: "PORTAL_SMTP_TLS", Default: "starttls", Help: "starttls (required, no fallback), tls (from the first byte) or none (local mail catchers only)"},
 	{Name: "PORTAL_MAIL_FROM", Help: "platform sender address (SPF/DKIM domain); default no-reply@<base domain>; the display name is the tenant's"},
 	{Name: "PORTAL_MAIL_LOG_ONLY", Default: "false", Help: "write e-mails (with their links) to the log instead of sending them: development only"},
+	{Name: "PORTAL_ENCRYPTION_KEYS", Help: "comma-separated base64 keys of 32 random bytes (openssl rand -base64 32) that encrypt secrets kept in the database, such as TOTP seeds; the first encrypts, all decrypt (put a new key first to rotate); required by serve; make run makes a development key", Secret: true},
 	{Name: "PORTAL_TRUSTED_PROXIES", Help: "comma-separated addresses or CIDRs of the load balancers in front of the server; only their X-Forwarded-For/-Proto are believed (client addresses drive sign-in throttling and the audit log)"},
 }
 
@@ -126,6 +132,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.BaseDomain == "" {
 		errs = append(errs, errors.New("PORTAL_BASE_DOMAIN: required"))
 	}
+	if v := get("PORTAL_ENCRYPTION_KEYS"); v != "" {
+		if c.EncryptionKeys, err = sealed.ParseKeys(v); err != nil {
+			errs = append(errs, fmt.Errorf("PORTAL_ENCRYPTION_KEYS: %w", err))
+		}
+	}
 	for _, f := range strings.Split(get("PORTAL_TRUSTED_PROXIES"), ",") {
 		if f = strings.TrimSpace(f); f == "" {
 			continue
@@ -151,6 +162,9 @@ func (c Config) ValidateServe() error {
 	}
 	if c.S3Endpoint == "" {
 		errs = append(errs, errors.New("PORTAL_S3_ENDPOINT: required (host:port of MinIO)"))
+	}
+	if len(c.EncryptionKeys) == 0 {
+		errs = append(errs, errors.New("PORTAL_ENCRYPTION_KEYS: required (openssl rand -base64 32)"))
 	}
 	if c.SMTPHost == "" && !c.MailLogOnly {
 		errs = append(errs, errors.New("PORTAL_SMTP_HOST: required (or PORTAL_MAIL_LOG_ONLY=true for development)"))

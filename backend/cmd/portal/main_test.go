@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,6 +58,7 @@ func portalEnv(t *testing.T) (testEnv, *pgtest.Database) {
 		"PORTAL_BASE_DOMAIN":        "localhost",
 		"PORTAL_LOG_LEVEL":          "warn",
 		"PORTAL_MAIL_LOG_ONLY":      "true",
+		"PORTAL_ENCRYPTION_KEYS":    base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)),
 	}
 	for _, k := range []string{"PORTAL_S3_ENDPOINT", "PORTAL_S3_ACCESS_KEY", "PORTAL_S3_SECRET_KEY"} {
 		env[k] = os.Getenv(k)
