@@ -321,8 +321,8 @@ func describeSignInError(err error) formProblem {
 	}
 }
 
-// Single sign-on: when the tenant has an identity provider, a link under the
-// password form starts it (a plain link: it works before the Wasm runs), and
+// Single sign-on: when the tenant has an identity provider, a button under
+// the password form starts it (a plain form: it works before the Wasm runs), and
 // a failed attempt's code shows as a generic message above it.
 const (
 	idSSOLink  = "sso-link"
@@ -340,6 +340,10 @@ func (p *loginPage) renderSSO() app.UI {
 	return app.Div().Class("signin__sso").Body(
 		app.P().Class("signin__or").Text("or"),
 		formAlert(idSSOError, problem, p.brand.Name),
-		app.A().ID(idSSOLink).Class("button button--block").Href(api.PathSSOStart).Text(p.brand.SSOLabel),
+		// A GET form, not a link: go-app routes link clicks inside the
+		// app, and this must leave it for the server's redirect.
+		app.Form().Method("get").Action(api.PathSSOStart).Body(
+			app.Button().ID(idSSOLink).Class("button button--block").Type("submit").Text(p.brand.SSOLabel),
+		),
 	)
 }
