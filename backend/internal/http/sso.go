@@ -72,20 +72,21 @@ type ssoClient struct {
 	verifier *oidc.IDTokenVerifier
 }
 
-// errSSOUnavailable means the portal cannot use the tenant's provider now.
-type errSSOUnavailable struct {
+// ssoFailure is a failed SSO sign-in: code for the login page, reason for
+// the audit log, err for the operator.
+type ssoFailure struct {
 	code, reason string
 	err          error
 }
 
-func (e *errSSOUnavailable) Error() string { return "sso " + e.reason + ": " + e.err.Error() }
+func (e *ssoFailure) Error() string { return "sso " + e.reason + ": " + e.err.Error() }
 
 // ssoClientFor discovers (or reuses) t's provider and builds the OAuth 2.0
 // configuration with the callback on r's host.
 func (s *Server) ssoClientFor(r *http.Request, t *tenants.Tenant) (*ssoClient, error) {
 	secret := s.Getenv(t.SSO.ClientSecretEnv)
 	if secret == "" {
-		return nil, &errSSOUnavailable{code: api.SSOErrorUnavailable, reason: "client_secret_missing",
+		return nil, &ssoFailure{code: api.SSOErrorUnavailable, reason: "client_secret_missing",
 			err: errors.New("environment variable " + t.SSO.ClientSecretEnv + " is empty")}
 	}
 	hc := s.SSOHTTPClient
@@ -104,7 +105,7 @@ func (s *Server) ssoClientFor(r *http.Request, t *tenants.Tenant) (*ssoClient, e
 		p, err := oidc.NewProvider(dctx, t.SSO.Issuer)
 		cancel()
 		if err != nil {
-			return nil, &errSSOUnavailable{code: api.SSOErrorProvider, reason: "discovery_failed", err: err}
+			return nil, &ssoFailure{code: api.SSOErrorProvider, reason: "discovery_failed", err: err}
 		}
 		cached = ssoProvider{issuer: t.SSO.Issuer, p: p, fetched: time.Now()}
 		s.ssoProviders.mu.Lock()
@@ -197,12 +198,12 @@ func (s *Server) handleSSOCallback(w http.ResponseWriter, r *http.Request) error
 	defer cancel()
 	tok, err := c.oauth.Exchange(ctx, q.Get("code"), oauth2.VerifierOption(st.Verifier))
 	if err != nil {
-		return s.ssoFail(w, r, "", &errSSOUnavailable{code: api.SSOErrorProvider, reason: "code_exchange_failed", err: err})
+		return s.ssoFail(w, r, "", &ssoFailure{code: api.SSOErrorProvider, reason: "code_exchange_failed", err: err})
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	idt, err := c.verifier.Verify(ctx, raw)
 	if err != nil {
-		return s.ssoFail(w, r, "", &errSSOUnavailable{code: api.SSOErrorProvider, reason: "id_token_invalid", err: err})
+		return s.ssoFail(w, r, "", &ssoFailure{code: api.SSOErrorProvider, reason: "id_token_invalid", err: err})
 	}
 	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(st.Nonce)) != 1 {
 		return s.ssoFail(w, r, "", ssoRefusal(api.SSOErrorProvider, "nonce_mismatch"))
@@ -213,7 +214,7 @@ func (s *Server) handleSSOCallback(w http.ResponseWriter, r *http.Request) error
 		Name          string `json:"name"`
 	}
 	if err := idt.Claims(&claims); err != nil {
-		return s.ssoFail(w, r, "", &errSSOUnavailable{code: api.SSOErrorProvider, reason: "claims_unreadable", err: err})
+		return s.ssoFail(w, r, "", &ssoFailure{code: api.SSOErrorProvider, reason: "claims_unreadable", err: err})
 	}
 	email := strings.ToLower(strings.TrimSpace(claims.Email))
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
@@ -244,7 +245,7 @@ func (s *Server) handleSSOCallback(w http.ResponseWriter, r *http.Request) error
 // ssoRefusal is a refused sign-in: code for the login page, reason for the
 // audit log.
 func ssoRefusal(code, reason string) error {
-	return &errSSOUnavailable{code: code, reason: reason, err: errors.New("refused")}
+	return &ssoFailure{code: code, reason: reason, err: errors.New("refused")}
 }
 
 // ssoFail audits a failed SSO sign-in (signin_failed, method sso, with the
@@ -253,7 +254,7 @@ func ssoRefusal(code, reason string) error {
 // redirect nor the log carries a token or the provider's answer beyond its
 // error text.
 func (s *Server) ssoFail(w http.ResponseWriter, r *http.Request, email string, err error) error {
-	var e *errSSOUnavailable
+	var e *ssoFailure
 	if !errors.As(err, &e) {
 		return err
 	}
