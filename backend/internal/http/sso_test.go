@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/golang-jwt/jwt/v5"
 	"github.com/google/uuid"
 	"github.com/oauth2-proxy/mockoidc"
 	"github.com/uptrace/bun"
@@ -48,6 +49,7 @@ func newSSOEnv(t *testing.T) *ssoEnv {
 		withSSO(newTenant("down", "Down Alloys", tenants.StatusActive), sso("http://127.0.0.1:1/oidc", nil)),
 		withSSO(newTenant("nosecret", "No Secret Tube", tenants.StatusActive), &tenants.SSO{Issuer: op.Issuer(), ClientID: op.ClientID,
 			ClientSecretEnv: "UNSET_SECRET", ButtonLabel: "SSO", AllowedDomains: []string{"acme-customer.example"}}),
+		withSSO(newTenant("stale", "Stale Sheet", tenants.StatusActive), sso(op.Issuer(), &tenants.SSOFirstTime{AccountNumber: "GONE-1", Role: "buyer"})),
 		newTenant("plain", "Plain Bar", tenants.StatusActive),
 	} {
 		if err := e.owner.ApplyTenant(ctx, tn); err != nil {
@@ -68,6 +70,8 @@ func newSSOEnv(t *testing.T) *ssoEnv {
 	}
 	seedUser(t, e.owner, "acme", "off@acme-customer.example", "Off Duty", "buyer")
 	e.exec(t, "acme", `UPDATE users SET status = 'disabled' WHERE email = 'off@acme-customer.example'`)
+	seedUser(t, e.owner, "acme", "asked@acme-customer.example", "Not Yet", "buyer")
+	e.exec(t, "acme", `UPDATE users SET status = 'invited', password_hash = '' WHERE email = 'asked@acme-customer.example'`)
 	return &ssoEnv{env: e, op: op}
 }
 
@@ -201,6 +205,18 @@ func (e *ssoEnv) lastSSOFailure(t *testing.T, slug string) string {
 	return reason
 }
 
+// unverifiedUser is a provider user whose ID token says, explicitly,
+// email_verified: false (MockUser omits a false claim).
+type unverifiedUser struct{ *mockoidc.MockUser }
+
+func (u unverifiedUser) Claims(_ []string, base *mockoidc.IDTokenClaims) (jwt.Claims, error) {
+	return &struct {
+		*mockoidc.IDTokenClaims
+		Email         string `json:"email"`
+		EmailVerified bool   `json:"email_verified"`
+	}{base, u.Email, false}, nil
+}
+
 func loginError(code string) string { return "/portal/login?sso_error=" + code }
 
 func TestSSOSignIn(t *testing.T) {
@@ -256,7 +272,9 @@ func TestSSOSignIn(t *testing.T) {
 	}{
 		{"disallowed domain", "jane@elsewhere.example", true, host, "domain", "domain_not_allowed"},
 		{"disabled user", "off@acme-customer.example", true, host, "disabled", "user_disabled"},
+		{"invited user (accepts the invitation first)", "asked@acme-customer.example", true, host, "disabled", "user_invited"},
 		{"unknown user without provisioning", "jane@acme-customer.example", true, "beta.portal.test", "no_account", "unknown_email"},
+		{"first-time customer missing", "someone@acme-customer.example", true, "stale.portal.test", "no_account", "first_time_customer_missing"},
 	}
 	for _, tc := range refusals {
 		t.Run(tc.name, func(t *testing.T) {
@@ -270,6 +288,16 @@ func TestSSOSignIn(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("unverified e-mail", func(t *testing.T) {
+		e.op.QueueUser(unverifiedUser{&mockoidc.MockUser{Subject: "unverified", Email: "jane@acme-customer.example"}})
+		if loc, c := e.finish(t, host, e.start(t, host, nil)); loc != loginError("domain") || c != nil {
+			t.Errorf("went to %q (session %v)", loc, c)
+		}
+		if r := e.lastSSOFailure(t, "acme"); r != "email_unverified" {
+			t.Errorf("reason %q", r)
+		}
+	})
 
 	t.Run("replayed state", func(t *testing.T) {
 		e.queue("jane@acme-customer.example", true)
