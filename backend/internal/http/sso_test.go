@@ -3,6 +3,7 @@ package http_test
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -425,6 +426,40 @@ func TestSSOSignIn(t *testing.T) {
 		}
 		if r := e.lastSSOFailure(t, "down"); r != "discovery_failed" {
 			t.Errorf("reason %q", r)
+		}
+	})
+
+	t.Run("provider that hangs times out", func(t *testing.T) {
+		// Accepts connections and never answers.
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		defer func() { ln.Close(); close(done) }()
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				go func() { <-done; c.Close() }()
+			}
+		}()
+		if err := e.owner.ApplyTenant(context.Background(), withSSO(newTenant("hang", "Hang Wire", tenants.StatusActive),
+			&tenants.SSO{Issuer: "http://" + ln.Addr().String() + "/oidc", ClientID: "portal", ClientSecretEnv: "ACME_OIDC_SECRET",
+				ButtonLabel: "SSO", AllowedDomains: []string{"acme-customer.example"}})); err != nil {
+			t.Fatal(err)
+		}
+		e.srv.SSOHTTPClient = &http.Client{Timeout: time.Second} // the default is 10 s
+		defer func() { e.srv.SSOHTTPClient = nil }()
+		began := time.Now()
+		w := e.request("GET", "hang.portal.test", api.PathSSOStart, "", nil, nil)
+		if w.Code != http.StatusFound || w.Header().Get("Location") != loginError("provider") {
+			t.Errorf("start with a hanging provider: %d %q", w.Code, w.Header().Get("Location"))
+		}
+		if d := time.Since(began); d > 3*time.Second {
+			t.Errorf("took %s, want the client's 1 s timeout", d)
 		}
 	})
 
