@@ -31,6 +31,7 @@ type Tenant struct {
 	Hosts    []string // host names (lower case, no port) that resolve to the tenant
 	Branding Branding
 	Settings Settings
+	SSO      *SSO // nil: no single sign-on
 }
 
 // Branding is how a tenant's portal looks and whom its customers contact.
@@ -88,6 +89,11 @@ func (t *Tenant) Validate() error {
 	} {
 		if !ValidColor(c) {
 			errs = append(errs, fmt.Errorf("%s %q: must be #rrggbb", field, c))
+		}
+	}
+	if t.SSO != nil {
+		if err := t.SSO.Validate(); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if t.Status != StatusActive && t.Status != StatusSuspended {

@@ -35,6 +35,7 @@ type Brand struct {
 	BackgroundColor string // #rrggbb
 	SupportEmail    string
 	SupportPhone    string
+	SSOLabel        string // the login page's single sign-on button; "" when the tenant has no SSO
 }
 
 // Env variable names under which the server passes a Brand to the browser
@@ -50,6 +51,7 @@ const (
 	EnvBackgroundColor = "BRAND_BACKGROUND_COLOR"
 	EnvSupportEmail    = "BRAND_SUPPORT_EMAIL"
 	EnvSupportPhone    = "BRAND_SUPPORT_PHONE"
+	EnvSSOLabel        = "BRAND_SSO_LABEL"
 )
 
 // Colours used when a tenant's colour is missing or not #rrggbb. They match
@@ -87,6 +89,9 @@ func FromTenant(t *tenants.Tenant) Brand {
 		BackgroundColor: t.Branding.BackgroundColor,
 		SupportEmail:    strings.TrimSpace(t.Branding.SupportEmail),
 		SupportPhone:    strings.TrimSpace(t.Branding.SupportPhone),
+	}
+	if t.SSO != nil {
+		b.SSOLabel = strings.TrimSpace(t.SSO.ButtonLabel) // the label only: nothing else of SSO is public
 	}
 	return b.normalized()
 }
@@ -126,6 +131,7 @@ func (b Brand) EnvVars() map[string]string {
 		EnvBackgroundColor: b.BackgroundColor,
 		EnvSupportEmail:    b.SupportEmail,
 		EnvSupportPhone:    b.SupportPhone,
+		EnvSSOLabel:        b.SSOLabel,
 	}
 }
 
@@ -141,6 +147,7 @@ func FromEnv(getenv func(string) string) Brand {
 		BackgroundColor: getenv(EnvBackgroundColor),
 		SupportEmail:    getenv(EnvSupportEmail),
 		SupportPhone:    getenv(EnvSupportPhone),
+		SSOLabel:        getenv(EnvSSOLabel),
 	}.normalized()
 }
 

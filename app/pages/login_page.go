@@ -48,6 +48,8 @@ type loginPage struct {
 
 	session    state.Session
 	submission state.Submission
+
+	ssoError string // the code /api/v1/sso/callback sent back (?sso_error=)
 }
 
 func newLoginPage() app.Composer {
@@ -66,6 +68,7 @@ func (p *loginPage) OnInit() {
 func (p *loginPage) OnNav(ctx app.Context) {
 	p.locate(ctx)
 	p.setHead(ctx, "Sign in", "Sign in to the customer portal of "+p.brand.Name)
+	p.ssoError = ctx.Page().URL().Query().Get(api.SSOErrorParam)
 	if !app.IsClient {
 		return // the pre-render has no cookies: it cannot know who is signed in
 	}
@@ -160,7 +163,7 @@ func (p *loginPage) Render() app.UI {
 			app.Section().Class("signin").Body(
 				components.NewLogo().Brand(b).Large(true),
 				app.H1().Class("signin__title").Text("Sign in to "+b.Name),
-				app.Div().Class("card signin__card").Body(p.renderForm()),
+				app.Div().Class("card signin__card").Body(p.renderForm(), p.renderSSO()),
 			),
 		)
 }
@@ -316,4 +319,31 @@ func describeSignInError(err error) formProblem {
 			Ref:     e.RequestID,
 		}
 	}
+}
+
+// Single sign-on: when the tenant has an identity provider, a button under
+// the password form starts it (a plain form: it works before the Wasm runs), and
+// a failed attempt's code shows as a generic message above it.
+const (
+	idSSOLink  = "sso-link"
+	idSSOError = "sso-error"
+)
+
+func (p *loginPage) renderSSO() app.UI {
+	if p.brand.SSOLabel == "" {
+		return nil
+	}
+	var problem formProblem
+	if p.ssoError != "" {
+		problem.Message = api.SSOErrorMessage(p.ssoError)
+	}
+	return app.Div().Class("signin__sso").Body(
+		app.P().Class("signin__or").Text("or"),
+		formAlert(idSSOError, problem, p.brand.Name),
+		// A GET form, not a link: go-app routes link clicks inside the
+		// app, and this must leave it for the server's redirect.
+		app.Form().Method("get").Action(api.PathSSOStart).Body(
+			app.Button().ID(idSSOLink).Class("button button--block").Type("submit").Text(p.brand.SSOLabel),
+		),
+	)
 }

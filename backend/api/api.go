@@ -131,6 +131,9 @@ type Tenant struct {
 	ChatEnabled  bool   `json:"chat_enabled"`
 	TimeZone     string `json:"time_zone"`
 	Currency     string `json:"currency"`
+	// SSOLabel is the label of the login page's single sign-on button
+	// ("Sign in with Microsoft"); empty when the tenant has no SSO.
+	SSOLabel string `json:"sso_label,omitempty"`
 }
 
 // Me is the signed-in user (GET /api/v1/me, and the answer to a sign-in).

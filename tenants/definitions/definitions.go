@@ -40,6 +40,9 @@ type Definition struct {
 	Hosts    []string         `yaml:"hosts"`
 	Branding tenants.Branding `yaml:"branding"`
 	Settings tenants.Settings `yaml:"settings"`
+	// SSO, when present, lets users sign in with the tenant's own OpenID
+	// Connect provider (see tenants.SSO).
+	SSO *tenants.SSO `yaml:"sso,omitempty"`
 	// Demo, when present, describes demo data (see Demo and DemoData).
 	Demo *Demo `yaml:"demo,omitempty"`
 
@@ -169,6 +172,7 @@ func (d Definition) Tenant(baseDomain string) tenants.Tenant {
 		Hosts:    hosts,
 		Branding: d.Branding,
 		Settings: d.Settings,
+		SSO:      d.SSO,
 	}
 }
 

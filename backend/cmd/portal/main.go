@@ -73,7 +73,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	switch args[0] {
 	case "serve":
-		return serve(ctx, cfg, logger)
+		return serve(ctx, cfg, getenv, logger)
 	case "migrate":
 		return migrateCmd(ctx, cfg, args[1:], stdout)
 	case "tenants":

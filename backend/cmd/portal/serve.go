@@ -18,7 +18,8 @@ import (
 )
 
 // serve runs the HTTP server until ctx ends, then drains in-flight requests.
-func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
+// getenv is the process environment, where tenants' SSO client secrets are.
+func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *slog.Logger) error {
 	if err := cfg.ValidateServe(); err != nil {
 		return err
 	}
@@ -72,6 +73,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		Resets:         auth,
 		Sessions:       auth,
 		Users:          postgres.NewUserService(db),
+		SSO:            auth,
+		Getenv:         getenv,
 		Mailer:         &mail.Notifier{Sender: sender},
 		Authz:          authz,
 		Logger:         logger,

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"os"
 	"sync"
 	"time"
 
@@ -34,6 +35,13 @@ type Server struct {
 	Sessions   portal.SessionService
 	Users      portal.UserService
 	Mailer     portal.Mailer
+	// SSO keeps single sign-on state and opens SSO sessions; nil: no SSO.
+	SSO portal.SSOService
+	// Getenv reads the server's environment: a tenant's SSO client secret
+	// is the variable its definition names. Default os.Getenv.
+	Getenv func(string) string
+	// SSOHTTPClient talks to identity providers. Default: 10 s timeout.
+	SSOHTTPClient *http.Client
 	// Authz answers what a role may do in a tenant: route checks and the
 	// capabilities of /api/v1/me.
 	Authz  *policies.Authorizer
@@ -53,7 +61,8 @@ type Server struct {
 	csrf   *http.CrossOriginProtection
 	bg     sync.WaitGroup
 
-	apiRoutes []Route
+	apiRoutes    []Route
+	ssoProviders ssoProviders
 }
 
 // Check is one named readiness check.
@@ -66,6 +75,9 @@ type Check struct {
 func NewServer(s *Server) *Server {
 	if s.Logger == nil {
 		s.Logger = slog.Default()
+	}
+	if s.Getenv == nil {
+		s.Getenv = os.Getenv
 	}
 	if s.TenantCacheTTL == 0 {
 		s.TenantCacheTTL = 10 * time.Second

@@ -79,6 +79,19 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 	})
 }
 
+// startSession hands the browser a new session (password or SSO sign-in).
+// It replaces the one the browser had: the id changes at sign-in, so a
+// planted cookie never becomes a signed-in session.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, token string, sess *portal.Session) error {
+	if old, ok := userFrom(r.Context()); ok {
+		if err := s.Auth.SignOut(r.Context(), old.token, clientOf(r)); err != nil {
+			return err
+		}
+	}
+	s.setSessionCookie(w, r, token, sess)
+	return nil
+}
+
 func (s *Server) setSessionCookie(w http.ResponseWriter, r *http.Request, token string, sess *portal.Session) {
 	c := &http.Cookie{Name: cookieName(r), Value: token, Path: "/", HttpOnly: true, Secure: !insecureDev(r),
 		SameSite: http.SameSiteLaxMode}
@@ -148,14 +161,9 @@ func (s *Server) handleSessionCreate(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	// A new session replaces the one the browser had (the id changes at
-	// sign-in: a planted cookie never becomes a signed-in session).
-	if old, ok := userFrom(r.Context()); ok {
-		if err := s.Auth.SignOut(r.Context(), old.token, clientOf(r)); err != nil {
-			return err
-		}
+	if err := s.startSession(w, r, token, sess); err != nil {
+		return err
 	}
-	s.setSessionCookie(w, r, token, sess)
 	w.Header().Set("Cache-Control", "no-store")
 	return writeJSON(w, http.StatusOK, s.toAPIMe(r.Context(), u))
 }

@@ -18,10 +18,14 @@ func (s *Server) handleTenantGet(w http.ResponseWriter, r *http.Request) error {
 
 func toAPITenant(t *tenants.Tenant) api.Tenant {
 	b, st := t.Branding, t.Settings
-	return api.Tenant{
+	out := api.Tenant{
 		Slug: t.Slug, Name: t.Name, ShortName: b.ShortName, LogoURL: b.LogoURL,
 		PrimaryColor: b.PrimaryColor, AccentColor: b.AccentColor,
 		SupportEmail: b.SupportEmail, SupportPhone: b.SupportPhone,
 		MFARequired: st.MFARequired, ChatEnabled: st.ChatEnabled, TimeZone: st.TimeZone, Currency: st.Currency,
 	}
+	if t.SSO != nil {
+		out.SSOLabel = t.SSO.ButtonLabel // only the label: never the issuer, client id or secret's name
+	}
+	return out
 }

@@ -190,6 +190,12 @@ var isoBuilders = map[string]isoBuilder{
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "token_hash": hash[:], "customer_id": isoID(fx.Customer),
 			"user_id": isoID(fx.CustomerUser), "created_at": "2026-11-02T10:00:00Z", "expires_at": "2026-11-02T11:00:00Z"}
 	}},
+	"sso_states": {row: func(fx *isoFixture, fresh bool) isoRow {
+		key := isoPick(fresh, fx.Tenant)
+		state, browser := sha256.Sum256([]byte("sso state "+key)), sha256.Sum256([]byte("sso browser "+key))
+		return isoRow{"tenant_id": isoID(fx.Tenant), "state_hash": state[:], "browser_hash": browser[:], "nonce": "n-" + key,
+			"verifier": "v-" + key, "created_at": "2026-11-02T10:00:00Z", "expires_at": "2026-11-02T10:10:00Z"}
+	}},
 	"audit_events": {row: func(fx *isoFixture, fresh bool) isoRow {
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": isoPick(fresh, fx.AuditEvent), "occurred_at": "2026-11-02T10:00:00Z",
 			"kind": "signin", "customer_id": isoID(fx.Customer), "user_id": isoID(fx.CustomerUser)}

@@ -31,7 +31,7 @@ func (db *DB) FindTenantBySlug(ctx context.Context, slug string) (*tenants.Tenan
 	return db.findTenant(ctx, `t.slug = $1`, slug)
 }
 
-const tenantColumns = `t.id::text, t.slug, t.name, t.status, t.branding, t.settings,
+const tenantColumns = `t.id::text, t.slug, t.name, t.status, t.branding, t.settings, t.sso,
 	COALESCE((SELECT array_agg(h.host ORDER BY h.host) FROM tenant_hosts h WHERE h.tenant_id = t.id), '{}')`
 
 func (db *DB) findTenant(ctx context.Context, where string, arg any) (*tenants.Tenant, error) {
@@ -66,8 +66,9 @@ func scanTenant(row pgx.Row) (*tenants.Tenant, error) {
 		t                  tenants.Tenant
 		status             string
 		branding, settings []byte
+		sso                []byte // NULL: no single sign-on
 	)
-	if err := row.Scan(&t.ID, &t.Slug, &t.Name, &status, &branding, &settings, &t.Hosts); err != nil {
+	if err := row.Scan(&t.ID, &t.Slug, &t.Name, &status, &branding, &settings, &sso, &t.Hosts); err != nil {
 		return nil, err
 	}
 	t.Status = tenants.Status(status)
@@ -76,6 +77,11 @@ func scanTenant(row pgx.Row) (*tenants.Tenant, error) {
 	}
 	if err := json.Unmarshal(settings, &t.Settings); err != nil {
 		return nil, fmt.Errorf("postgres: tenant %s settings: %w", t.Slug, err)
+	}
+	if sso != nil {
+		if err := json.Unmarshal(sso, &t.SSO); err != nil {
+			return nil, fmt.Errorf("postgres: tenant %s sso: %w", t.Slug, err)
+		}
 	}
 	return &t, nil
 }
@@ -98,14 +104,22 @@ func (db *DB) ApplyTenant(ctx context.Context, t *tenants.Tenant) error {
 	if err != nil {
 		return err
 	}
+	var sso any // SQL NULL when the tenant has no single sign-on
+	if t.SSO != nil {
+		b, err := json.Marshal(t.SSO)
+		if err != nil {
+			return err
+		}
+		sso = string(b)
+	}
 	return pgx.BeginFunc(ctx, db.Pool, func(tx pgx.Tx) error {
 		id := uuid.Must(uuid.NewV7()).String()
 		err := tx.QueryRow(ctx, `
-			INSERT INTO tenants (id, slug, name, status, branding, settings)
-			VALUES ($1, $2, $3, $4, $5, $6)
+			INSERT INTO tenants (id, slug, name, status, branding, settings, sso)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name,
-				branding = EXCLUDED.branding, settings = EXCLUDED.settings, updated_at = now()
-			RETURNING id::text, status`, id, t.Slug, t.Name, string(t.Status), string(branding), string(settings)).Scan(&t.ID, &t.Status)
+				branding = EXCLUDED.branding, settings = EXCLUDED.settings, sso = EXCLUDED.sso, updated_at = now()
+			RETURNING id::text, status`, id, t.Slug, t.Name, string(t.Status), string(branding), string(settings), sso).Scan(&t.ID, &t.Status)
 		if err != nil {
 			return fmt.Errorf("postgres: apply tenant %s: %w", t.Slug, err)
 		}

@@ -74,7 +74,8 @@ func siteKey(t *tenants.Tenant) string {
 		Slug, Name, Domain string
 		Branding           tenants.Branding
 		Settings           tenants.Settings
-	}{t.Slug, t.Name, canonicalHost(t), t.Branding, t.Settings})
+		SSOLabel           string // the login page shows it
+	}{t.Slug, t.Name, canonicalHost(t), t.Branding, t.Settings, brand.FromTenant(t).SSOLabel})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }

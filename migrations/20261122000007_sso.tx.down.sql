@@ -1,0 +1,2 @@
+DROP TABLE sso_states;
+ALTER TABLE tenants DROP COLUMN sso;
