@@ -71,8 +71,14 @@ func (s *AuthService) SignInSSO(ctx context.Context, id portal.SSOIdentity, firs
 			refusal = e
 			return auditTx(ctx, tx, now, "signin_failed", uid, email, c, map[string]any{"method": "sso", "reason": reason})
 		}
+		// The lock password sign-in takes: two first sign-ins of one new
+		// address queue, and the second finds the user the first made.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_setting('app.tenant_id') || ' signin ' || ?))`, email); err != nil {
+			return err
+		}
 		var status string
-		err := tx.NewRaw(`SELECT u.id::text, coalesce(u.customer_id::text, ''), coalesce(cu.company_name, ''), u.email, u.name, u.role, u.mfa_enabled, u.status
+		err := tx.NewRaw(`SELECT u.id::text, coalesce(u.customer_id::text, ''), coalesce(cu.company_name, ''), u.email, u.name, u.role, u.mfa_enabled,
+				CASE WHEN cu.status = 'closed' THEN 'customer_closed' ELSE u.status END
 			FROM users u LEFT JOIN customers cu ON cu.tenant_id = u.tenant_id AND cu.id = u.customer_id
 			WHERE u.email = ?`, email).
 			Scan(ctx, &u.ID, &u.CustomerID, &u.CustomerName, &u.Email, &u.Name, &u.Role, &u.MFAEnabled, &status)
@@ -93,7 +99,7 @@ func (s *AuthService) SignInSSO(ctx context.Context, id portal.SSOIdentity, firs
 			return err
 		}
 		if status != "active" {
-			return fail(portal.ErrSSOUserDisabled, &u, "user_"+status)
+			return fail(portal.ErrSSOUserDisabled, &u, failReason(true, true, status))
 		}
 		sess, err = createSessionTx(ctx, tx, now, hashed, &u, false, c)
 		if err != nil {
