@@ -123,8 +123,10 @@ type Tenant struct {
 	SupportPhone string `json:"support_phone"`
 	MFARequired  bool   `json:"mfa_required"`
 	ChatEnabled  bool   `json:"chat_enabled"`
-	TimeZone     string `json:"time_zone"`
-	Currency     string `json:"currency"`
+	// SelfRegistration: visitors may sign up themselves (else they request access).
+	SelfRegistration bool   `json:"self_registration"`
+	TimeZone         string `json:"time_zone"`
+	Currency         string `json:"currency"`
 }
 
 // Me is the signed-in user (GET /api/v1/me, and the answer to a sign-in).

@@ -62,6 +62,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		return err
 	}
 	auth := postgres.NewAuthService(db)
+	notifier := &mail.Notifier{Sender: sender}
 	handler := porthttp.NewServer(&porthttp.Server{
 		Tenants:    db,
 		BaseDomain: cfg.BaseDomain,
@@ -71,9 +72,12 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		Resets:     auth,
 		Sessions:   auth,
 		Users:      postgres.NewUserService(db),
-		Mailer:     &mail.Notifier{Sender: sender},
+		Mailer:     notifier,
 		Authz:      authz,
-		Logger:     logger,
+		// Onboarding: access requests, self-registration, the staff queue.
+		Onboarding:     postgres.NewOnboardingService(db),
+		OnboardingMail: notifier,
+		Logger:         logger,
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,

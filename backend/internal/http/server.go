@@ -33,6 +33,9 @@ type Server struct {
 	Sessions   portal.SessionService
 	Users      portal.UserService
 	Mailer     portal.Mailer
+	// Onboarding: access requests, self-registration and their staff queue.
+	Onboarding     portal.OnboardingService
+	OnboardingMail portal.OnboardingMailer
 	// Authz answers what a role may do in a tenant: route checks and the
 	// capabilities of /api/v1/me.
 	Authz  *policies.Authorizer

@@ -23,5 +23,6 @@ func toAPITenant(t *tenants.Tenant) api.Tenant {
 		PrimaryColor: b.PrimaryColor, AccentColor: b.AccentColor,
 		SupportEmail: b.SupportEmail, SupportPhone: b.SupportPhone,
 		MFARequired: st.MFARequired, ChatEnabled: st.ChatEnabled, TimeZone: st.TimeZone, Currency: st.Currency,
+		SelfRegistration: st.SelfRegistration,
 	}
 }

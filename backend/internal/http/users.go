@@ -3,7 +3,6 @@ package http
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -47,7 +46,7 @@ func (s *Server) handleUserInvite(w http.ResponseWriter, r *http.Request) error 
 	}
 	t, _ := tenants.FromContext(r.Context())
 	base := originOf(r)
-	link := base + api.PageResetPassword + "#" + url.Values{"token": {token}, "invite": {"1"}}.Encode()
+	link := invitationLink(base, token)
 	inviter, invitee, rid := *cur.user, *u, RequestIDFrom(r.Context())
 	s.background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

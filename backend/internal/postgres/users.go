@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -68,30 +69,15 @@ func (s *UserService) InviteUser(ctx context.Context, actor *portal.User, in por
 	if actor.CustomerID == "" {
 		return nil, "", portal.Errorf(portal.EFORBIDDEN, "Staff invite customers' users through access requests.")
 	}
-	token, hashed, err := newToken()
-	if err != nil {
-		return nil, "", err
-	}
 	now := s.db.Now().UTC()
-	id := uuid.Must(uuid.NewV7()).String()
-	var u portal.AccountUser
-	err = s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, status, created_at, updated_at)
-			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, 'invited', ?, ?)`,
-			id, nullable(actor.CustomerID), in.Email, in.Name, in.Role, now, now)
-		var pe *pgconn.PgError
-		if errors.As(err, &pe) && pe.Code == "23505" {
-			// Unique per tenant: the message names nothing beyond the
-			// address the admin typed.
-			return &portal.Error{Code: portal.ECONFLICT, Message: "This e-mail address already has an account.",
-				Fields: []portal.FieldError{{Field: "email", Message: "Already has an account."}}}
-		}
-		if err != nil {
-			return fmt.Errorf("postgres: invite user: %w", err)
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO password_resets (tenant_id, id, token_hash, customer_id, user_id, created_at, expires_at)
-			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?)`,
-			uuid.Must(uuid.NewV7()).String(), hashed, nullable(actor.CustomerID), id, now, now.Add(portal.InvitationLifetime))
+	var (
+		u     portal.AccountUser
+		token string
+	)
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var id string
+		var err error
+		id, token, err = inviteUserTx(ctx, tx, now, actor.CustomerID, in.Email, in.Name, in.Role)
 		if err != nil {
 			return err
 		}
@@ -105,6 +91,44 @@ func (s *UserService) InviteUser(ctx context.Context, actor *portal.User, in por
 		return nil, "", err
 	}
 	return &u, token, nil
+}
+
+// inviteUserTx creates an invited user of customerID and the invitation,
+// a single-use password_resets token valid for InvitationLifetime: setting a
+// password through it activates the user. It returns the user's id and the
+// token to mail. Errors: ECONFLICT when the address already has a user in
+// the tenant.
+func inviteUserTx(ctx context.Context, tx bun.Tx, now time.Time, customerID, email, name, role string) (id, token string, err error) {
+	token, hashed, err := newToken()
+	if err != nil {
+		return "", "", err
+	}
+	id = uuid.Must(uuid.NewV7()).String()
+	_, err = tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, status, created_at, updated_at)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, 'invited', ?, ?)`,
+		id, nullable(customerID), email, name, role, now, now)
+	if isUniqueViolation(err) {
+		// Unique per tenant: the message names nothing beyond the
+		// address the inviter typed.
+		return "", "", &portal.Error{Code: portal.ECONFLICT, Message: "This e-mail address already has an account.",
+			Fields: []portal.FieldError{{Field: "email", Message: "Already has an account."}}}
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("postgres: invite user: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO password_resets (tenant_id, id, token_hash, customer_id, user_id, created_at, expires_at)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?)`,
+		uuid.Must(uuid.NewV7()).String(), hashed, nullable(customerID), id, now, now.Add(portal.InvitationLifetime))
+	if err != nil {
+		return "", "", fmt.Errorf("postgres: create invitation: %w", err)
+	}
+	return id, token, nil
+}
+
+// isUniqueViolation reports whether err is PostgreSQL's unique_violation.
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
 // UpdateUser implements portal.UserService.
