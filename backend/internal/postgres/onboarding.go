@@ -332,7 +332,7 @@ func (s *OnboardingService) SignUp(ctx context.Context, in portal.SignUpInput) (
 // CompleteProfile implements portal.OnboardingService.
 func (s *OnboardingService) CompleteProfile(ctx context.Context, actor *portal.User, in portal.ProfileInput, approval bool) (string, error) {
 	if actor.Staff() {
-		return "", errNotStaff
+		return "", portal.Errorf(portal.EFORBIDDEN, "Staff have no registration to complete.")
 	}
 	if err := in.Validate(); err != nil {
 		return "", err
