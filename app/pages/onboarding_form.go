@@ -94,9 +94,11 @@ func textField(id, label, typ, autocomplete string, required bool, value string,
 		Name(id).
 		Class("field__input").
 		Type(typ).
-		Required(required).
 		Value(value).
 		OnInput(onInput)
+	if required {
+		input = input.Required(true) // only when true: go-app renders required="false"
+	}
 	if autocomplete != "" {
 		input = input.Attr("autocomplete", autocomplete)
 	}
