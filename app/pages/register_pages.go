@@ -268,17 +268,24 @@ func (p *profilePage) Render() app.UI {
 			),
 			textField(idProfileName, nameLabel, "text", "organization", true, p.name, p.ValueTo(&p.name), f[idProfileName]),
 			p.renderAddress("billing", "Billing address", p.billing),
-			app.Label().Class("field__check").Body(
-				app.Input().ID(idProfileSame).Type("checkbox").Checked(p.sameAsBilling).
-					OnChange(func(ctx app.Context, _ app.Event) { p.sameAsBilling = ctx.JSSrc().Get("checked").Bool() }),
-				app.Text(" Ship to the billing address"),
-			),
+			p.renderSameAsBilling(),
 			app.If(!p.sameAsBilling, func() app.UI { return p.renderAddress("shipping", "Shipping address", p.shipping) }),
 			submitButton(idProfileSubmit, "Save and continue", "Saving…", p.interactive, p.form.busy),
 		),
 	)
 	return components.NewLayout().Brand(p.brand).Path(p.path).SignedInAs(p.signedIn).
 		Content(signinCard(&p.chrome, "Complete your profile", form))
+}
+
+// renderSameAsBilling is the "ship to the billing address" box, checked
+// by default (spec 002: shipping defaults to billing).
+func (p *profilePage) renderSameAsBilling() app.UI {
+	box := app.Input().ID(idProfileSame).Name(idProfileSame).Class("field__check").Type("checkbox").
+		OnChange(func(ctx app.Context, _ app.Event) { p.sameAsBilling = ctx.JSSrc().Get("checked").Bool() })
+	if p.sameAsBilling {
+		box = box.Checked(true) // only when true, as with disabled
+	}
+	return app.Div().Class("field field--check").Body(box, app.Label().For(idProfileSame).Text("Ship to the billing address"))
 }
 
 // pendingPage is /portal/register/pending: the registration is complete and

@@ -67,7 +67,7 @@ func (p *staffAccessRequestsPage) OnNav(ctx app.Context) {
 	}
 	ctx.ObserveState(state.KeySession, &p.session)
 	ctx.NewAction(state.ActionLoadSession)
-	p.load(ctx)
+	p.load(ctx, nil)
 }
 
 // allowed reports whether the signed-in user may decide requests.
@@ -76,7 +76,10 @@ func (p *staffAccessRequestsPage) allowed() bool {
 	return ok && slices.Contains(u.Capabilities, api.CapabilityAccessRequests)
 }
 
-func (p *staffAccessRequestsPage) load(ctx app.Context) {
+// load fetches both lists, then runs after (if any). The lists land
+// through ctx, whose source element must still be mounted then: a dialog
+// closes only in after, once the lists are in.
+func (p *staffAccessRequestsPage) load(ctx app.Context, after func()) {
 	client := apiclient.New(ctx.Page().URL())
 	ctx.Async(func() {
 		c, cancel := context.WithTimeout(ctx, onboardingTimeout)
@@ -88,6 +91,9 @@ func (p *staffAccessRequestsPage) load(ctx app.Context) {
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			p.loaded, p.loadErr = true, formProblem{}
+			if after != nil {
+				after()
+			}
 			if apiclient.ErrorCode(err) == api.CodeUnauthorized {
 				ctx.Navigate(components.PathLogin)
 				return
@@ -141,8 +147,7 @@ func (p *staffAccessRequestsPage) decide(ctx app.Context, e app.Event) {
 		return "", err
 	}, func(ctx app.Context, err error) {
 		if err == nil || apiclient.ErrorCode(err) == api.CodeConflict && len(p.form.problem.Fields) == 0 {
-			p.deciding = nil
-			p.load(ctx)
+			p.load(ctx, func() { p.deciding = nil })
 		}
 	})
 }
@@ -158,7 +163,7 @@ func (p *staffAccessRequestsPage) approveRegistration(id string) app.EventHandle
 				if err != nil {
 					p.loadErr = describeFormError(err, nil)
 				}
-				p.load(ctx)
+				p.load(ctx, nil)
 			})
 		})
 	}
