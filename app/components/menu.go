@@ -101,18 +101,23 @@ type MainMenu struct {
 	staff []string
 }
 
-// OnMount follows the session: a staff user gets the staff menu.
+// OnMount follows the session: a staff user gets the staff menu, and a
+// customer user whose self-registration is not complete is sent to finish
+// it (guardRegistration).
 func (m *MainMenu) OnMount(ctx app.Context) {
 	var cur state.Session
-	ctx.ObserveState(state.KeySession, &cur).OnChange(func() {
+	follow := func() {
 		m.staff = nil
-		if u, ok := cur.User(); ok && u.Staff {
+		u, ok := cur.User()
+		if ok && u.Staff {
 			m.staff = append([]string{}, u.Capabilities...)
 		}
-	})
-	if u, ok := cur.User(); ok && u.Staff {
-		m.staff = append([]string{}, u.Capabilities...)
+		if ok && cur.Status == state.Loaded {
+			guardRegistration(ctx, u, m.Icurrent)
+		}
 	}
+	ctx.ObserveState(state.KeySession, &cur).OnChange(follow)
+	follow()
 }
 
 // visibleItems is the table to render: the staff entries the user's
