@@ -116,8 +116,10 @@ func TestBrowserAccessRequest(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "request-sent")
 	mailFromLog(t, serverLog, invitee, regexp.MustCompile(`Thank you for your request`))
 
-	// 3. The tenant admin signs in; the staff menu leads to the queue.
+	// 3. The tenant admin signs in, at a desk; the staff menu (not the
+	// customers') leads to the queue.
 	b.step("staff signs in", 60*time.Second,
+		browsertest.Emulate(browsertest.Desktop),
 		chromedp.Navigate(origin+"/portal/login"),
 		chromedp.WaitEnabled(chromedp.CSS("#signin-submit")),
 		browsertest.Fill("#email", "admin@acme-metals.example.com"),
@@ -129,25 +131,35 @@ func TestBrowserAccessRequest(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#staff-queue")),
 	)
 	browsertest.Screenshot(t, ctx, "staff-queue")
+	if menu := b.text(".portal-menu"); strings.Contains(menu, "Dashboard") || strings.Contains(menu, "Shop") {
+		t.Errorf("staff see the customers' menu: %q", menu)
+	}
 	id, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll("#staff-queue li")]
 		.find(li => li.textContent.includes("hana.lee@harbor-welding.example.com")).id.replace("request-", "")`))
 	if err != nil || id == "" {
 		t.Fatalf("request not in the queue (%v)", err)
 	}
 	// 4. Approve: a new customer, its account number typed by the staff.
-	b.step("approve", 30*time.Second,
+	b.step("open approve dialog", 30*time.Second,
 		chromedp.Click(chromedp.CSS("#approve-"+id)),
-		chromedp.WaitVisible(chromedp.CSS("#decide-dialog")),
+		chromedp.WaitVisible(chromedp.CSS("#decide-new-account")),
+	)
+	browsertest.Screenshot(t, ctx, "approve-dialog")
+	b.step("approve", 30*time.Second,
 		browsertest.Fill("#decide-new-account", "HW-1001"),
 		browsertest.Submit("#decide-form"),
 		chromedp.WaitNotPresent(chromedp.CSS("#decide-dialog")),
 		chromedp.WaitVisible(chromedp.CSS(`#request-`+id+`[data-status="approved"]`)),
 	)
 	browsertest.Screenshot(t, ctx, "approved")
+	if s := b.text("#request-" + id); !strings.Contains(s, "approved · Harbor Welding") {
+		t.Errorf("approved request reads %q", s)
+	}
 	link := mailFromLog(t, serverLog, invitee, regexp.MustCompile(regexp.QuoteMeta(origin+"/portal/reset-password#")+`[A-Za-z0-9_%=&.~-]+`))
 
 	// 5. The invitee sets a password through the invitation and signs in.
 	b.step("sign out staff", 30*time.Second,
+		browsertest.Emulate(browsertest.Phone),
 		chromedp.Click(chromedp.CSS("#signout")),
 		chromedp.WaitVisible(chromedp.CSS("#signin")),
 	)
