@@ -54,6 +54,12 @@ type Settings struct {
 	TimeZone    string `json:"time_zone" yaml:"time_zone"`       // IANA name; dates are shown in it
 	Currency    string `json:"currency" yaml:"currency"`         // ISO 4217 default currency
 	Locale      string `json:"locale" yaml:"locale"`             // BCP 47, e.g. "en-US"
+	// SelfRegistration lets visitors sign up themselves (spec 002, storefront
+	// tenants); without it they request access and staff decide.
+	SelfRegistration bool `json:"self_registration" yaml:"self_registration"`
+	// RegistrationApproval keeps a self-registered customer pending until
+	// staff approve it.
+	RegistrationApproval bool `json:"registration_approval" yaml:"registration_approval"`
 }
 
 var (

@@ -6,6 +6,7 @@ import (
 
 	"example.com/portal/app/brand"
 	"example.com/portal/app/state"
+	"example.com/portal/backend/api"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -207,5 +208,22 @@ func TestHeaderAccount(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestStaffMenuFollowsCapabilities(t *testing.T) {
+	m := NewMainMenu()
+	m.staff = []string{api.CapabilityAccessRequests}
+	html := render(t, m)
+	if !strings.Contains(html, `href="/portal/staff/access-requests"`) || strings.Contains(html, ">Dashboard<") {
+		t.Errorf("staff menu:\n%s", html)
+	}
+	m = NewMainMenu()
+	m.staff = []string{"profile:read"}
+	if html := render(t, m); strings.Contains(html, "access-requests") {
+		t.Errorf("staff entry shown without its capability:\n%s", html)
+	}
+	if html := render(t, NewMainMenu()); !strings.Contains(html, ">Dashboard<") || strings.Contains(html, "access-requests") {
+		t.Errorf("customer menu:\n%s", html)
 	}
 }

@@ -1,8 +1,10 @@
 package components
 
 import (
+	"slices"
 	"strings"
 
+	"example.com/portal/app/state"
 	"example.com/portal/backend/api"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -16,6 +18,12 @@ const (
 	// PathResetPassword is where the e-mailed reset links point (the token
 	// is in the URL fragment, see api.PageResetPassword).
 	PathResetPassword = api.PageResetPassword
+	// Onboarding pages: request access, self-registration, the staff queue.
+	PathRequestAccess       = api.PageRequestAccess
+	PathRegister            = api.PageRegister
+	PathRegisterProfile     = api.PageRegisterProfile
+	PathRegisterPending     = api.PageRegisterPending
+	PathStaffAccessRequests = api.PageStaffAccessRequests
 )
 
 // MenuItem is one entry of the main menu (spec 001, "Main Menu").
@@ -27,6 +35,9 @@ type MenuItem struct {
 	// Entries that are not built are not rendered at all: a link to a page
 	// that answers 404 is worse than no link.
 	Built bool
+	// Capability is what /api/v1/me must list for the entry to show (staff
+	// entries); "" shows it to everyone the table is for.
+	Capability string
 }
 
 // Menu is the main menu, in the spec's order. It is the one table the menu
@@ -44,6 +55,13 @@ var Menu = []MenuItem{
 	{Label: "Returns", Path: "/portal/returns", Description: "Return requests"},
 	{Label: "Purchase Lists", Path: "/portal/lists", Description: "Saved shopping lists"},
 	{Label: "Support Tickets", Path: "/portal/tickets", Description: "Help and support"},
+}
+
+// StaffMenu is the menu of the tenant's staff, shown instead of Menu when
+// the signed-in user is staff; each entry needs its capability.
+var StaffMenu = []MenuItem{
+	{Label: "Access Requests", Path: PathStaffAccessRequests, Description: "Approve or reject access requests and registrations",
+		Built: true, Capability: api.CapabilityAccessRequests},
 }
 
 // BuiltItems returns the entries of items whose screen is built, in order.
@@ -77,6 +95,44 @@ type MainMenu struct {
 
 	Iitems   []MenuItem // defaults to Menu
 	Icurrent string     // path of the current page
+
+	// staff is the signed-in staff user's capabilities (nil for customers
+	// and visitors), from the session state; it swaps in StaffMenu.
+	staff []string
+}
+
+// OnMount follows the session: a staff user gets the staff menu, and a
+// customer user whose self-registration is not complete is sent to finish
+// it (guardRegistration).
+func (m *MainMenu) OnMount(ctx app.Context) {
+	var cur state.Session
+	follow := func() {
+		m.staff = nil
+		u, ok := cur.User()
+		if ok && u.Staff {
+			m.staff = append([]string{}, u.Capabilities...)
+		}
+		if ok && cur.Status == state.Loaded {
+			guardRegistration(ctx, u, m.Icurrent)
+		}
+	}
+	ctx.ObserveState(state.KeySession, &cur).OnChange(follow)
+	follow()
+}
+
+// visibleItems is the table to render: the staff entries the user's
+// capabilities allow, or the built entries of Iitems.
+func (m *MainMenu) visibleItems() []MenuItem {
+	if m.staff == nil {
+		return BuiltItems(m.Iitems)
+	}
+	var out []MenuItem
+	for _, it := range BuiltItems(StaffMenu) {
+		if it.Capability == "" || slices.Contains(m.staff, it.Capability) {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // NewMainMenu returns the menu over the Menu table.
@@ -98,7 +154,7 @@ func (m *MainMenu) Current(path string) *MainMenu {
 
 // Render implements app.Composer.
 func (m *MainMenu) Render() app.UI {
-	items := BuiltItems(m.Iitems)
+	items := m.visibleItems()
 	return app.Nav().
 		Class("portal-menu").
 		Aria("label", "Main menu").

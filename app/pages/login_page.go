@@ -28,9 +28,7 @@ const (
 // visitor who is already signed in goes there at once.
 //
 // Under the form, "Forgot password?" leads to the password reset (spec steps
-// 2–3). The spec's "Request portal access" section arrives with the
-// request-access flow: until that screen exists, a link to it would be a
-// dead end.
+// 2–3); under the card, the request_access_section (request_access_page.go).
 type loginPage struct {
 	app.Compo
 
@@ -164,6 +162,8 @@ func (p *loginPage) Render() app.UI {
 				components.NewLogo().Brand(b).Large(true),
 				app.H1().Class("signin__title").Text("Sign in to "+b.Name),
 				app.Div().Class("card signin__card").Body(p.renderForm(), p.renderSSO()),
+				// Onboarding: request access (and sign-up where the tenant allows it).
+				newRequestAccessSection(),
 			),
 		)
 }

@@ -183,15 +183,15 @@ func TestLoginFormFields(t *testing.T) {
 	if !strings.Contains(html, ">Forgot password?</a>") {
 		t.Errorf("login page lacks the \"Forgot password?\" link:\n%s", html)
 	}
-	// No links to screens that do not exist yet.
-	for _, unwanted := range []string{"request-access", "Request", "access"} {
-		if strings.Contains(html, unwanted) {
-			t.Errorf("login page mentions %q, whose screen is not built", unwanted)
-		}
+	// The request_access_section, now that its screen exists.
+	if missing := hasAttrs(tag(t, html, "request-access-link"), "<a", `href="/portal/request-access"`); len(missing) > 0 ||
+		!strings.Contains(html, "Don&#39;t have an account?") || !strings.Contains(html, ">Request Portal Access</a>") {
+		t.Errorf("#request-access-link lacks %v, or the section its text:\n%s", missing, html)
 	}
+	// No links to screens that do not exist yet.
 	for _, href := range regexp.MustCompile(`href="([^"]*)"`).FindAllStringSubmatch(html, -1) {
 		switch u := href[1]; {
-		case u == "/portal", u == "#main", u == "/portal/forgot-password",
+		case u == "/portal", u == "#main", u == "/portal/forgot-password", u == "/portal/request-access",
 			strings.HasPrefix(u, "mailto:"), strings.HasPrefix(u, "tel:"):
 		default:
 			t.Errorf("login page links to %q, which is not a built page", u)

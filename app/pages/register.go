@@ -28,6 +28,12 @@ func Register() {
 		app.Route(components.PathLogin, newLoginPage)
 		app.Route(components.PathForgotPassword, newForgotPasswordPage)
 		app.Route(components.PathResetPassword, newResetPasswordPage)
+		// Onboarding: request access, self-registration, the staff queue.
+		app.Route(components.PathRequestAccess, newRequestAccessPage)
+		app.Route(components.PathRegister, newSignUpPage)
+		app.Route(components.PathRegisterProfile, newProfilePage)
+		app.Route(components.PathRegisterPending, newPendingPage)
+		app.Route(components.PathStaffAccessRequests, newStaffAccessRequestsPage)
 		state.Register()
 	})
 }

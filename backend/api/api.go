@@ -129,8 +129,10 @@ type Tenant struct {
 	SupportPhone string `json:"support_phone"`
 	MFARequired  bool   `json:"mfa_required"`
 	ChatEnabled  bool   `json:"chat_enabled"`
-	TimeZone     string `json:"time_zone"`
-	Currency     string `json:"currency"`
+	// SelfRegistration: visitors may sign up themselves (else they request access).
+	SelfRegistration bool   `json:"self_registration"`
+	TimeZone         string `json:"time_zone"`
+	Currency         string `json:"currency"`
 	// SSOLabel is the label of the login page's single sign-on button
 	// ("Sign in with Microsoft"); empty when the tenant has no SSO.
 	SSOLabel string `json:"sso_label,omitempty"`

@@ -47,7 +47,9 @@ func TestLoadDemoDefinitions(t *testing.T) {
 	if want := (tenants.Settings{MFARequired: false, ChatEnabled: true, TimeZone: "America/Chicago", Currency: "USD", Locale: "en-US"}); acme.Settings != want {
 		t.Errorf("acme settings = %+v, want %+v", acme.Settings, want)
 	}
-	if want := (tenants.Settings{MFARequired: true, ChatEnabled: false, TimeZone: "America/Toronto", Currency: "CAD", Locale: "en-CA"}); nw.Settings != want {
+	// Northwind is the storefront demo: visitors sign up, staff approve.
+	if want := (tenants.Settings{MFARequired: true, ChatEnabled: false, TimeZone: "America/Toronto", Currency: "CAD", Locale: "en-CA",
+		SelfRegistration: true, RegistrationApproval: true}); nw.Settings != want {
 		t.Errorf("northwind settings = %+v, want %+v", nw.Settings, want)
 	}
 }

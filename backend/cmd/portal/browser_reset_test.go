@@ -134,7 +134,7 @@ func TestBrowserPasswordReset(t *testing.T) {
 		submitReset,
 		chromedp.WaitVisible(chromedp.CSS("#reset-password-error")),
 	)
-	if s := text("#reset-password-error"); !strings.Contains(s, "too common") {
+	if s := text("#reset-password-error"); !strings.Contains(s, "too easy to guess") {
 		t.Errorf("weak password message = %q", s)
 	}
 	browsertest.Screenshot(t, ctx, "weak")

@@ -63,6 +63,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		return err
 	}
 	auth := postgres.NewAuthService(db)
+	notifier := &mail.Notifier{Sender: sender}
 	handler := porthttp.NewServer(&porthttp.Server{
 		Tenants:        db,
 		BaseDomain:     cfg.BaseDomain,
@@ -75,8 +76,11 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		Users:          postgres.NewUserService(db),
 		SSO:            auth,
 		Getenv:         getenv,
-		Mailer:         &mail.Notifier{Sender: sender},
+		Mailer:         notifier,
 		Authz:          authz,
+		// Onboarding: access requests, self-registration, the staff queue.
+		Onboarding:     postgres.NewOnboardingService(db),
+		OnboardingMail: notifier,
 		Logger:         logger,
 	})
 	srv := &http.Server{

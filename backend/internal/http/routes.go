@@ -117,6 +117,9 @@ func (s *Server) authorize(p policies.Permission, next func(http.ResponseWriter,
 		if s.Authz == nil || !s.Authz.Allowed(t.ID, cur.user.Role, p) {
 			return portal.Errorf(portal.EFORBIDDEN, "Your role does not allow this.")
 		}
+		if answered, err := s.registrationGate(w, r, cur.user); answered || err != nil {
+			return err
+		}
 		return next(w, r)
 	}
 }

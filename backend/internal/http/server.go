@@ -42,6 +42,9 @@ type Server struct {
 	Getenv func(string) string
 	// SSOHTTPClient talks to identity providers. Default: 10 s timeout.
 	SSOHTTPClient *http.Client
+	// Onboarding: access requests, self-registration and their staff queue.
+	Onboarding     portal.OnboardingService
+	OnboardingMail portal.OnboardingMailer
 	// Authz answers what a role may do in a tenant: route checks and the
 	// capabilities of /api/v1/me.
 	Authz  *policies.Authorizer

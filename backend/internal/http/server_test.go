@@ -84,6 +84,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		Tenants: db, BaseDomain: "portal.test", PWA: pwa, Ready: checks, Auth: auth, Resets: auth,
 		Mailer: &mail.Notifier{Sender: sender},
 		Authz:  authz, Sessions: auth, Users: postgres.NewUserService(db),
+		Onboarding: postgres.NewOnboardingService(db), OnboardingMail: &mail.Notifier{Sender: sender},
 		Logger: logger,
 	})
 	return &env{srv: srv, logs: logs, db: db, owner: owner}

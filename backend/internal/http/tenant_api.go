@@ -23,6 +23,7 @@ func toAPITenant(t *tenants.Tenant) api.Tenant {
 		PrimaryColor: b.PrimaryColor, AccentColor: b.AccentColor,
 		SupportEmail: b.SupportEmail, SupportPhone: b.SupportPhone,
 		MFARequired: st.MFARequired, ChatEnabled: st.ChatEnabled, TimeZone: st.TimeZone, Currency: st.Currency,
+		SelfRegistration: st.SelfRegistration,
 	}
 	if t.SSO != nil {
 		out.SSOLabel = t.SSO.ButtonLabel // only the label: never the issuer, client id or secret's name

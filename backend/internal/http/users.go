@@ -3,7 +3,6 @@ package http
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -65,7 +64,7 @@ func (s *Server) handleInvitationResend(w http.ResponseWriter, r *http.Request) 
 func (s *Server) mailInvitation(r *http.Request, inviter portal.User, invitee portal.AccountUser, token string) {
 	t, _ := tenants.FromContext(r.Context())
 	base := originOf(r)
-	link := base + api.PageResetPassword + "#" + url.Values{"token": {token}, "invite": {"1"}}.Encode()
+	link := invitationLink(base, token)
 	rid := RequestIDFrom(r.Context())
 	s.background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -52,6 +52,7 @@ type isoFixture struct {
 	RootCategory, Category, Product                     uuid.UUID
 	Order, OrderLine, OrderLine2, StatusHistory         uuid.UUID
 	Shipment, Invoice, Session, AuditEvent, Reset       uuid.UUID
+	AccessRequest                                       uuid.UUID
 }
 
 func newIsoFixture(name string) *isoFixture {
@@ -62,6 +63,7 @@ func newIsoFixture(name string) *isoFixture {
 		RootCategory: id(), Category: id(), Product: id(),
 		Order: id(), OrderLine: id(), OrderLine2: id(), StatusHistory: id(),
 		Shipment: id(), Invoice: id(), Session: id(), AuditEvent: id(), Reset: id(),
+		AccessRequest: id(),
 	}
 }
 
@@ -195,6 +197,13 @@ var isoBuilders = map[string]isoBuilder{
 		state, browser := sha256.Sum256([]byte("sso state "+key)), sha256.Sum256([]byte("sso browser "+key))
 		return isoRow{"tenant_id": isoID(fx.Tenant), "state_hash": state[:], "browser_hash": browser[:], "nonce": "n-" + key,
 			"verifier": "v-" + key, "created_at": "2026-11-02T10:00:00Z", "expires_at": "2026-11-02T10:10:00Z"}
+	}},
+	"access_requests": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, fx.AccessRequest)
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "company_name": "Buyer " + id, "contact_name": "Contact " + id,
+			"email": "req-" + id + "@example.com", "phone": "+1 555 0100", "status": "approved", "customer_id": isoID(fx.Customer),
+			"user_id": isoID(fx.CustomerUser), "decided_by": isoID(fx.StaffUser), "decided_at": "2026-11-02T10:00:00Z",
+			"created_at": "2026-11-02T09:00:00Z"}
 	}},
 	"audit_events": {row: func(fx *isoFixture, fresh bool) isoRow {
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": isoPick(fresh, fx.AuditEvent), "occurred_at": "2026-11-02T10:00:00Z",

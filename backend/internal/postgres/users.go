@@ -113,29 +113,12 @@ func (db *DB) InviteStaff(ctx context.Context, tenantID string, in portal.Invite
 	return &u, token, nil
 }
 
-// inviteTx creates an invited user of customerID ("" for the tenant's
-// staff) with an invitation, and returns the user and the invitation's
-// token. actor is who invites; nil for the platform operator. in is valid.
+// inviteTx invites a user of customerID ("" for the tenant's staff) and
+// audits it: inviteUserTx, on behalf of actor (nil for the platform
+// operator). in is valid. It returns the user and the invitation's token.
 func inviteTx(ctx context.Context, tx bun.Tx, now time.Time, actor *portal.User, customerID string, in portal.InviteInput) (portal.AccountUser, string, error) {
-	token, hashed, err := newToken()
+	id, token, err := inviteUserTx(ctx, tx, now, customerID, in.Email, in.Name, in.Role)
 	if err != nil {
-		return portal.AccountUser{}, "", err
-	}
-	id := uuid.Must(uuid.NewV7()).String()
-	_, err = tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, status, created_at, updated_at)
-		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, 'invited', ?, ?)`,
-		id, nullable(customerID), in.Email, in.Name, in.Role, now, now)
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" {
-		// Unique per tenant: the message names nothing beyond the
-		// address the admin typed.
-		return portal.AccountUser{}, "", &portal.Error{Code: portal.ECONFLICT, Message: "This e-mail address already has an account.",
-			Fields: []portal.FieldError{{Field: "email", Message: "Already has an account."}}}
-	}
-	if err != nil {
-		return portal.AccountUser{}, "", fmt.Errorf("postgres: invite user: %w", err)
-	}
-	if err := insertInvitationTx(ctx, tx, now, hashed, nullable(customerID), id); err != nil {
 		return portal.AccountUser{}, "", err
 	}
 	u, err := scanAccountUser(tx.QueryRowContext(ctx, `SELECT `+accountUserColumns+` FROM users u WHERE u.id = ?`, id))
@@ -153,6 +136,41 @@ func inviteTx(ctx context.Context, tx bun.Tx, now time.Time, actor *portal.User,
 		return portal.AccountUser{}, "", err
 	}
 	return u, token, nil
+}
+
+// inviteUserTx creates an invited user of customerID and the invitation,
+// a single-use password_resets token valid for InvitationLifetime: setting a
+// password through it activates the user. It returns the user's id and the
+// token to mail. Errors: ECONFLICT when the address already has a user in
+// the tenant.
+func inviteUserTx(ctx context.Context, tx bun.Tx, now time.Time, customerID, email, name, role string) (id, token string, err error) {
+	token, hashed, err := newToken()
+	if err != nil {
+		return "", "", err
+	}
+	id = uuid.Must(uuid.NewV7()).String()
+	_, err = tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, status, created_at, updated_at)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, 'invited', ?, ?)`,
+		id, nullable(customerID), email, name, role, now, now)
+	if isUniqueViolation(err) {
+		// Unique per tenant: the message names nothing beyond the
+		// address the inviter typed.
+		return "", "", &portal.Error{Code: portal.ECONFLICT, Message: "This e-mail address already has an account.",
+			Fields: []portal.FieldError{{Field: "email", Message: "Already has an account."}}}
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("postgres: invite user: %w", err)
+	}
+	if err := insertInvitationTx(ctx, tx, now, hashed, nullable(customerID), id); err != nil {
+		return "", "", fmt.Errorf("postgres: create invitation: %w", err)
+	}
+	return id, token, nil
+}
+
+// isUniqueViolation reports whether err is PostgreSQL's unique_violation.
+func isUniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
 // UpdateUser implements portal.UserService.

@@ -1,0 +1,2 @@
+ALTER TABLE customers DROP COLUMN profile_completed;
+DROP TABLE access_requests;
