@@ -70,6 +70,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		Auth:       auth,
 		Resets:     auth,
 		Sessions:   auth,
+		MFA:        auth,
 		Users:      postgres.NewUserService(db),
 		Mailer:     &mail.Notifier{Sender: sender},
 		Authz:      authz,

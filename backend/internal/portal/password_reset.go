@@ -81,4 +81,6 @@ type Mailer interface {
 	SendPasswordReset(ctx context.Context, t *tenants.Tenant, baseURL string, u User, link string) error
 	// SendInvitation invites u to inviter's customer account.
 	SendInvitation(ctx context.Context, t *tenants.Tenant, baseURL string, inviter User, u AccountUser, link string) error
+	// SendMFACode mails u the code of their pending sign-in.
+	SendMFACode(ctx context.Context, t *tenants.Tenant, baseURL string, u User, code string) error
 }
