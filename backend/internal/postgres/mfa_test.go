@@ -5,10 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 	"github.com/uptrace/bun"
 
+	"example.com/portal/backend/internal/password"
 	"example.com/portal/backend/internal/portal"
 	"example.com/portal/tenants"
 )
@@ -359,5 +361,44 @@ func TestMFAAttemptsLimit(t *testing.T) {
 	}
 	if _, _, _, err = e.svc.Verify(ctx, token, portal.MFAVerifyInput{Code: m.Code, Client: mfaClient}); err != nil {
 		t.Fatalf("after the window: %v", err)
+	}
+}
+
+// TestMFAStaff: the tenant's staff (no customer) enrol and sign in with the
+// second factor like customers' users.
+func TestMFAStaff(t *testing.T) {
+	e := newAuthEnv(t)
+	hash, err := password.Hash(authPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn, _ := tenants.FromContext(e.a)
+	err = e.owner.InTx(e.a, tn.ID, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, email, name, role, status, password_hash)
+			VALUES (?, ?, 'staff@example.com', 'Sam Staff', 'tenant_admin', 'active', ?)`, tn.ID, uuid.NewString(), hash)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, u, err := signIn(e, e.a, "staff@example.com", authPassword, false)
+	if err != nil || !u.Staff() {
+		t.Fatalf("staff sign-in: %+v %v", u, err)
+	}
+	en, err := e.svc.StartTOTP(e.a, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.ConfirmTOTP(e.a, u.ID, totpCode(t, en.Secret, e.now), mfaClient); err != nil {
+		t.Fatal(err)
+	}
+	e.now = e.now.Add(time.Minute)
+	token, sess, _, err := e.svc.SignIn(e.a, portal.SignInInput{Email: "staff@example.com", Password: authPassword, Client: mfaClient})
+	if err != nil || !sess.MFAPending {
+		t.Fatalf("staff sign-in with TOTP: %+v %v", sess, err)
+	}
+	_, full, su, err := e.svc.Verify(e.a, token, portal.MFAVerifyInput{Code: totpCode(t, en.Secret, e.now), Client: mfaClient})
+	if err != nil || full.MFAPending || full.CustomerID != "" || !su.Staff() {
+		t.Fatalf("staff verify: %+v %+v %v", full, su, err)
 	}
 }
