@@ -102,6 +102,15 @@ func TestBrowserMFA(t *testing.T) {
 		t.Errorf("focus on %q, want the code field", s)
 	}
 	browsertest.Screenshot(t, ctx, "challenge")
+	// Wandering off to the dashboard half-way leads back to the challenge.
+	step("dashboard while pending", 60*time.Second,
+		chromedp.Navigate(origin+"/portal"),
+		chromedp.WaitEnabled(chromedp.CSS("#mfa-submit")),
+	)
+
+	if u := eval(`location.pathname`); u != "/portal/mfa" {
+		t.Errorf("the dashboard with a pending sign-in stayed at %s", u)
+	}
 
 	// 2. A wrong code says so; the right one signs in by itself (auto-submit).
 	step("wrong code", 30*time.Second,
