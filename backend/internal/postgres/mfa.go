@@ -463,50 +463,70 @@ func replaceRecoveryCodesTx(ctx context.Context, tx bun.Tx, userID string, hashe
 }
 
 // reauthTx checks that the person changing the second factor is the user:
-// a current TOTP code (spent like any other) or the password.
-func (s *AuthService) reauthTx(ctx context.Context, tx bun.Tx, userID string, in portal.MFAReauth, now time.Time) (*portal.User, error) {
+// a current TOTP code (spent like any other) or the password. A wrong
+// answer is fail, recorded as mfa_failed (the caller commits it), and counts
+// towards MaxMFAFailures: a stolen session cannot guess its way to turning
+// the second factor off.
+func (s *AuthService) reauthTx(ctx context.Context, tx bun.Tx, userID string, in portal.MFAReauth, c portal.Client, now time.Time) (u *portal.User, fail, err error) {
 	u, secret, lastStep, err := lockTOTPUserTx(ctx, tx, userID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !u.MFAEnabled {
-		return nil, portal.Errorf(portal.ECONFLICT, "No authenticator app is set up.")
+		return nil, nil, portal.Errorf(portal.ECONFLICT, "No authenticator app is set up.")
+	}
+	if limited, err := s.mfaThrottled(ctx, tx, userID, now); err != nil || limited {
+		if limited {
+			err = portal.Errorf(portal.ERATELIMITED, "Too many wrong codes. Wait %d minutes and try again.", int(portal.ThrottleWindow.Minutes()))
+		}
+		return nil, nil, err
 	}
 	code := strings.Join(strings.Fields(in.Code), "")
+	field, ok := "code", false
 	switch {
 	case code != "":
-		step, ok := checkTOTP(secret, code, now, lastStep)
-		if !ok {
-			return nil, &portal.Error{Code: portal.EINVALID, Message: "The code was not accepted.",
-				Fields: []portal.FieldError{{Field: "code", Message: "This code is not valid."}}}
+		var step int64
+		if step, ok = checkTOTP(secret, code, now, lastStep); ok {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ?`, step, userID); err != nil {
+				return nil, nil, err
+			}
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ?`, step, userID)
-		return u, err
 	case in.Password != "":
+		field = "password"
 		var hash string
 		if err := tx.NewRaw(`SELECT password_hash FROM users WHERE id = ?`, userID).Scan(ctx, &hash); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		ok, err := password.Verify(hash, in.Password)
+		ok, err = password.Verify(hash, in.Password)
 		if err != nil && !errors.Is(err, password.ErrMalformed) {
-			return nil, err
+			return nil, nil, err
 		}
-		if !ok {
-			return nil, &portal.Error{Code: portal.EINVALID, Message: "Check the highlighted fields.",
-				Fields: []portal.FieldError{{Field: "password", Message: "This is not your current password."}}}
-		}
-		return u, nil
+	default:
+		return nil, nil, &portal.Error{Code: portal.EINVALID, Message: "Confirm it is you.",
+			Fields: []portal.FieldError{{Field: "code", Message: "Enter a code from your app or your password."}}}
 	}
-	return nil, &portal.Error{Code: portal.EINVALID, Message: "Confirm it is you.",
-		Fields: []portal.FieldError{{Field: "code", Message: "Enter a code from your app or your password."}}}
+	if ok {
+		return u, nil, nil
+	}
+	if err := auditTx(ctx, tx, now, "mfa_failed", u, "", c, map[string]any{"method": field, "reauth": true}); err != nil {
+		return nil, nil, err
+	}
+	msg := "This code is not valid."
+	if field == "password" {
+		msg = "This is not your current password."
+	}
+	return nil, &portal.Error{Code: portal.EINVALID, Message: "Check the highlighted fields.",
+		Fields: []portal.FieldError{{Field: field, Message: msg}}}, nil
 }
 
 // DisableTOTP implements portal.MFAService.
 func (s *AuthService) DisableTOTP(ctx context.Context, userID string, in portal.MFAReauth, c portal.Client) error {
-	return s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	var fail error
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		now := s.db.Now().UTC()
-		u, err := s.reauthTx(ctx, tx, userID, in, now)
-		if err != nil {
+		u, f, err := s.reauthTx(ctx, tx, userID, in, c, now)
+		if err != nil || f != nil {
+			fail = f
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET mfa_enabled = false, totp_secret = '', totp_last_step = 0, updated_at = ?
@@ -518,6 +538,10 @@ func (s *AuthService) DisableTOTP(ctx context.Context, userID string, in portal.
 		}
 		return auditTx(ctx, tx, now, "mfa_disabled", u, "", c, map[string]any{"method": portal.MFAMethodTOTP})
 	})
+	if err != nil {
+		return err
+	}
+	return fail
 }
 
 // RegenerateRecoveryCodes implements portal.MFAService.
@@ -526,10 +550,12 @@ func (s *AuthService) RegenerateRecoveryCodes(ctx context.Context, userID string
 	if err != nil {
 		return nil, err
 	}
+	var fail error
 	err = s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		now := s.db.Now().UTC()
-		u, err := s.reauthTx(ctx, tx, userID, in, now)
-		if err != nil {
+		u, f, err := s.reauthTx(ctx, tx, userID, in, c, now)
+		if err != nil || f != nil {
+			fail = f
 			return err
 		}
 		if err := replaceRecoveryCodesTx(ctx, tx, userID, hashes, now); err != nil {
@@ -537,8 +563,11 @@ func (s *AuthService) RegenerateRecoveryCodes(ctx context.Context, userID string
 		}
 		return auditTx(ctx, tx, now, "recovery_codes_regenerated", u, "", c, nil)
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, err
+	case fail != nil:
+		return nil, fail
 	}
 	return codes, nil
 }

@@ -27,6 +27,18 @@ func totpCode(t *testing.T, secret string, at time.Time) string {
 	return c
 }
 
+// wrongCode is a six-digit code the app does not show around at.
+func wrongCode(t *testing.T, secret string, at time.Time) string {
+	t.Helper()
+	for _, c := range []string{"000000", "111111", "222222", "333333"} {
+		if c != totpCode(t, secret, at.Add(-30*time.Second)) && c != totpCode(t, secret, at) && c != totpCode(t, secret, at.Add(30*time.Second)) {
+			return c
+		}
+	}
+	t.Fatal("no wrong code")
+	return ""
+}
+
 func wantCode(t *testing.T, what string, err error, code string) {
 	t.Helper()
 	if got := portal.ErrorCode(err); got != code {
@@ -222,7 +234,7 @@ func TestMFAEnrolmentAndDisable(t *testing.T) {
 		t.Errorf("user of tenant A enrolled through tenant B: %v", err)
 	}
 	e.now = e.now.Add(time.Minute)
-	err := e.svc.DisableTOTP(e.a, userID, portal.MFAReauth{Code: "000000"}, mfaClient)
+	err := e.svc.DisableTOTP(e.a, userID, portal.MFAReauth{Code: wrongCode(t, secret, e.now)}, mfaClient)
 	wantCode(t, "disable with a wrong code", err, portal.EINVALID)
 	if err := e.svc.DisableTOTP(e.a, userID, portal.MFAReauth{Code: totpCode(t, secret, e.now)}, mfaClient); err != nil {
 		t.Fatal(err)
@@ -244,8 +256,25 @@ func TestMFAEnrolmentAndDisable(t *testing.T) {
 	}
 	_, err = e.svc.ConfirmTOTP(e.a, userID, totpCode(t, en.Secret, e.now.Add(-5*time.Minute)), mfaClient)
 	wantCode(t, "confirm with an old code", err, portal.EINVALID)
-	if kinds := auditKinds(t, e, e.a); kinds["mfa_disabled"] != 1 || kinds["mfa_enabled"] != 1 {
+	if kinds := auditKinds(t, e, e.a); kinds["mfa_disabled"] != 1 || kinds["mfa_enabled"] != 1 || kinds["mfa_failed"] != 1 {
 		t.Errorf("audit: %v", kinds)
+	}
+}
+
+// TestMFAReauthThrottled: guessing codes (or the password) to turn the
+// second factor off stops at MaxMFAFailures.
+func TestMFAReauthThrottled(t *testing.T) {
+	e := newAuthEnv(t)
+	userID, secret, _ := enrolTOTP(t, e, e.a)
+	e.now = e.now.Add(time.Minute)
+	for i := 0; i < portal.MaxMFAFailures; i++ {
+		err := e.svc.DisableTOTP(e.a, userID, portal.MFAReauth{Code: wrongCode(t, secret, e.now)}, mfaClient)
+		wantCode(t, "wrong code", err, portal.EINVALID)
+	}
+	err := e.svc.DisableTOTP(e.a, userID, portal.MFAReauth{Code: totpCode(t, secret, e.now)}, mfaClient)
+	wantCode(t, "right code while throttled", err, portal.ERATELIMITED)
+	if st, err := e.svc.Status(e.a, userID); err != nil || !st.TOTPEnabled {
+		t.Fatalf("status %+v %v", st, err)
 	}
 }
 
