@@ -51,6 +51,9 @@ func (c *Client) Tenant(ctx context.Context) (api.Tenant, error) {
 type Session struct {
 	SignedIn bool
 	User     User // zero when signed out
+	// MFAPending: not signed in, but the password was right and the second
+	// factor is due (the 401 had code api.CodeMFARequired).
+	MFAPending bool
 }
 
 // User is the signed-in user, as the wire contract has it.
@@ -67,7 +70,7 @@ func (c *Client) Me(ctx context.Context) (Session, error) {
 	case err == nil:
 		return Session{SignedIn: true, User: u}, nil
 	case errors.As(err, &e) && e.Status == 401:
-		return Session{}, nil
+		return Session{MFAPending: e.Code == api.CodeMFARequired}, nil
 	default:
 		return Session{}, err
 	}

@@ -80,6 +80,13 @@ func TestMe(t *testing.T) {
 			want: Session{SignedIn: false},
 		},
 		{
+			name: "401 mfa_required: signed out, second factor due",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 401, "application/problem+json", `{"title":"Unauthorized","status":401,"code":"mfa_required"}`)
+			},
+			want: Session{MFAPending: true},
+		},
+		{
 			name: "401 without a problem body is signed out too",
 			handler: func(w http.ResponseWriter, r *http.Request) {
 				http.Error(w, "no session", http.StatusUnauthorized)

@@ -7,6 +7,7 @@ import (
 	"example.com/portal/app/apiclient"
 	"example.com/portal/app/components"
 	"example.com/portal/app/state"
+	"example.com/portal/backend/api"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -35,7 +36,12 @@ func (p *dashboardPage) OnInit() {
 func (p *dashboardPage) OnNav(ctx app.Context) {
 	p.locate(ctx)
 	p.setHead(ctx, "Dashboard", "Customer portal of "+p.brand.Name)
-	ctx.ObserveState(state.KeySession, &p.session)
+	ctx.ObserveState(state.KeySession, &p.session).OnChange(func() {
+		// A sign-in left half-way (the second factor is due) goes back to it.
+		if p.session.Status == state.Loaded && p.session.Data.MFAPending {
+			ctx.Navigate(api.PageMFA)
+		}
+	})
 	// Only the browser asks who is signed in: the pre-render has no cookies
 	// (see state.handleLoadSession), so it shows the neutral "checking" panel.
 	if app.IsClient {

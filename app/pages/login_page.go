@@ -78,7 +78,12 @@ func (p *loginPage) OnNav(ctx app.Context) {
 	if last.Status != state.Loading {
 		ctx.SetState(state.KeySignIn, state.Submission{})
 	}
-	ctx.ObserveState(state.KeySignIn, &p.submission)
+	ctx.ObserveState(state.KeySignIn, &p.submission).OnChange(func() {
+		// The password was right but the second factor is due.
+		if p.submission.Status == state.Loaded && p.submission.Next != "" {
+			ctx.Navigate(p.submission.Next)
+		}
+	})
 	ctx.ObserveState(state.KeySession, &p.session).OnChange(func() {
 		p.leaveIfSignedIn(ctx)
 	})

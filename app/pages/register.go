@@ -8,6 +8,7 @@ import (
 	"example.com/portal/app/brand"
 	"example.com/portal/app/components"
 	"example.com/portal/app/state"
+	"example.com/portal/backend/api"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -34,6 +35,8 @@ func Register() {
 		app.Route(components.PathRegisterProfile, newProfilePage)
 		app.Route(components.PathRegisterPending, newPendingPage)
 		app.Route(components.PathStaffAccessRequests, newStaffAccessRequestsPage)
+		app.Route(api.PageMFA, newMFAPage)
+		app.Route(api.PageMFASettings, newMFASettingsPage)
 		state.Register()
 	})
 }

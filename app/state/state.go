@@ -88,6 +88,9 @@ type Submission struct {
 	Status Status
 	Err    error
 	Detail string // on success, the server's message for the user when it sent one
+	// Next is, on success, the page to go to when it is not the usual one:
+	// a sign-in that still needs its second factor goes to api.PageMFA.
+	Next string
 }
 
 // Timeouts of one API call, so a hung server turns into a visible error
@@ -180,6 +183,10 @@ func signIn(ctx context.Context, signInFn func(context.Context, api.SignIn) (api
 	me, err := signInFn(ctx, creds)
 	if err != nil {
 		return Session{}, Submission{Status: LoadingErr, Err: err}
+	}
+	if me.MFA != nil {
+		// Not signed in yet: the second factor is due.
+		return Session{Status: Loaded}, Submission{Status: Loaded, Next: api.PageMFA}
 	}
 	return Session{Status: Loaded, Data: apiclient.Session{SignedIn: true, User: me}}, Submission{Status: Loaded}
 }

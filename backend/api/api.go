@@ -148,6 +148,9 @@ type Me struct {
 	CustomerName string   `json:"customer_name"` // the business account the user belongs to; for staff, the tenant
 	Staff        bool     `json:"staff"`         // one of the tenant's own people, not a customer's user
 	Capabilities []string `json:"capabilities"`
+	// MFA is set only in a sign-in answer whose second factor is still due:
+	// the other fields are then empty, and the PWA goes to PageMFA.
+	MFA *MFAChallenge `json:"mfa,omitempty"`
 }
 
 // SignIn is the body of POST /api/v1/session.

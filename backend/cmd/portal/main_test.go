@@ -21,6 +21,7 @@ import (
 	"example.com/portal/backend/internal/pgtest"
 	"example.com/portal/backend/internal/portal"
 	"example.com/portal/backend/internal/postgres"
+	"example.com/portal/backend/internal/sealed"
 	"example.com/portal/tenants"
 )
 
@@ -68,6 +69,21 @@ func portalEnv(t *testing.T) (testEnv, *pgtest.Database) {
 	}
 	env["PORTAL_S3_BUCKET"] = "e2e-" + strings.TrimPrefix(d.Name, "portal_test_")
 	return env, d
+}
+
+// testSecrets is the Box of the server env configures: what it seals, the
+// server opens.
+func testSecrets(t *testing.T, env testEnv) *sealed.Box {
+	t.Helper()
+	keys, err := sealed.ParseKeys(env.get("PORTAL_ENCRYPTION_KEYS"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := sealed.New(keys...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return box
 }
 
 // webDir returns the built web/ directory, which must hold app.wasm.

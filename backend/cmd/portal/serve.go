@@ -14,6 +14,7 @@ import (
 	"example.com/portal/backend/internal/minio"
 	"example.com/portal/backend/internal/postgres"
 	"example.com/portal/backend/internal/pwa"
+	"example.com/portal/backend/internal/sealed"
 	"example.com/portal/policies"
 )
 
@@ -23,7 +24,11 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 	if err := cfg.ValidateServe(); err != nil {
 		return err
 	}
-	db, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: cfg.DBMaxConns})
+	secrets, err := sealed.New(cfg.EncryptionKeys...)
+	if err != nil {
+		return fmt.Errorf("PORTAL_ENCRYPTION_KEYS: %w", err)
+	}
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: cfg.DBMaxConns, Secrets: secrets})
 	if err != nil {
 		return err
 	}
@@ -73,6 +78,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		Auth:           auth,
 		Resets:         auth,
 		Sessions:       auth,
+		MFA:            auth,
 		Users:          postgres.NewUserService(db),
 		SSO:            auth,
 		Getenv:         getenv,

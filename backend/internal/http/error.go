@@ -61,7 +61,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		s.Logger.ErrorContext(r.Context(), "internal error", "request_id", RequestIDFrom(r.Context()),
 			"method", r.Method, "path", r.URL.Path, "error", err.Error())
 	}
-	if code == portal.ERATELIMITED {
+	if code == portal.ERATELIMITED && w.Header().Get("Retry-After") == "" { // a handler may know better
 		w.Header().Set("Retry-After", strconv.Itoa(int(portal.ThrottleWindow.Seconds())))
 	}
 	p := api.Problem{Title: http.StatusText(status), Code: apiCodes[code], Detail: portal.ErrorMessage(err)}

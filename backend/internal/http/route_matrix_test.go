@@ -72,6 +72,14 @@ func TestRoleRouteMatrix(t *testing.T) {
 		}
 		cookies[role] = w.Result().Cookies()
 	}
+	// A sign-in awaiting its second factor.
+	seedUser(t, e.owner, "acme", "pending@matrix.example", "Matrix pending", policies.RoleAdmin)
+	enableTOTP(t, e.owner, e.db, "acme", "pending@matrix.example", testTOTPSecret)
+	w := e.request("POST", host, api.PathSession, `{"email":"pending@matrix.example","password":"`+testPassword+`"}`, nil, nil)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"mfa":`) {
+		t.Fatalf("pending sign in: %d %s", w.Code, w.Body)
+	}
+	pending := w.Result().Cookies()
 	checked := 0
 	for _, rt := range e.srv.Routes() {
 		if rt.Access.Public {
@@ -85,6 +93,24 @@ func TestRoleRouteMatrix(t *testing.T) {
 		t.Run(rt.Method+" "+rt.Pattern, func(t *testing.T) {
 			if w := e.request(rt.Method, host, path, body, nil, nil); w.Code != http.StatusUnauthorized {
 				t.Errorf("signed out: %d, want 401", w.Code)
+			}
+			w := e.request(rt.Method, host, path, body, pending, nil)
+			if rt.Access.MFAPending {
+				// Only the pending sign-in answers the challenge; no full
+				// session of any role reaches it.
+				if w.Code == http.StatusUnauthorized || w.Code == http.StatusForbidden || w.Code >= 500 {
+					t.Errorf("pending sign-in: %d, want it allowed", w.Code)
+				}
+				for _, role := range roles {
+					if w := e.request(rt.Method, host, path, body, cookies[role], nil); w.Code != http.StatusUnauthorized {
+						t.Errorf("%s: %d, want 401", role, w.Code)
+					}
+				}
+				checked++
+				return
+			}
+			if w.Code != http.StatusUnauthorized || !strings.Contains(w.Body.String(), `"code":"`+api.CodeMFARequired+`"`) {
+				t.Errorf("pending sign-in: %d %s, want 401 %s", w.Code, w.Body, api.CodeMFARequired)
 			}
 			for _, role := range roles {
 				w := e.request(rt.Method, host, path, body, cookies[role], nil)

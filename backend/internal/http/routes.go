@@ -16,9 +16,15 @@ import (
 type Access struct {
 	Public     bool
 	Permission policies.Permission
+	// MFAPending: only a sign-in awaiting its second factor (and no full
+	// session) may call the route.
+	MFAPending bool
 }
 
 var public = Access{Public: true}
+
+// mfaPending is the access of the second-factor challenge routes.
+var mfaPending = Access{MFAPending: true}
 
 func needs(p policies.Permission) Access { return Access{Permission: p} }
 
@@ -99,7 +105,10 @@ func (s *Server) routes() chi.Router {
 func (s *Server) api(r chi.Router, method, path string, a Access, h func(http.ResponseWriter, *http.Request) error) {
 	s.apiRoutes = append(s.apiRoutes, Route{Method: method, Pattern: path, Access: a})
 	handler := s.handle(h)
-	if !a.Public {
+	switch {
+	case a.MFAPending:
+		handler = s.handle(s.requirePending(h))
+	case !a.Public:
 		handler = s.handle(s.authorize(a.Permission, h))
 	}
 	r.Method(method, path[len("/api/v1"):], handler)
@@ -110,6 +119,11 @@ func (s *Server) api(r chi.Router, method, path string, a Access, h func(http.Re
 func (s *Server) authorize(p policies.Permission, next func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		cur, ok := userFrom(r.Context())
+		if _, pending := pendingFrom(r.Context()); pending {
+			s.writeProblem(w, r, http.StatusUnauthorized, api.Problem{Title: "Unauthorized", Code: api.CodeMFARequired,
+				Detail: "Enter the code of your second factor to finish signing in."})
+			return nil
+		}
 		if !ok {
 			return portal.Errorf(portal.EUNAUTHORIZED, "Sign in to continue.")
 		}

@@ -34,6 +34,7 @@ type Server struct {
 	Resets     portal.PasswordResetService
 	Sessions   portal.SessionService
 	Users      portal.UserService
+	MFA        portal.MFAService
 	Mailer     portal.Mailer
 	// SSO keeps single sign-on state and opens SSO sessions; nil: no SSO.
 	SSO portal.SSOService

@@ -68,7 +68,13 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 		sess, u, err := s.Auth.Authenticate(r.Context(), c.Value)
 		switch portal.ErrorCode(err) {
 		case "":
-			ctx := context.WithValue(r.Context(), sessionKey{}, &signedIn{session: sess, user: u, token: c.Value})
+			// A sign-in awaiting its second factor is kept apart: userFrom
+			// never returns it, so no route can take it for a signed-in user.
+			key := any(sessionKey{})
+			if sess.MFAPending {
+				key = pendingKey{}
+			}
+			ctx := context.WithValue(r.Context(), key, &signedIn{session: sess, user: u, token: c.Value})
 			next.ServeHTTP(w, r.WithContext(ctx))
 		case portal.EUNAUTHORIZED:
 			s.clearSessionCookie(w, r)
@@ -83,7 +89,10 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 // It replaces the one the browser had: the id changes at sign-in, so a
 // planted cookie never becomes a signed-in session.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, token string, sess *portal.Session) error {
-	if old, ok := userFrom(r.Context()); ok {
+	// A new session replaces the one the browser had, signed in or waiting
+	// for its second factor (the id changes at sign-in: a planted cookie
+	// never becomes a signed-in session).
+	if old, ok := anySessionFrom(r.Context()); ok {
 		if err := s.Auth.SignOut(r.Context(), old.token, clientOf(r)); err != nil {
 			return err
 		}
@@ -165,13 +174,16 @@ func (s *Server) handleSessionCreate(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	if sess.MFAPending {
+		return s.answerPendingSignIn(w, r, token, sess)
+	}
 	return writeJSON(w, http.StatusOK, s.toAPIMe(r.Context(), u))
 }
 
 // handleSessionDelete signs out (DELETE /api/v1/session). Signing out twice
 // is not an error.
 func (s *Server) handleSessionDelete(w http.ResponseWriter, r *http.Request) error {
-	if cur, ok := userFrom(r.Context()); ok {
+	if cur, ok := anySessionFrom(r.Context()); ok {
 		if err := s.Auth.SignOut(r.Context(), cur.token, clientOf(r)); err != nil {
 			return err
 		}

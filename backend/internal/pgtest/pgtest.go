@@ -32,6 +32,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"example.com/portal/backend/internal/postgres"
+	"example.com/portal/backend/internal/sealed"
 	"example.com/portal/migrations"
 )
 
@@ -137,6 +138,18 @@ func (d *Database) OpenOwner(tb testing.TB) *postgres.DB {
 
 func open(tb testing.TB, dsn string, opts postgres.Options) *postgres.DB {
 	tb.Helper()
+	if opts.Secrets == nil {
+		// A key of the test's own: sealed values are real ciphertext.
+		key := make([]byte, sealed.KeySize)
+		if _, err := rand.Read(key); err != nil {
+			tb.Fatal(err)
+		}
+		box, err := sealed.New(key)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		opts.Secrets = box
+	}
 	db, err := postgres.Open(context.Background(), dsn, opts)
 	if err != nil {
 		tb.Fatalf("pgtest: open: %v", err)

@@ -57,6 +57,10 @@ type Session struct {
 	Remember      bool
 	UserAgent     string // as the browser said at sign-in, for the sessions list
 	ClientIP      string
+	// MFAPending: the password is checked but not yet the second factor;
+	// such a session reaches only the MFA endpoints (MFAMethod says which).
+	MFAPending bool
+	MFAMethod  string
 }
 
 // Client is where a request came from, for the audit log and throttling.

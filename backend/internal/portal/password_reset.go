@@ -6,8 +6,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	zxcvbn "github.com/ccojocar/zxcvbn-go"
-
 	"example.com/portal/tenants"
 )
 
@@ -20,40 +18,30 @@ const (
 	MinPasswordLength = 10
 )
 
-// MinPasswordScore is the zxcvbn score (0–4) a new password needs: 3 means
-// "safely unguessable" (about 10^10 guesses), which rules out common
-// passwords, keyboard walks, dates and words with digits stuck on
-// ("Summer2026!"), whatever their length.
-const MinPasswordScore = 3
-
 // ValidatePassword reports what makes plain unacceptable as a new password
 // for the account of email, as field errors on "password". Length counts
 // characters, not bytes; there is no composition rule (NIST SP 800-63B):
-// long and hard to guess is what matters, as estimated by zxcvbn against
-// its dictionaries of common passwords, names and words, and the address.
+// long and hard to guess is what matters. How guessable it is (common
+// passwords, words with digits stuck on) is estimated by the password
+// package, which the services call after this (this package stays free of
+// dependencies).
 func ValidatePassword(plain, email string) []FieldError {
 	bad := func(msg string) []FieldError { return []FieldError{{Field: "password", Message: msg}} }
-	n := utf8.RuneCountInString(plain)
-	lower := strings.ToLower(plain)
-	local, domain, _ := strings.Cut(strings.ToLower(email), "@")
+	local, _, _ := strings.Cut(strings.ToLower(email), "@")
 	switch {
-	case n < MinPasswordLength:
+	case utf8.RuneCountInString(plain) < MinPasswordLength:
 		return bad("Use at least 10 characters.")
 	case len(plain) > 1024:
 		return bad("The password is too long.")
-	case len(local) >= 4 && strings.Contains(lower, local):
+	case len(local) >= 4 && strings.Contains(strings.ToLower(plain), local):
 		return bad("The password must not contain your e-mail address.")
-	}
-	// zxcvbn's cost grows with length; past 100 characters a password is
-	// not guessed by enumeration anyway.
-	if n <= 100 {
-		inputs := append([]string{local}, strings.FieldsFunc(domain, func(r rune) bool { return r == '.' || r == '-' })...)
-		if zxcvbn.PasswordStrength(plain, inputs).Score < MinPasswordScore {
-			return bad("This password is too easy to guess. Try three or four unrelated words.")
-		}
 	}
 	return nil
 }
+
+// ErrGuessablePassword is the field error for a password that a guessing
+// attack would find.
+var ErrGuessablePassword = FieldError{Field: "password", Message: "This password is too easy to guess. Try three or four unrelated words."}
 
 // ResetRequest is a reset link to send: the token goes only into the
 // e-mail, never into a response, a log or a URL the server sees (the link
@@ -85,4 +73,6 @@ type Mailer interface {
 	SendPasswordReset(ctx context.Context, t *tenants.Tenant, baseURL string, u User, link string) error
 	// SendInvitation invites u to inviter's customer account.
 	SendInvitation(ctx context.Context, t *tenants.Tenant, baseURL string, inviter User, u AccountUser, link string) error
+	// SendMFACode mails u the code of their pending sign-in.
+	SendMFACode(ctx context.Context, t *tenants.Tenant, baseURL string, u User, code string) error
 }

@@ -120,6 +120,15 @@ func (s *AuthService) SignIn(ctx context.Context, in portal.SignInInput) (string
 		if err != nil {
 			return err
 		}
+		// Decided only now, with the password right: nothing before tells
+		// whether the account has a second factor.
+		if method := mfaMethodFor(ctx, &u); method != "" {
+			if err := markPendingTx(ctx, tx, now, sess, method); err != nil {
+				return err
+			}
+			return auditTx(ctx, tx, now, "signin_mfa_pending", &u, u.Email, in.Client,
+				map[string]any{"remember": in.Remember, "session_id": sess.ID, "method": method})
+		}
 		return auditTx(ctx, tx, now, "signin", &u, u.Email, in.Client, map[string]any{"remember": in.Remember, "session_id": sess.ID})
 	})
 	switch {
@@ -226,14 +235,14 @@ func (s *AuthService) Authenticate(ctx context.Context, token string) (*portal.S
 	now := s.db.Now().UTC()
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		err := tx.NewRaw(`SELECT s.id::text, s.user_id::text, coalesce(s.customer_id::text, ''), s.created_at, s.last_seen_at,
-				s.idle_expires_at, s.expires_at, s.remember,
+				s.idle_expires_at, s.expires_at, s.remember, s.mfa_pending, s.mfa_method,
 				u.id::text, coalesce(u.customer_id::text, ''), coalesce(c.company_name, ''), u.email, u.name, u.role, u.mfa_enabled
 			FROM sessions s
 			JOIN users u ON u.tenant_id = s.tenant_id AND u.id = s.user_id AND u.status = 'active'
 			LEFT JOIN customers c ON c.tenant_id = s.tenant_id AND c.id = s.customer_id
 			WHERE s.token_hash = ? AND (s.customer_id IS NULL OR c.status <> 'closed') AND s.ended_at IS NULL AND s.idle_expires_at > ? AND s.expires_at > ?`,
 			hashed, now, now).Scan(ctx, &sess.ID, &sess.UserID, &sess.CustomerID, &sess.CreatedAt, &sess.LastSeenAt,
-			&sess.IdleExpiresAt, &sess.ExpiresAt, &sess.Remember,
+			&sess.IdleExpiresAt, &sess.ExpiresAt, &sess.Remember, &sess.MFAPending, &sess.MFAMethod,
 			&u.ID, &u.CustomerID, &u.CustomerName, &u.Email, &u.Name, &u.Role, &u.MFAEnabled)
 		if err != nil {
 			return err

@@ -16,6 +16,7 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 
+	"example.com/portal/backend/internal/sealed"
 	"example.com/portal/tenants"
 )
 
@@ -30,12 +31,20 @@ type DB struct {
 
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
+
+	secrets *sealed.Box
 }
 
 // Options tune the pool.
 type Options struct {
 	MaxConns int32 // 0 keeps pgxpool's default (max(4, NumCPU))
+	// Secrets seals the secrets kept in the database (TOTP seeds); without
+	// it, enrolling or checking an authenticator app fails.
+	Secrets *sealed.Box
 }
+
+// Secrets returns the Box that seals the database's secrets, or nil.
+func (db *DB) Secrets() *sealed.Box { return db.secrets }
 
 // Open connects to dsn. bun inlines query arguments into the SQL text, so the
 // pool uses pgx's simple protocol: prepared-statement caching would only miss
@@ -66,7 +75,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("postgres: connect to %s@%s/%s: %w", cfg.ConnConfig.User, cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
 	}
 	sqldb := stdlib.OpenDBFromPool(pool)
-	return &DB{Bun: bun.NewDB(sqldb, pgdialect.New()), Pool: pool, Now: time.Now}, nil
+	return &DB{Bun: bun.NewDB(sqldb, pgdialect.New()), Pool: pool, Now: time.Now, secrets: opts.Secrets}, nil
 }
 
 // Close closes the pool.

@@ -205,6 +205,12 @@ var isoBuilders = map[string]isoBuilder{
 			"user_id": isoID(fx.CustomerUser), "decided_by": isoID(fx.StaffUser), "decided_at": "2026-11-02T10:00:00Z",
 			"created_at": "2026-11-02T09:00:00Z"}
 	}},
+	"mfa_recovery_codes": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, fx.Reset)
+		hash := sha256.Sum256([]byte("recovery " + id))
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "user_id": isoID(fx.CustomerUser), "code_hash": hash[:],
+			"created_at": "2026-11-02T10:00:00Z", "used_at": "2026-11-02T10:05:00Z"}
+	}},
 	"audit_events": {row: func(fx *isoFixture, fresh bool) isoRow {
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": isoPick(fresh, fx.AuditEvent), "occurred_at": "2026-11-02T10:00:00Z",
 			"kind": "signin", "customer_id": isoID(fx.Customer), "user_id": isoID(fx.CustomerUser)}

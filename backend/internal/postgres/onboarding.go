@@ -283,6 +283,9 @@ func (s *OnboardingService) SignUp(ctx context.Context, in portal.SignUpInput) (
 	if err := in.Validate(); err != nil {
 		return "", nil, nil, err
 	}
+	if err := checkNewPassword(in.Password, in.Email); err != nil {
+		return "", nil, nil, err
+	}
 	hash, err := password.Hash(in.Password)
 	if err != nil {
 		return "", nil, nil, err

@@ -21,6 +21,19 @@ var _ portal.PasswordResetService = (*AuthService)(nil)
 var errBadResetToken = &portal.Error{Code: portal.EINVALID, Message: "This reset link is invalid or has expired. Ask for a new one.",
 	Fields: []portal.FieldError{{Field: "token", Message: "The link is invalid, already used or expired."}}}
 
+// checkNewPassword refuses a new password for the account of email: the
+// domain's rules (portal.ValidatePassword), then how guessable it is.
+func checkNewPassword(plain, email string) *portal.Error {
+	fields := portal.ValidatePassword(plain, email)
+	if fields == nil && password.Guessable(plain, password.EmailHints(email)...) {
+		fields = []portal.FieldError{portal.ErrGuessablePassword}
+	}
+	if fields != nil {
+		return &portal.Error{Code: portal.EINVALID, Message: "Choose a stronger password.", Fields: fields}
+	}
+	return nil
+}
+
 // RequestPasswordReset implements portal.PasswordResetService.
 func (s *AuthService) RequestPasswordReset(ctx context.Context, email string, c portal.Client) (*portal.ResetRequest, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
@@ -87,8 +100,8 @@ func (s *AuthService) ResetPassword(ctx context.Context, token, newPassword stri
 	if err != nil {
 		return err
 	}
-	if fields := portal.ValidatePassword(newPassword, u.Email); fields != nil {
-		return &portal.Error{Code: portal.EINVALID, Message: "Choose a stronger password.", Fields: fields}
+	if err := checkNewPassword(newPassword, u.Email); err != nil {
+		return err
 	}
 	// Hash outside the transaction (it is slow on purpose); the update
 	// below re-checks the token, so a concurrent second use still fails.

@@ -21,7 +21,7 @@ func (s *AuthService) ListSessions(ctx context.Context, userID string) ([]portal
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id::text, user_id::text, coalesce(customer_id::text, ''), created_at, last_seen_at,
 				idle_expires_at, expires_at, remember, user_agent, COALESCE(host(client_ip), '')
-			FROM sessions WHERE user_id = ? AND ended_at IS NULL AND idle_expires_at > ? AND expires_at > ?
+			FROM sessions WHERE user_id = ? AND NOT mfa_pending AND ended_at IS NULL AND idle_expires_at > ? AND expires_at > ?
 			ORDER BY created_at DESC`, userID, now, now)
 		if err != nil {
 			return err
@@ -105,8 +105,8 @@ func (s *AuthService) ChangePassword(ctx context.Context, userID, keepSessionID,
 				Fields: []portal.FieldError{{Field: "current_password", Message: "This is not your current password."}}}
 			return auditTx(ctx, tx, now, "password_change_failed", &u, u.Email, c, nil)
 		}
-		if fields := portal.ValidatePassword(next, u.Email); fields != nil {
-			fieldErr = &portal.Error{Code: portal.EINVALID, Message: "Choose a stronger password.", Fields: fields}
+		if err := checkNewPassword(next, u.Email); err != nil {
+			fieldErr = err
 			return nil
 		}
 		newHash, err := password.Hash(next)

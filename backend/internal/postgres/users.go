@@ -27,7 +27,7 @@ type UserService struct {
 func NewUserService(db *DB) *UserService { return &UserService{db: db} }
 
 const accountUserColumns = `u.id::text, u.email, u.name, u.role, u.status, u.created_at,
-	(SELECT max(s.created_at) FROM sessions s WHERE s.user_id = u.id)`
+	(SELECT max(s.created_at) FROM sessions s WHERE s.user_id = u.id AND NOT s.mfa_pending)`
 
 func scanAccountUser(row interface{ Scan(...any) error }) (portal.AccountUser, error) {
 	var u portal.AccountUser

@@ -1,0 +1,10 @@
+DROP TABLE mfa_recovery_codes;
+ALTER TABLE sessions DROP COLUMN mfa_attempts;
+ALTER TABLE sessions DROP COLUMN mfa_code_sent_at;
+ALTER TABLE sessions DROP COLUMN mfa_code_expires_at;
+ALTER TABLE sessions DROP COLUMN mfa_code_hash;
+ALTER TABLE sessions DROP COLUMN mfa_method;
+ALTER TABLE sessions DROP COLUMN mfa_pending;
+ALTER TABLE users DROP CONSTRAINT users_totp_check;
+ALTER TABLE users DROP COLUMN totp_last_step;
+ALTER TABLE users DROP COLUMN totp_secret;
