@@ -71,6 +71,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		Resets:     auth,
 		Sessions:   auth,
 		Users:      postgres.NewUserService(db),
+		Account:    postgres.NewAccountService(db),
 		Mailer:     &mail.Notifier{Sender: sender},
 		Authz:      authz,
 		Logger:     logger,

@@ -32,6 +32,7 @@ type Server struct {
 	Resets     portal.PasswordResetService
 	Sessions   portal.SessionService
 	Users      portal.UserService
+	Account    portal.AccountService
 	Mailer     portal.Mailer
 	// Authz answers what a role may do in a tenant: route checks and the
 	// capabilities of /api/v1/me.
