@@ -16,6 +16,8 @@ const (
 	// PathResetPassword is where the e-mailed reset links point (the token
 	// is in the URL fragment, see api.PageResetPassword).
 	PathResetPassword = api.PageResetPassword
+	// PathAccount is the signed-in user's account (the header links it).
+	PathAccount = api.PageAccount
 )
 
 // MenuItem is one entry of the main menu (spec 001, "Main Menu").

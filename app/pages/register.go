@@ -8,6 +8,7 @@ import (
 	"example.com/portal/app/brand"
 	"example.com/portal/app/components"
 	"example.com/portal/app/state"
+	"example.com/portal/backend/api"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -28,6 +29,9 @@ func Register() {
 		app.Route(components.PathLogin, newLoginPage)
 		app.Route(components.PathForgotPassword, newForgotPasswordPage)
 		app.Route(components.PathResetPassword, newResetPasswordPage)
+		app.Route(api.PageAccount, newAccountPage)
+		app.Route(api.PageAccountUsers, newAccountUsersPage)
+		app.Route(api.PageAuditLog, newAuditLogPage)
 		state.Register()
 	})
 }
