@@ -31,7 +31,10 @@ const accountCallTimeout = 30 * time.Second
 // callAPI runs fn off the UI goroutine with a client for the page's tenant
 // and a timeout, then done on the UI goroutine with fn's error. fn must not
 // touch the component; it hands its results to done through variables it
-// closes over.
+// closes over. ctx must be the page's own context from OnNav, not an event's:
+// go-app drops a Dispatch whose source element is gone, and the button or
+// form that started a call is often gone by the time it answers (a dialog
+// closes, "Really delete" turns back into "Delete").
 func callAPI(ctx app.Context, fn func(c context.Context, cl *apiclient.Client) error, done func(err error)) {
 	cl := apiclient.New(ctx.Page().URL())
 	ctx.Async(func() {

@@ -42,6 +42,7 @@ type accountPage struct {
 	app.Compo
 
 	chrome
+	ui      app.Context // from OnNav, see callAPI
 	session state.Session
 	tab     string
 	loaded  bool // data was asked for this session
@@ -86,6 +87,7 @@ func (p *accountPage) OnInit() { p.initBrand() }
 
 // OnNav runs on the server (pre-render) and in the browser.
 func (p *accountPage) OnNav(ctx app.Context) {
+	p.ui = ctx
 	p.locate(ctx)
 	p.setHead(ctx, "Your account", "Your profile, addresses, password and notifications")
 	p.tab = ctx.Page().URL().Query().Get("tab")
@@ -103,7 +105,7 @@ func (p *accountPage) load(ctx app.Context) {
 	}
 	p.loaded = true
 	var prof api.Profile
-	callAPI(ctx, func(c context.Context, cl *apiclient.Client) (err error) { prof, err = cl.Profile(c); return }, func(err error) {
+	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { prof, err = cl.Profile(c); return }, func(err error) {
 		p.profileErr = err
 		if err == nil {
 			p.profile, p.name, p.phone = prof, prof.Name, prof.Phone
@@ -115,7 +117,7 @@ func (p *accountPage) load(ctx app.Context) {
 	p.loadSessions(ctx)
 	if can(user, capNotifications) {
 		var prefs []api.NotificationPreference
-		callAPI(ctx, func(c context.Context, cl *apiclient.Client) (err error) { prefs, err = cl.Notifications(c); return }, func(err error) {
+		callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { prefs, err = cl.Notifications(c); return }, func(err error) {
 			p.prefs, p.prefsErr = prefs, err
 		})
 	}
@@ -123,7 +125,7 @@ func (p *accountPage) load(ctx app.Context) {
 
 func (p *accountPage) loadAddresses(ctx app.Context) {
 	var list []api.Address
-	callAPI(ctx, func(c context.Context, cl *apiclient.Client) (err error) { list, err = cl.Addresses(c); return }, func(err error) {
+	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { list, err = cl.Addresses(c); return }, func(err error) {
 		p.addrErr = err
 		if err == nil {
 			p.addresses = list
@@ -133,7 +135,7 @@ func (p *accountPage) loadAddresses(ctx app.Context) {
 
 func (p *accountPage) loadSessions(ctx app.Context) {
 	var list []api.Session
-	callAPI(ctx, func(c context.Context, cl *apiclient.Client) (err error) { list, err = cl.Sessions(c); return }, func(err error) {
+	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { list, err = cl.Sessions(c); return }, func(err error) {
 		p.sessionsErr = err
 		if err == nil {
 			p.sessions = list
@@ -144,6 +146,9 @@ func (p *accountPage) loadSessions(ctx app.Context) {
 func (p *accountPage) selectTab(tab string) app.EventHandler {
 	return func(ctx app.Context, _ app.Event) {
 		p.tab = tab
+		if tab == tabSecurity {
+			p.loadSessions(ctx) // a device may have signed in since
+		}
 		u := *ctx.Page().URL()
 		u.RawQuery = "tab=" + tab
 		ctx.Page().ReplaceURL(&u)
@@ -229,7 +234,7 @@ func (p *accountPage) saveProfile(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	in := api.ProfileUpdate{Name: &p.name, Phone: &p.phone}
 	var prof api.Profile
-	callAPI(ctx, func(c context.Context, cl *apiclient.Client) (err error) { prof, err = cl.UpdateProfile(c, in); return }, func(err error) {
+	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { prof, err = cl.UpdateProfile(c, in); return }, func(err error) {
 		p.profileErr, p.profileSaved = err, err == nil
 		if err == nil {
 			p.profile, p.name, p.phone = prof, prof.Name, prof.Phone
@@ -299,7 +304,7 @@ func (p *accountPage) openAddress(a *api.Address) app.EventHandler {
 func (p *accountPage) saveAddress(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	id, in := p.editID, p.addr
-	callAPI(ctx, func(c context.Context, cl *apiclient.Client) error { _, err := cl.SaveAddress(c, id, in); return err }, func(err error) {
+	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) error { _, err := cl.SaveAddress(c, id, in); return err }, func(err error) {
 		p.addrSaveErr = err
 		if err == nil {
 			p.editing = false
@@ -310,7 +315,7 @@ func (p *accountPage) saveAddress(ctx app.Context, e app.Event) {
 
 func (p *accountPage) addressAction(fn func(c context.Context, cl *apiclient.Client) error) app.EventHandler {
 	return func(ctx app.Context, _ app.Event) {
-		callAPI(ctx, fn, func(err error) {
+		callAPI(p.ui, fn, func(err error) {
 			p.addrErr, p.deleting = err, ""
 			p.loadAddresses(ctx)
 		})
@@ -327,16 +332,19 @@ func (p *accountPage) renderAddresses(user apiclient.User) app.UI {
 			actions = app.Div().Class("account__actions").Body(
 				app.Button().ID("address-edit-"+a.ID).Class("button").Type("button").OnClick(p.openAddress(&a)).Text("Edit"),
 				app.If(!a.IsDefault, func() app.UI {
-					return app.Button().ID("address-default-"+a.ID).Class("button").Type("button").
-						OnClick(p.addressAction(func(c context.Context, cl *apiclient.Client) error { _, err := cl.SetDefaultAddress(c, a.ID); return err })).
+					return app.Button().ID("address-default-" + a.ID).Class("button").Type("button").
+						OnClick(p.addressAction(func(c context.Context, cl *apiclient.Client) error {
+							_, err := cl.SetDefaultAddress(c, a.ID)
+							return err
+						})).
 						Text("Make default")
 				}),
 				app.If(p.deleting == a.ID, func() app.UI {
-					return app.Button().ID("address-delete-confirm-"+a.ID).Class("button button--danger").Type("button").
+					return app.Button().ID("address-delete-confirm-" + a.ID).Class("button button--danger").Type("button").
 						OnClick(p.addressAction(func(c context.Context, cl *apiclient.Client) error { return cl.DeleteAddress(c, a.ID) })).
 						Text("Really delete")
 				}).Else(func() app.UI {
-					return app.Button().ID("address-delete-"+a.ID).Class("button").Type("button").
+					return app.Button().ID("address-delete-" + a.ID).Class("button").Type("button").
 						OnClick(func(app.Context, app.Event) { p.deleting = a.ID }).Text("Delete")
 				}),
 			)
@@ -436,7 +444,7 @@ func (p *accountPage) changePassword(ctx app.Context, e app.Event) {
 	}
 	current, next := p.current, p.password
 	p.pwSaving, p.pwSaved = true, false
-	callAPI(ctx, func(c context.Context, cl *apiclient.Client) error { return cl.ChangePassword(c, current, next) }, func(err error) {
+	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) error { return cl.ChangePassword(c, current, next) }, func(err error) {
 		p.pwSaving, p.pwErr, p.pwSaved = false, err, err == nil
 		if err == nil {
 			p.current, p.password, p.confirm, p.pwChecked = "", "", "", false
@@ -447,7 +455,7 @@ func (p *accountPage) changePassword(ctx app.Context, e app.Event) {
 
 func (p *accountPage) endSession(id string) app.EventHandler {
 	return func(ctx app.Context, _ app.Event) {
-		callAPI(ctx, func(c context.Context, cl *apiclient.Client) error { return cl.EndSession(c, id) }, func(err error) {
+		callAPI(p.ui, func(c context.Context, cl *apiclient.Client) error { return cl.EndSession(c, id) }, func(err error) {
 			p.sessionsErr, p.endedSession = err, err == nil
 			p.loadSessions(ctx)
 		})
@@ -483,7 +491,7 @@ func (p *accountPage) renderSecurity() app.UI {
 			app.P().Text("Signed in "+formatTime(s.CreatedAt)+" from "+orDefault(s.ClientIP, "an unknown address")+
 				" · last active "+formatTime(s.LastSeenAt)),
 			app.If(!s.Current, func() app.UI {
-				return app.Button().ID("session-end-"+s.ID).Class("button").Type("button").OnClick(p.endSession(s.ID)).Text("End session")
+				return app.Button().ID("session-end-" + s.ID).Class("button").Type("button").OnClick(p.endSession(s.ID)).Text("End session")
 			}),
 		))
 	}
@@ -537,7 +545,7 @@ func (p *accountPage) toggle(kind string) app.EventHandler {
 	return func(ctx app.Context, _ app.Event) {
 		on := ctx.JSSrc().Get("checked").Bool()
 		var list []api.NotificationPreference
-		callAPI(ctx, func(c context.Context, cl *apiclient.Client) (err error) {
+		callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) {
 			list, err = cl.SetNotifications(c, []api.NotificationPreference{{Kind: kind, Email: on}})
 			return
 		}, func(err error) {

@@ -22,6 +22,7 @@ type accountUsersPage struct {
 	app.Compo
 
 	chrome
+	ui      app.Context // from OnNav, see callAPI
 	session state.Session
 	loaded  bool
 
@@ -42,6 +43,7 @@ func (p *accountUsersPage) OnInit() { p.initBrand() }
 
 // OnNav runs on the server (pre-render) and in the browser.
 func (p *accountUsersPage) OnNav(ctx app.Context) {
+	p.ui = ctx
 	p.locate(ctx)
 	p.setHead(ctx, "Users", "The users of your company's account")
 	ctx.ObserveState(state.KeySession, &p.session).OnChange(func() {
@@ -57,7 +59,7 @@ func (p *accountUsersPage) OnNav(ctx app.Context) {
 
 func (p *accountUsersPage) load(ctx app.Context) {
 	var list []api.AccountUser
-	callAPI(ctx, func(c context.Context, cl *apiclient.Client) (err error) { list, err = cl.Users(c); return }, func(err error) {
+	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { list, err = cl.Users(c); return }, func(err error) {
 		p.listErr = err
 		if err == nil {
 			p.users = list
@@ -66,7 +68,7 @@ func (p *accountUsersPage) load(ctx app.Context) {
 }
 
 func (p *accountUsersPage) change(ctx app.Context, id string, in api.UserUpdate, done string) {
-	callAPI(ctx, func(c context.Context, cl *apiclient.Client) error { _, err := cl.UpdateUser(c, id, in); return err }, func(err error) {
+	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) error { _, err := cl.UpdateUser(c, id, in); return err }, func(err error) {
 		p.actErr, p.done = err, ""
 		if err == nil {
 			p.done = done
@@ -78,7 +80,7 @@ func (p *accountUsersPage) change(ctx app.Context, id string, in api.UserUpdate,
 func (p *accountUsersPage) sendInvite(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	in := p.invite
-	callAPI(ctx, func(c context.Context, cl *apiclient.Client) error { _, err := cl.InviteUser(c, in); return err }, func(err error) {
+	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) error { _, err := cl.InviteUser(c, in); return err }, func(err error) {
 		p.inviteErr = err
 		if err == nil {
 			p.inviting, p.done, p.actErr = false, "Invitation sent to "+in.Email+".", nil
@@ -129,12 +131,12 @@ func (p *accountUsersPage) renderUsers(manage bool) app.UI {
 				}).Body(opts...)
 			switch u.Status {
 			case "disabled":
-				action = app.Button().ID("user-reactivate-"+u.ID).Class("button").Type("button").OnClick(func(ctx app.Context, _ app.Event) {
+				action = app.Button().ID("user-reactivate-" + u.ID).Class("button").Type("button").OnClick(func(ctx app.Context, _ app.Event) {
 					s := "active"
 					p.change(ctx, id, api.UserUpdate{Status: &s}, email+" can sign in again.")
 				}).Text("Reactivate")
 			default:
-				action = app.Button().ID("user-deactivate-"+u.ID).Class("button").Type("button").OnClick(func(ctx app.Context, _ app.Event) {
+				action = app.Button().ID("user-deactivate-" + u.ID).Class("button").Type("button").OnClick(func(ctx app.Context, _ app.Event) {
 					s := "disabled"
 					p.change(ctx, id, api.UserUpdate{Status: &s}, email+" is deactivated and signed out.")
 				}).Text("Deactivate")

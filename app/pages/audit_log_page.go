@@ -32,6 +32,7 @@ type auditLogPage struct {
 	app.Compo
 
 	chrome
+	ui      app.Context // from OnNav, see callAPI
 	session state.Session
 	loaded  bool
 	events  []api.AuditEvent
@@ -45,13 +46,14 @@ func (p *auditLogPage) OnInit() { p.initBrand() }
 
 // OnNav runs on the server (pre-render) and in the browser.
 func (p *auditLogPage) OnNav(ctx app.Context) {
+	p.ui = ctx
 	p.locate(ctx)
 	p.setHead(ctx, "Audit log", "Security events of your company's account")
 	ctx.ObserveState(state.KeySession, &p.session).OnChange(func() {
 		if u, ok := p.session.User(); ok && !p.loaded && p.session.Status == state.Loaded && can(u, capAuditLogRead) {
 			p.loaded = true
 			var list []api.AuditEvent
-			callAPI(ctx, func(c context.Context, cl *apiclient.Client) (err error) { list, err = cl.AuditEvents(c); return }, func(err error) {
+			callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { list, err = cl.AuditEvents(c); return }, func(err error) {
 				p.events, p.err = list, err
 			})
 		}
