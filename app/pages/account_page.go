@@ -448,6 +448,11 @@ func (p *accountPage) changePassword(ctx app.Context, e app.Event) {
 		p.pwSaving, p.pwErr, p.pwSaved = false, err, err == nil
 		if err == nil {
 			p.current, p.password, p.confirm, p.pwChecked = "", "", "", false
+			// Emptying the bound values removes the value attributes but
+			// not what was typed: clear the inputs themselves.
+			if f := app.Window().GetElementByID("password-form"); f.Truthy() {
+				f.Call("reset")
+			}
 			p.loadSessions(ctx) // the other sessions have ended
 		}
 	})

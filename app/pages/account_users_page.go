@@ -67,13 +67,18 @@ func (p *accountUsersPage) load(ctx app.Context) {
 	})
 }
 
-func (p *accountUsersPage) change(ctx app.Context, id string, in api.UserUpdate, done string) {
+// change sends a role or status change; role is the user's role before it,
+// which a refused change puts back in the row's select (the page's own
+// render does not: as far as it knows the select never changed).
+func (p *accountUsersPage) change(ctx app.Context, id, role string, in api.UserUpdate, done string) {
 	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) error { _, err := cl.UpdateUser(c, id, in); return err }, func(err error) {
 		p.actErr, p.done = err, ""
 		if err == nil {
 			p.done = done
+		} else if sel := app.Window().GetElementByID("user-role-" + id); sel.Truthy() {
+			sel.Set("value", role)
 		}
-		p.load(ctx) // also puts a refused role select back
+		p.load(ctx)
 	})
 }
 
@@ -119,7 +124,7 @@ func (p *accountUsersPage) renderUsers(manage bool) app.UI {
 		var role app.UI = app.Text(roleLabel(u.Role))
 		var action app.UI
 		if manage {
-			id, email := u.ID, u.Email
+			id, email, before := u.ID, u.Email, u.Role
 			opts := []app.UI{}
 			for _, r := range customerRoles {
 				opts = append(opts, app.Option().Value(r).Selected(r == u.Role).Text(roleLabel(r)))
@@ -127,18 +132,18 @@ func (p *accountUsersPage) renderUsers(manage bool) app.UI {
 			role = app.Select().ID("user-role-"+u.ID).Class("field__input").Aria("label", "Role of "+u.Email).
 				OnChange(func(ctx app.Context, _ app.Event) {
 					r := ctx.JSSrc().Get("value").String()
-					p.change(ctx, id, api.UserUpdate{Role: &r}, "Role of "+email+" changed to "+roleLabel(r)+".")
+					p.change(ctx, id, before, api.UserUpdate{Role: &r}, "Role of "+email+" changed to "+roleLabel(r)+".")
 				}).Body(opts...)
 			switch u.Status {
 			case "disabled":
 				action = app.Button().ID("user-reactivate-" + u.ID).Class("button").Type("button").OnClick(func(ctx app.Context, _ app.Event) {
 					s := "active"
-					p.change(ctx, id, api.UserUpdate{Status: &s}, email+" can sign in again.")
+					p.change(ctx, id, before, api.UserUpdate{Status: &s}, email+" can sign in again.")
 				}).Text("Reactivate")
 			default:
 				action = app.Button().ID("user-deactivate-" + u.ID).Class("button").Type("button").OnClick(func(ctx app.Context, _ app.Event) {
 					s := "disabled"
-					p.change(ctx, id, api.UserUpdate{Status: &s}, email+" is deactivated and signed out.")
+					p.change(ctx, id, before, api.UserUpdate{Status: &s}, email+" is deactivated and signed out.")
 				}).Text("Deactivate")
 			}
 		}

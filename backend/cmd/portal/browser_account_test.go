@@ -150,6 +150,7 @@ func TestBrowserAccount(t *testing.T) {
 		browsertest.Fill("#pw-confirm", newPassword),
 		browsertest.Submit("#password-form"),
 		chromedp.WaitVisible(chromedp.CSS("#pw-saved")),
+		until(`document.querySelector("#pw-current").value === "" && document.querySelector("#pw-new").value === ""`),
 	)
 	browsertest.Screenshot(t, ctx, "account-security-phone")
 
@@ -184,6 +185,7 @@ func TestBrowserAccount(t *testing.T) {
 	step("own role refused",
 		until(`(() => { const r = [...document.querySelectorAll("#users tbody tr")].find(r => r.textContent.includes("`+admin+`")); const s = r && r.querySelector("select"); if (!s) return false; s.value = "viewer"; s.dispatchEvent(new Event("change", {bubbles: true})); return true })()`),
 		chromedp.WaitVisible(chromedp.CSS("#user-change-error")),
+		until(`document.querySelector("#users select[value], #users select") && [...document.querySelectorAll("#users tbody tr")].find(r => r.textContent.includes("`+admin+`")).querySelector("select").value === "admin"`),
 	)
 	browsertest.Screenshot(t, ctx, "account-users-desktop")
 
