@@ -45,7 +45,7 @@ type accountPage struct {
 	ui      app.Context // from OnNav, see callAPI
 	session state.Session
 	tab     string
-	loaded  bool // data was asked for this session
+	loaded  string // e-mail of the user whose data was asked for; another user (a new sign-in) loads again
 
 	// Profile.
 	profile      api.Profile
@@ -100,10 +100,10 @@ func (p *accountPage) OnNav(ctx app.Context) {
 // load asks for the data of the tabs the user may see, once per page visit.
 func (p *accountPage) load(ctx app.Context) {
 	user, ok := p.session.User()
-	if !ok || p.loaded || p.session.Status != state.Loaded {
+	if !ok || p.loaded == user.Email || p.session.Status != state.Loaded {
 		return
 	}
-	p.loaded = true
+	p.loaded = user.Email
 	var prof api.Profile
 	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { prof, err = cl.Profile(c); return }, func(err error) {
 		p.profileErr = err

@@ -24,7 +24,7 @@ type accountUsersPage struct {
 	chrome
 	ui      app.Context // from OnNav, see callAPI
 	session state.Session
-	loaded  bool
+	loaded  string // e-mail of the user whose data was asked for
 
 	users   []api.AccountUser
 	listErr error
@@ -47,8 +47,8 @@ func (p *accountUsersPage) OnNav(ctx app.Context) {
 	p.locate(ctx)
 	p.setHead(ctx, "Users", "The users of your company's account")
 	ctx.ObserveState(state.KeySession, &p.session).OnChange(func() {
-		if u, ok := p.session.User(); ok && !p.loaded && p.session.Status == state.Loaded && can(u, capUsersRead) {
-			p.loaded = true
+		if u, ok := p.session.User(); ok && p.loaded != u.Email && p.session.Status == state.Loaded && can(u, capUsersRead) {
+			p.loaded = u.Email
 			p.load(ctx)
 		}
 	})

@@ -34,7 +34,7 @@ type auditLogPage struct {
 	chrome
 	ui      app.Context // from OnNav, see callAPI
 	session state.Session
-	loaded  bool
+	loaded  string // e-mail of the user whose data was asked for
 	events  []api.AuditEvent
 	err     error
 }
@@ -50,8 +50,8 @@ func (p *auditLogPage) OnNav(ctx app.Context) {
 	p.locate(ctx)
 	p.setHead(ctx, "Audit log", "Security events of your company's account")
 	ctx.ObserveState(state.KeySession, &p.session).OnChange(func() {
-		if u, ok := p.session.User(); ok && !p.loaded && p.session.Status == state.Loaded && can(u, capAuditLogRead) {
-			p.loaded = true
+		if u, ok := p.session.User(); ok && p.loaded != u.Email && p.session.Status == state.Loaded && can(u, capAuditLogRead) {
+			p.loaded = u.Email
 			var list []api.AuditEvent
 			callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { list, err = cl.AuditEvents(c); return }, func(err error) {
 				p.events, p.err = list, err
