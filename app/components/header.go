@@ -105,6 +105,8 @@ func (h *Header) renderAccount() app.UI {
 		Class("portal-header__account").
 		Body(
 			app.Span().Class("portal-header__user").Title(h.IsignedInAs).Text(h.IsignedInAs),
+			// Every signed-in role may read its own profile (profile:read).
+			app.A().ID("account-link").Class("portal-header__signin").Href(PathAccount).Text("Account"),
 			signOut,
 		)
 }

@@ -24,6 +24,8 @@ const (
 	PathRegisterProfile     = api.PageRegisterProfile
 	PathRegisterPending     = api.PageRegisterPending
 	PathStaffAccessRequests = api.PageStaffAccessRequests
+	// PathAccount is the signed-in user's account (the header links it).
+	PathAccount = api.PageAccount
 )
 
 // MenuItem is one entry of the main menu (spec 001, "Main Menu").

@@ -37,6 +37,9 @@ func Register() {
 		app.Route(components.PathStaffAccessRequests, newStaffAccessRequestsPage)
 		app.Route(api.PageMFA, newMFAPage)
 		app.Route(api.PageMFASettings, newMFASettingsPage)
+		app.Route(api.PageAccount, newAccountPage)
+		app.Route(api.PageAccountUsers, newAccountUsersPage)
+		app.Route(api.PageAuditLog, newAuditLogPage)
 		state.Register()
 	})
 }

@@ -198,8 +198,8 @@ func (p *profilePage) submit(ctx app.Context, e app.Event) {
 	if !p.sameAsBilling {
 		read("shipping", p.shipping)
 	}
-	addr := func(m map[string]string) api.Address {
-		return api.Address{Line1: m["line1"], Line2: m["line2"], City: m["city"], Region: m["region"],
+	addr := func(m map[string]string) api.PostalAddress {
+		return api.PostalAddress{Line1: m["line1"], Line2: m["line2"], City: m["city"], Region: m["region"],
 			PostalCode: m["postal_code"], Country: m["country"]}
 	}
 	in := api.RegistrationProfile{Type: p.kind, Name: p.name, Billing: addr(p.billing)}

@@ -85,8 +85,8 @@ type SignUp struct {
 	Password string `json:"password"`
 }
 
-// Address is a postal address.
-type Address struct {
+// PostalAddress is a postal address.
+type PostalAddress struct {
 	Line1      string `json:"line1"`
 	Line2      string `json:"line2,omitempty"`
 	City       string `json:"city"`
@@ -98,10 +98,10 @@ type Address struct {
 // RegistrationProfile completes a self-registered customer's profile.
 // Shipping nil: the billing address.
 type RegistrationProfile struct {
-	Type     string   `json:"type"` // business | individual
-	Name     string   `json:"name"` // the company's name, or the person's
-	Billing  Address  `json:"billing"`
-	Shipping *Address `json:"shipping,omitempty"`
+	Type     string         `json:"type"` // business | individual
+	Name     string         `json:"name"` // the company's name, or the person's
+	Billing  PostalAddress  `json:"billing"`
+	Shipping *PostalAddress `json:"shipping,omitempty"`
 }
 
 // RegistrationStatus is the signed-in user's registration state: "" when

@@ -80,6 +80,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		Sessions:       auth,
 		MFA:            auth,
 		Users:          postgres.NewUserService(db),
+		Account:        postgres.NewAccountService(db),
 		SSO:            auth,
 		Getenv:         getenv,
 		Mailer:         notifier,

@@ -204,8 +204,8 @@ func (s *Server) handleRegistrationGet(w http.ResponseWriter, r *http.Request) e
 	return writeJSON(w, http.StatusOK, api.RegistrationStatus{State: state})
 }
 
-func fromAPIAddress(a api.Address) portal.Address {
-	return portal.Address{Line1: a.Line1, Line2: a.Line2, City: a.City, Region: a.Region, PostalCode: a.PostalCode, Country: a.Country}
+func fromAPIAddress(a api.PostalAddress) portal.PostalAddress {
+	return portal.PostalAddress{Line1: a.Line1, Line2: a.Line2, City: a.City, Region: a.Region, PostalCode: a.PostalCode, Country: a.Country}
 }
 
 // handleRegistrationProfile completes the self-registered customer's

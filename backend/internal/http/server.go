@@ -35,6 +35,7 @@ type Server struct {
 	Sessions   portal.SessionService
 	Users      portal.UserService
 	MFA        portal.MFAService
+	Account    portal.AccountService
 	Mailer     portal.Mailer
 	// SSO keeps single sign-on state and opens SSO sessions; nil: no SSO.
 	SSO portal.SSOService

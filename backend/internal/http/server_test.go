@@ -83,7 +83,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 	srv := porthttp.NewServer(&porthttp.Server{
 		Tenants: db, BaseDomain: "portal.test", PWA: pwa, Ready: checks, Auth: auth, Resets: auth,
 		Mailer: &mail.Notifier{Sender: sender},
-		Authz:  authz, Sessions: auth, MFA: auth, Users: postgres.NewUserService(db),
+		Authz:  authz, Sessions: auth, MFA: auth, Users: postgres.NewUserService(db), Account: postgres.NewAccountService(db),
 		Onboarding: postgres.NewOnboardingService(db), OnboardingMail: &mail.Notifier{Sender: sender},
 		Logger: logger,
 	})

@@ -131,12 +131,12 @@ func (in *SignUpInput) Validate() error {
 	return invalid(fields)
 }
 
-// Address is a postal address of a customer.
-type Address struct {
+// PostalAddress is a postal address of a customer.
+type PostalAddress struct {
 	Line1, Line2, City, Region, PostalCode, Country string
 }
 
-func (a *Address) validate(prefix string) []FieldError {
+func (a *PostalAddress) validate(prefix string) []FieldError {
 	var fields []FieldError
 	if !text(&a.Line1, 200, false) {
 		fields = append(fields, FieldError{Field: prefix + ".line1", Message: "Enter the street address."})
@@ -165,8 +165,8 @@ func (a *Address) validate(prefix string) []FieldError {
 type ProfileInput struct {
 	Type     string // business | individual
 	Name     string // the company's name, or the person's for an individual
-	Billing  Address
-	Shipping *Address
+	Billing  PostalAddress
+	Shipping *PostalAddress
 	Client   Client
 }
 

@@ -215,6 +215,14 @@ var isoBuilders = map[string]isoBuilder{
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": isoPick(fresh, fx.AuditEvent), "occurred_at": "2026-11-02T10:00:00Z",
 			"kind": "signin", "customer_id": isoID(fx.Customer), "user_id": isoID(fx.CustomerUser)}
 	}},
+	"notification_preferences": {row: func(fx *isoFixture, fresh bool) isoRow {
+		kind := "order_shipped"
+		if fresh {
+			kind = "invoice_issued"
+		}
+		return isoRow{"tenant_id": isoID(fx.Tenant), "user_id": isoID(fx.CustomerUser), "kind": kind, "email": false,
+			"updated_at": "2026-11-02T10:00:00Z"}
+	}},
 	"invoices": {row: func(fx *isoFixture, fresh bool) isoRow {
 		id := isoPick(fresh, fx.Invoice)
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "order_id": isoID(fx.Order),

@@ -360,7 +360,7 @@ func (s *OnboardingService) CompleteProfile(ctx context.Context, actor *portal.U
 		}
 		for _, a := range []struct {
 			kind string
-			addr portal.Address
+			addr portal.PostalAddress
 		}{{"billing", in.Billing}, {"shipping", shipping}} {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO addresses (tenant_id, id, customer_id, kind, line1, line2, city, region,
 					postal_code, country, is_default)

@@ -230,13 +230,13 @@ func TestSelfRegistration(t *testing.T) {
 	if st, err := svc.RegistrationState(e.a, staff); err != nil || st != portal.RegistrationComplete {
 		t.Errorf("staff state = %q, %v", st, err)
 	}
-	bad := portal.ProfileInput{Type: "robot", Billing: portal.Address{Country: "Canada"}}
+	bad := portal.ProfileInput{Type: "robot", Billing: portal.PostalAddress{Country: "Canada"}}
 	if _, err := svc.CompleteProfile(e.a, au, bad, true); !hasField(err, "type") || !hasField(err, "name") ||
 		!hasField(err, "billing.line1") || !hasField(err, "billing.country") {
 		t.Errorf("invalid profile: %v", err)
 	}
 	p := portal.ProfileInput{Type: "business", Name: "Doe Fabrication", Client: c,
-		Billing: portal.Address{Line1: "1 King St W", City: "Toronto", Region: "ON", PostalCode: "M5H 1A1", Country: "ca"}}
+		Billing: portal.PostalAddress{Line1: "1 King St W", City: "Toronto", Region: "ON", PostalCode: "M5H 1A1", Country: "ca"}}
 	st, err := svc.CompleteProfile(e.a, au, p, true)
 	if err != nil || st != portal.RegistrationPendingApproval {
 		t.Fatalf("complete profile = %q, %v", st, err)
@@ -279,7 +279,7 @@ func TestSelfRegistration(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st, err := svc.CompleteProfile(e.a, u2, portal.ProfileInput{Type: "individual", Name: "Sol Ray", Billing: p.Billing,
-		Shipping: &portal.Address{Line1: "9 Dock Rd", City: "Hamilton", Country: "CA"}}, false); err != nil || st != portal.RegistrationComplete {
+		Shipping: &portal.PostalAddress{Line1: "9 Dock Rd", City: "Hamilton", Country: "CA"}}, false); err != nil || st != portal.RegistrationComplete {
 		t.Errorf("no-approval completion = %q, %v", st, err)
 	}
 }

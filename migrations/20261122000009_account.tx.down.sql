@@ -1,0 +1,2 @@
+DROP TABLE notification_preferences;
+DROP INDEX addresses_one_default;
