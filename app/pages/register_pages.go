@@ -40,6 +40,7 @@ type signUpPage struct {
 
 	name, email, password string
 	form                  formState
+	needsMFA              bool // the sign-up's session waits for a second factor
 }
 
 func newSignUpPage() app.Composer { return &signUpPage{} }
@@ -75,14 +76,22 @@ func (p *signUpPage) submit(ctx app.Context, e app.Event) {
 	in := api.SignUp{Name: p.name, Email: p.email, Password: p.password}
 	p.form.send(ctx, map[string]string{"name": idSignUpName, "email": idSignUpEmail, "password": idSignUpPassword},
 		func(c context.Context, client *apiclient.Client) (string, error) {
-			_, err := client.SignUp(c, in)
+			st, err := client.SignUp(c, in)
+			p.needsMFA = err == nil && st.MFA != nil
 			return "", err
 		}, func(ctx app.Context, err error) {
-			if err == nil {
-				p.password = ""
-				ctx.NewAction(state.ActionLoadSession) // the header shows who signed in
-				ctx.Navigate(components.PathRegisterProfile)
+			if err != nil {
+				return
 			}
+			p.password = ""
+			if p.needsMFA {
+				// The tenant requires a second factor: the code was
+				// mailed; the profile comes after it.
+				ctx.Navigate(api.PageMFA)
+				return
+			}
+			ctx.NewAction(state.ActionLoadSession) // the header shows who signed in
+			ctx.Navigate(components.PathRegisterProfile)
 		})
 }
 

@@ -108,6 +108,9 @@ type RegistrationProfile struct {
 // the account is usable, else CodeProfileIncomplete or CodePendingApproval.
 type RegistrationStatus struct {
 	State string `json:"state"`
+	// MFA is set when the sign-up's session waits for a second factor (the
+	// tenant requires one): the e-mailed code also proves the address.
+	MFA *MFAChallenge `json:"mfa,omitempty"`
 }
 
 // Registration is a self-registered customer awaiting approval.

@@ -183,13 +183,14 @@ func TestBrowserAccessRequest(t *testing.T) {
 }
 
 // TestBrowserSelfRegistration: on northwind-steel, which lets visitors sign
-// up, a visitor signs up from the sign-in page's link, completes the
-// profile (shipping defaults to billing) and lands on the pending page.
+// up and requires a second factor, a visitor signs up from the sign-in
+// page's link, enters the e-mailed code, completes the profile (shipping
+// defaults to billing) and lands on the pending page.
 func TestBrowserSelfRegistration(t *testing.T) {
 	env, _ := portalEnv(t)
 	env["PORTAL_WEB_DIR"] = webDir(t)
 	ctx := browsertest.New(t)
-	port, _ := mustRunMain(t, env)
+	port, serverLog := mustRunMain(t, env)
 	origin := fmt.Sprintf("http://northwind-steel.localhost:%s", port)
 	b := browserSteps{t, ctx}
 
@@ -207,6 +208,12 @@ func TestBrowserSelfRegistration(t *testing.T) {
 		browsertest.Fill("#signup-email", "pat@doe-fab.example.com"),
 		browsertest.Fill("#signup-password", "Harbour-Crane-Lantern-71"),
 		browsertest.Submit("#signup"),
+		// Northwind requires a second factor: the e-mailed code comes
+		// first, and proves the address is the registrant's.
+		chromedp.WaitEnabled(chromedp.CSS("#mfa-submit")),
+	)
+	b.step("e-mailed code", 60*time.Second,
+		browsertest.Fill("#mfa-code", mfaCodeFromLog(t, serverLog, "pat@doe-fab.example.com")),
 		chromedp.WaitEnabled(chromedp.CSS("#profile-submit")),
 	)
 	browsertest.Screenshot(t, ctx, "profile")

@@ -223,3 +223,41 @@ func TestSelfRegistrationGate(t *testing.T) {
 		t.Errorf("after approval: %d %s", w.Code, w.Body)
 	}
 }
+
+// TestSelfRegistrationWithRequiredMFA: where the tenant requires a second
+// factor, a sign-up opens a session that waits for the e-mailed code,
+// which also proves the address; only then does the profile step start.
+func TestSelfRegistrationWithRequiredMFA(t *testing.T) {
+	e := newEnv(t, nil)
+	strict := newTenant("strict", "Strict Steel", tenants.StatusActive)
+	strict.Settings.SelfRegistration, strict.Settings.MFARequired = true, true
+	if err := e.owner.ApplyTenant(context.Background(), strict); err != nil {
+		t.Fatal(err)
+	}
+	const host = "strict.portal.test"
+	w := e.request("POST", host, api.PathRegistration, `{"name":"Pat Doe","email":"pat@doe.example","password":"Blue-Lathe-Morning-42"}`, nil, nil)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("sign up: %d %s", w.Code, w.Body)
+	}
+	var st api.RegistrationStatus
+	if err := json.Unmarshal(w.Body.Bytes(), &st); err != nil || st.MFA == nil || st.MFA.Method != "email" {
+		t.Fatalf("sign-up answer %s (%v): want an e-mail challenge", w.Body, err)
+	}
+	pat := w.Result().Cookies()
+	if p := decodeProblem(t, e.request("GET", host, api.PathRegistration, "", pat, nil), http.StatusUnauthorized); p.Code != api.CodeMFARequired {
+		t.Errorf("registration state before the code: %+v", p)
+	}
+	e.srv.Wait()
+	m := regexp.MustCompile(`portal is:(?:\\n|\s)+(\d{6})`).FindStringSubmatch(e.logs.String()) // JSON log: "\n" escaped
+	if m == nil {
+		t.Fatalf("no code mailed; log:\n%s", e.logs)
+	}
+	w = e.request("POST", host, api.PathSessionMFA, `{"code":"`+m[1]+`"}`, pat, nil)
+	if w.Code != http.StatusOK {
+		t.Fatalf("verify: %d %s", w.Code, w.Body)
+	}
+	w = e.request("GET", host, api.PathRegistration, "", w.Result().Cookies(), nil)
+	if err := json.Unmarshal(w.Body.Bytes(), &st); err != nil || w.Code != 200 || st.State != api.CodeProfileIncomplete {
+		t.Errorf("after the code: %d %s", w.Code, w.Body)
+	}
+}

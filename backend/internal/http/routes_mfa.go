@@ -59,16 +59,26 @@ func (s *Server) requirePending(next func(http.ResponseWriter, *http.Request) er
 // answerPendingSignIn answers a password step that still needs the second
 // factor; for a code by e-mail, it sends the first one.
 func (s *Server) answerPendingSignIn(w http.ResponseWriter, r *http.Request, token string, sess *portal.Session) error {
+	ch, err := s.startChallenge(r, token, sess)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, api.Me{Capabilities: []string{}, MFA: ch})
+}
+
+// startChallenge opens the second-factor step of a pending session: an
+// e-mailed code goes out at once.
+func (s *Server) startChallenge(r *http.Request, token string, sess *portal.Session) (*api.MFAChallenge, error) {
 	if sess.MFAMethod == portal.MFAMethodEmail {
 		if _, err := s.sendMFACode(r, token); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	ch, err := s.MFA.Challenge(r.Context(), token)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return writeJSON(w, http.StatusOK, api.Me{Capabilities: []string{}, MFA: toAPIChallenge(ch, s.now())})
+	return toAPIChallenge(ch, s.now()), nil
 }
 
 // sendMFACode makes a new e-mailed code and mails it after the response.

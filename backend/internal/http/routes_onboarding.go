@@ -182,15 +182,19 @@ func (s *Server) handleSignUp(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Like a sign-in, the new session replaces any the browser had.
-	if old, ok := userFrom(r.Context()); ok {
-		if err := s.Auth.SignOut(r.Context(), old.token, clientOf(r)); err != nil {
+	// Like a sign-in, the new session replaces any the browser had, and
+	// where the tenant requires a second factor it waits for one.
+	if err := s.startSession(w, r, token, sess); err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	out := api.RegistrationStatus{State: portal.RegistrationProfileIncomplete}
+	if sess.MFAPending {
+		if out.MFA, err = s.startChallenge(r, token, sess); err != nil {
 			return err
 		}
 	}
-	s.setSessionCookie(w, r, token, sess)
-	w.Header().Set("Cache-Control", "no-store")
-	return writeJSON(w, http.StatusCreated, api.RegistrationStatus{State: portal.RegistrationProfileIncomplete})
+	return writeJSON(w, http.StatusCreated, out)
 }
 
 // handleRegistrationGet tells the signed-in user's registration state.

@@ -324,6 +324,13 @@ func (s *OnboardingService) SignUp(ctx context.Context, in portal.SignUpInput) (
 		if sess, err = createSessionTx(ctx, tx, now, hashed, u, false, in.Client); err != nil {
 			return err
 		}
+		// A tenant that requires a second factor gets one from the start:
+		// the e-mailed code also proves the address is the registrant's.
+		if method := mfaMethodFor(ctx, u); method != "" {
+			if err := markPendingTx(ctx, tx, now, sess, method); err != nil {
+				return err
+			}
+		}
 		return auditTx(ctx, tx, now, "registered", u, u.Email, in.Client, map[string]any{"session_id": sess.ID})
 	})
 	if err != nil {
