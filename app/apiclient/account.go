@@ -90,25 +90,46 @@ func (c *Client) ChangePassword(ctx context.Context, current, next string) error
 }
 
 // Users lists the users of the customer account (GET /api/v1/users).
-func (c *Client) Users(ctx context.Context) ([]api.AccountUser, error) {
+func (c *Client) Users(ctx context.Context, staff bool) ([]api.AccountUser, error) {
 	var list []api.AccountUser
-	err := c.getJSON(ctx, api.PathUsers, &list)
+	err := c.getJSON(ctx, usersPath(staff), &list)
 	return list, err
+}
+
+// usersPath is where the users of the caller's account are: their
+// customer's, or for a tenant admin the staff.
+func usersPath(staff bool) string {
+	if staff {
+		return api.PathStaffUsers
+	}
+	return api.PathUsers
+}
+
+// ResendInvitation mails an invited user a new link (POST
+// …/users/{id}/invitation); the old one stops working.
+func (c *Client) ResendInvitation(ctx context.Context, staff bool, id string) error {
+	return c.do(ctx, "POST", usersPath(staff)+"/"+url.PathEscape(id)+"/invitation", nil, nil)
+}
+
+// EndUserSessions signs a user of the account out everywhere (DELETE
+// …/users/{id}/sessions).
+func (c *Client) EndUserSessions(ctx context.Context, staff bool, id string) error {
+	return c.do(ctx, "DELETE", usersPath(staff)+"/"+url.PathEscape(id)+"/sessions", nil, nil)
 }
 
 // InviteUser invites a user (POST /api/v1/users). A refusal is an *Error:
 // CodeInvalid with Fields, CodeConflict when the address has an account.
-func (c *Client) InviteUser(ctx context.Context, in api.Invite) (api.AccountUser, error) {
+func (c *Client) InviteUser(ctx context.Context, staff bool, in api.Invite) (api.AccountUser, error) {
 	var u api.AccountUser
-	err := c.do(ctx, "POST", api.PathUsers, in, &u)
+	err := c.do(ctx, "POST", usersPath(staff), in, &u)
 	return u, err
 }
 
 // UpdateUser changes a user's role or status (PATCH /api/v1/users/{id}). An
 // account's last Admin cannot be demoted or deactivated: CodeConflict.
-func (c *Client) UpdateUser(ctx context.Context, id string, in api.UserUpdate) (api.AccountUser, error) {
+func (c *Client) UpdateUser(ctx context.Context, staff bool, id string, in api.UserUpdate) (api.AccountUser, error) {
 	var u api.AccountUser
-	err := c.do(ctx, "PATCH", api.PathUsers+"/"+url.PathEscape(id), in, &u)
+	err := c.do(ctx, "PATCH", usersPath(staff)+"/"+url.PathEscape(id), in, &u)
 	return u, err
 }
 

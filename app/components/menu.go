@@ -64,6 +64,7 @@ var Menu = []MenuItem{
 var StaffMenu = []MenuItem{
 	{Label: "Access Requests", Path: PathStaffAccessRequests, Description: "Approve or reject access requests and registrations",
 		Built: true, Capability: api.CapabilityAccessRequests},
+	{Label: "Staff", Path: api.PageStaffUsers, Description: "Invite and manage the staff", Built: true, Capability: "staff_users:read"},
 }
 
 // BuiltItems returns the entries of items whose screen is built, in order.

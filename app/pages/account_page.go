@@ -321,6 +321,34 @@ func (p *accountPage) addressAction(fn func(c context.Context, cl *apiclient.Cli
 	}
 }
 
+// clickedID is the data-id of the control that fired the event.
+func clickedID(ctx app.Context) string { return ctx.JSSrc().Call("getAttribute", "data-id").String() }
+
+func (p *accountPage) onEditAddress(ctx app.Context, e app.Event) {
+	id := clickedID(ctx)
+	for i := range p.addresses {
+		if p.addresses[i].ID == id {
+			p.openAddress(&p.addresses[i])(ctx, e)
+			return
+		}
+	}
+}
+
+func (p *accountPage) onDefaultAddress(ctx app.Context, e app.Event) {
+	id := clickedID(ctx)
+	p.addressAction(func(c context.Context, cl *apiclient.Client) error {
+		_, err := cl.SetDefaultAddress(c, id)
+		return err
+	})(ctx, e)
+}
+
+func (p *accountPage) onDeleteAddress(ctx app.Context, e app.Event) {
+	id := clickedID(ctx)
+	p.addressAction(func(c context.Context, cl *apiclient.Client) error { return cl.DeleteAddress(c, id) })(ctx, e)
+}
+
+func (p *accountPage) onAskDelete(ctx app.Context, _ app.Event) { p.deleting = clickedID(ctx) }
+
 func (p *accountPage) renderAddresses(user apiclient.User) app.UI {
 	manage := can(user, capAddressesManage)
 	rows := []app.UI{}
@@ -328,23 +356,21 @@ func (p *accountPage) renderAddresses(user apiclient.User) app.UI {
 		a := p.addresses[i]
 		var actions app.UI
 		if manage {
+			// The handlers read the address id from the button when
+			// clicked: go-app keeps the first closure bound to a row's
+			// button when the list reloads and rows shift.
+			btn := func(id string) app.HTMLButton {
+				return app.Button().ID(id).Class("button").Type("button").DataSet("id", a.ID)
+			}
 			actions = app.Div().Class("account__actions").Body(
-				app.Button().ID("address-edit-"+a.ID).Class("button").Type("button").OnClick(p.openAddress(&a)).Text("Edit"),
+				btn("address-edit-"+a.ID).OnClick(p.onEditAddress).Text("Edit"),
 				app.If(!a.IsDefault, func() app.UI {
-					return app.Button().ID("address-default-" + a.ID).Class("button").Type("button").
-						OnClick(p.addressAction(func(c context.Context, cl *apiclient.Client) error {
-							_, err := cl.SetDefaultAddress(c, a.ID)
-							return err
-						})).
-						Text("Make default")
+					return btn("address-default-" + a.ID).OnClick(p.onDefaultAddress).Text("Make default")
 				}),
 				app.If(p.deleting == a.ID, func() app.UI {
-					return app.Button().ID("address-delete-confirm-" + a.ID).Class("button button--danger").Type("button").
-						OnClick(p.addressAction(func(c context.Context, cl *apiclient.Client) error { return cl.DeleteAddress(c, a.ID) })).
-						Text("Really delete")
+					return btn("address-delete-confirm-" + a.ID).Class("button button--danger").OnClick(p.onDeleteAddress).Text("Really delete")
 				}).Else(func() app.UI {
-					return app.Button().ID("address-delete-" + a.ID).Class("button").Type("button").
-						OnClick(func(app.Context, app.Event) { p.deleting = a.ID }).Text("Delete")
+					return btn("address-delete-" + a.ID).OnClick(p.onAskDelete).Text("Delete")
 				}),
 			)
 		}

@@ -13,17 +13,26 @@ import (
 
 // auditKindLabels names the audit log's event kinds.
 var auditKindLabels = map[string]string{
-	"signin":           "Signed in",
-	"signin_failed":    "Failed sign-in",
-	"signin_throttled": "Sign-in blocked (too many failures)",
-	"signout":          "Signed out",
-	"session_ended":    "Session ended",
-	"password_changed": "Password changed",
-	"password_reset":   "Password reset",
-	"user_invited":     "User invited",
-	"role_changed":     "Role changed",
-	"user_deactivated": "User deactivated",
-	"user_reactivated": "User reactivated",
+	"signin":                     "Signed in",
+	"signin_failed":              "Failed sign-in",
+	"signin_throttled":           "Sign-in blocked (too many failures)",
+	"signout":                    "Signed out",
+	"session_ended":              "Session ended",
+	"password_changed":           "Password changed",
+	"password_reset":             "Password reset",
+	"user_invited":               "User invited",
+	"role_changed":               "Role changed",
+	"user_deactivated":           "User deactivated",
+	"user_reactivated":           "User reactivated",
+	"invitation_resent":          "Invitation sent again",
+	"sessions_ended":             "Signed out everywhere",
+	"password_change_failed":     "Wrong current password",
+	"mfa_enabled":                "Two-factor authentication on",
+	"mfa_disabled":               "Two-factor authentication off",
+	"mfa_verified":               "Second factor passed",
+	"mfa_failed":                 "Wrong second-factor code",
+	"recovery_codes_regenerated": "New recovery codes",
+	"access_approved":            "Access request approved",
 }
 
 // auditLogPage is /portal/account/audit-log: the account's security events

@@ -187,6 +187,10 @@ func roleLabel(role string) string {
 		return "Viewer"
 	case "finance":
 		return "Finance"
+	case "tenant_admin":
+		return "Tenant admin"
+	case "sales_rep":
+		return "Sales rep"
 	default:
 		return ""
 	}

@@ -39,6 +39,7 @@ func Register() {
 		app.Route(api.PageMFASettings, newMFASettingsPage)
 		app.Route(api.PageAccount, newAccountPage)
 		app.Route(api.PageAccountUsers, newAccountUsersPage)
+		app.Route(api.PageStaffUsers, newAccountUsersPage) // the same screen over the staff
 		app.Route(api.PageAuditLog, newAuditLogPage)
 		state.Register()
 	})

@@ -107,8 +107,18 @@ func (p *staffAccessRequestsPage) load(ctx app.Context, after func()) {
 	})
 }
 
-func (p *staffAccessRequestsPage) open(r api.AccessRequest, approve bool) app.EventHandler {
+// open starts deciding the request whose button was clicked. The request
+// is found by the button's data-id at the time of the click: go-app keeps
+// the first handler bound to a row's button when the queue reloads and
+// rows shift, so a closure over the request would decide another one.
+func (p *staffAccessRequestsPage) open(approve bool) app.EventHandler {
 	return func(ctx app.Context, _ app.Event) {
+		id := clickedID(ctx)
+		i := slices.IndexFunc(p.requests, func(r api.AccessRequest) bool { return r.ID == id })
+		if i < 0 {
+			return
+		}
+		r := p.requests[i]
 		p.deciding, p.approve, p.form = &r, approve, formState{}
 		p.mode, p.account, p.company, p.newAccount, p.role, p.reason = "new", "", r.CompanyName, r.AccountNumber, "admin", ""
 		if r.AccountNumber != "" {
@@ -152,21 +162,22 @@ func (p *staffAccessRequestsPage) decide(ctx app.Context, e app.Event) {
 	})
 }
 
-func (p *staffAccessRequestsPage) approveRegistration(id string) app.EventHandler {
-	return func(ctx app.Context, _ app.Event) {
-		client := apiclient.New(ctx.Page().URL())
-		ctx.Async(func() {
-			c, cancel := context.WithTimeout(ctx, onboardingTimeout)
-			defer cancel()
-			_, err := client.ApproveRegistration(c, id)
-			ctx.Dispatch(func(ctx app.Context) {
-				if err != nil {
-					p.loadErr = describeFormError(err, nil)
-				}
-				p.load(ctx, nil)
-			})
+// approveRegistration approves the registration whose button was clicked
+// (its data-id, for the reason given at open).
+func (p *staffAccessRequestsPage) approveRegistration(ctx app.Context, _ app.Event) {
+	id := clickedID(ctx)
+	client := apiclient.New(ctx.Page().URL())
+	ctx.Async(func() {
+		c, cancel := context.WithTimeout(ctx, onboardingTimeout)
+		defer cancel()
+		_, err := client.ApproveRegistration(c, id)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				p.loadErr = describeFormError(err, nil)
+			}
+			p.load(ctx, nil)
 		})
-	}
+	})
 }
 
 // Render implements app.Composer.
@@ -209,8 +220,8 @@ func (p *staffAccessRequestsPage) renderRequests() app.UI {
 				app.P().Class("card__status").Text(status),
 				app.If(r.Status == "pending", func() app.UI {
 					return app.Div().Class("staff-list__actions").Body(
-						app.Button().ID("approve-"+r.ID).Class("button button--primary").Type("button").OnClick(p.open(r, true)).Text("Approve"),
-						app.Button().ID("reject-"+r.ID).Class("button").Type("button").OnClick(p.open(r, false)).Text("Reject"),
+						app.Button().ID("approve-"+r.ID).Class("button button--primary").Type("button").DataSet("id", r.ID).OnClick(p.open(true)).Text("Approve"),
+						app.Button().ID("reject-"+r.ID).Class("button").Type("button").DataSet("id", r.ID).OnClick(p.open(false)).Text("Reject"),
 					)
 				}),
 			)
@@ -229,7 +240,7 @@ func (p *staffAccessRequestsPage) renderRegistrations() app.UI {
 					app.H2().Class("card__title").Text(g.CompanyName),
 					app.P().Text(g.Name+" · "+g.Email+" · "+g.Type),
 					app.Button().ID("approve-registration-"+g.CustomerID).Class("button button--primary").Type("button").
-						OnClick(p.approveRegistration(g.CustomerID)).Text("Approve"),
+						DataSet("id", g.CustomerID).OnClick(p.approveRegistration).Text("Approve"),
 				)
 			}),
 		),

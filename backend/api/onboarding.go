@@ -25,11 +25,14 @@ const (
 	// activates one.
 	PathRegistrations = "/api/v1/registrations"
 
-	PageRequestAccess        = "/portal/request-access"
-	PageRegister             = "/portal/register"
-	PageRegisterProfile      = "/portal/register/profile"
-	PageRegisterPending      = "/portal/register/pending"
-	PageStaffAccessRequests  = "/portal/staff/access-requests"
+	PageRequestAccess       = "/portal/request-access"
+	PageRegister            = "/portal/register"
+	PageRegisterProfile     = "/portal/register/profile"
+	PageRegisterPending     = "/portal/register/pending"
+	PageStaffAccessRequests = "/portal/staff/access-requests"
+	// PageStaffUsers is where a tenant admin manages the staff (the users
+	// screen of a customer's Admin, over PathStaffUsers).
+	PageStaffUsers           = "/portal/staff/users"
 	CodeProfileIncomplete    = "profile_incomplete" // 403: the self-registered user must complete the profile first
 	CodePendingApproval      = "pending_approval"   // 403: the registration waits for the tenant's approval
 	CapabilityAccessRequests = "access_requests:approve"

@@ -187,6 +187,17 @@ func TestBrowserAccount(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#user-change-error")),
 		until(`document.querySelector("#users select[value], #users select") && [...document.querySelectorAll("#users tbody tr")].find(r => r.textContent.includes("`+admin+`")).querySelector("select").value === "admin"`),
 	)
+	// An invitation lost in a spam folder: a new link. A lost phone: the
+	// user is signed out everywhere.
+	step("resend invitation",
+		until(`(() => { const b = `+row+`.querySelector("[id^=user-resend-]"); if (!b) return false; b.click(); return true })()`),
+		until(`document.querySelector("#user-change-done") && document.querySelector("#user-change-done").textContent.includes("new invitation")`),
+	)
+	viewerRow := `[...document.querySelectorAll("#users tbody tr")].find(r => r.textContent.includes("` + viewer + `"))`
+	step("sign out everywhere",
+		until(`(() => { const b = `+viewerRow+` && `+viewerRow+`.querySelector("[id^=user-signout-]"); if (!b) return false; b.click(); return true })()`),
+		until(`document.querySelector("#user-change-done") && document.querySelector("#user-change-done").textContent.includes("every device")`),
+	)
 	browsertest.Screenshot(t, ctx, "account-users-desktop")
 
 	step("audit log",
@@ -196,12 +207,13 @@ func TestBrowserAccount(t *testing.T) {
 		until(`document.querySelectorAll("#audit-log tbody tr").length > 0`),
 	)
 	log := textOf("#audit-log")
-	for _, want := range []string{"Role changed", "User invited: " + invitee, "Password changed", "Session ended", "Signed in"} {
+	for _, want := range []string{"Role changed: " + invitee, "User invited: " + invitee, "Invitation sent again: " + invitee, "Signed out everywhere: " + viewer,
+		"Password changed", "Session ended", "Signed in"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("audit log lacks %q:\n%s", want, log)
 		}
 	}
-	if first := textOf("#audit-log tbody tr"); !strings.Contains(first, "Role changed") {
+	if first := textOf("#audit-log tbody tr"); !strings.Contains(first, "Signed out everywhere") {
 		t.Errorf("newest event first: %q", first)
 	}
 	browsertest.Screenshot(t, ctx, "account-audit-desktop")
