@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -41,21 +40,7 @@ func TestBrowserAccount(t *testing.T) {
 	}
 	// until waits for a JavaScript condition (or performs a click that
 	// needs the element to have rendered first).
-	until := func(js string) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			for {
-				ok, err := chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise)(ctx, tg)
-				if err == nil && ok {
-					return nil
-				}
-				select {
-				case <-ctx.Done():
-					return fmt.Errorf("waiting for %s: %w (last error %v)", js, ctx.Err(), err)
-				case <-time.After(100 * time.Millisecond):
-				}
-			}
-		})
-	}
+	until := browsertest.Until
 	textOf := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))

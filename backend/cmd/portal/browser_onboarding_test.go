@@ -157,6 +157,30 @@ func TestBrowserAccessRequest(t *testing.T) {
 	}
 	link := mailFromLog(t, serverLog, invitee, regexp.MustCompile(regexp.QuoteMeta(origin+"/portal/reset-password#")+`[A-Za-z0-9_%=&.~-]+`))
 
+	// 4b. The tenant admin manages the staff on the same users screen: the
+	// sales rep is listed, and a new sales rep is invited.
+	b.step("staff users", 30*time.Second,
+		chromedp.Click(chromedp.CSS(`.portal-menu a[href="/portal/staff/users"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#invite-open")),
+		browsertest.Until(`document.querySelector("#users").textContent.includes("dana.whitfield")`),
+	)
+	if s := b.text("#users"); !strings.Contains(s, "dana.whitfield@acme-metals.example.com") || !strings.Contains(s, "Sales rep") ||
+		strings.Contains(s, "lakeshore-fab") {
+		t.Errorf("staff list reads %q", s)
+	}
+	b.step("invite a sales rep", 30*time.Second,
+		chromedp.Click(chromedp.CSS("#invite-open")),
+		browsertest.Fill("#invite-email", "new.rep@acme-metals.example.com"),
+		browsertest.Fill("#invite-name", "Newton Rep"),
+		browsertest.Submit("#invite-form"),
+		chromedp.WaitVisible(chromedp.CSS("#user-change-done")),
+		browsertest.Until(`document.querySelector("#users").textContent.includes("new.rep@")`),
+	)
+	if s := b.text("#users"); !strings.Contains(s, "new.rep@acme-metals.example.com") || !strings.Contains(s, "Invited") {
+		t.Errorf("staff list after the invitation reads %q", s)
+	}
+	mailFromLog(t, serverLog, "new.rep@acme-metals.example.com", regexp.MustCompile(`access requests, quotes and tickets`))
+
 	// 5. The invitee sets a password through the invitation and signs in.
 	b.step("sign out staff", 30*time.Second,
 		browsertest.Emulate(browsertest.Phone),

@@ -115,6 +115,24 @@ func Screenshot(tb testing.TB, ctx context.Context, name string) string {
 	return path
 }
 
+// Until waits until the JavaScript expression js is true (it may be a
+// promise), checking every 100 ms; the step's deadline bounds it.
+func Until(js string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		for {
+			ok, err := chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise)(ctx, tg)
+			if err == nil && ok {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("waiting for %s: %w (last error %v)", js, ctx.Err(), err)
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	})
+}
+
 // WaitFor runs actions with a deadline, so a page that never renders fails
 // the test with a clear message instead of hanging until the test timeout.
 func WaitFor(ctx context.Context, d time.Duration, actions ...chromedp.Action[chromedp.Void]) error {
