@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -208,33 +206,4 @@ func TestBrowserMFA(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#signout")),
 	)
 	browsertest.Screenshot(t, ctx, "email-signed-in")
-}
-
-// mfaCodeFromLog waits for the log-only mailer's code mail to email and
-// returns the code.
-func mfaCodeFromLog(t *testing.T, log *syncBuffer, email string) string {
-	t.Helper()
-	re := regexp.MustCompile(`portal is:\s+(\d{6})`)
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		for _, line := range strings.Split(log.String(), "\n") {
-			var rec struct {
-				Msg  string
-				To   any
-				Text string
-			}
-			if json.Unmarshal([]byte(line), &rec) != nil || !strings.HasPrefix(rec.Msg, "mail: not sent") {
-				continue
-			}
-			if to, _ := json.Marshal(rec.To); strings.Contains(string(to), email) {
-				if m := re.FindStringSubmatch(rec.Text); m != nil {
-					return m[1]
-				}
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no code mail to %s in the server log", email)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }

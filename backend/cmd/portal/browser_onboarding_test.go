@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -38,35 +37,6 @@ func (b browserSteps) text(sel string) string {
 		b.t.Fatalf("text of %s: %v", sel, err)
 	}
 	return s
-}
-
-// mailFromLog waits for the log-only mailer's line for a mail to email
-// whose text matches re, and returns the match.
-func mailFromLog(t *testing.T, log *syncBuffer, email string, re *regexp.Regexp) string {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		for _, line := range strings.Split(log.String(), "\n") {
-			var rec struct {
-				Msg  string
-				To   any
-				Text string
-			}
-			if json.Unmarshal([]byte(line), &rec) != nil || !strings.HasPrefix(rec.Msg, "mail: not sent") {
-				continue
-			}
-			if to, _ := json.Marshal(rec.To); !strings.Contains(string(to), email) {
-				continue
-			}
-			if m := re.FindString(rec.Text); m != "" {
-				return m
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no mail to %s matching %s in the server log:\n%s", email, re, log)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }
 
 // TestBrowserAccessRequest walks issue 3's request-access flow at phone

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -195,35 +193,4 @@ func TestBrowserPasswordReset(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "used-link")
 
 	t.Logf("password reset flow took %s", time.Since(start).Round(100*time.Millisecond))
-}
-
-// resetLinkFromLog waits for the log-only mailer's line for the reset mail
-// to email and returns the link in its text.
-func resetLinkFromLog(t *testing.T, log *syncBuffer, email, origin string) string {
-	t.Helper()
-	re := regexp.MustCompile(regexp.QuoteMeta(origin+"/portal/reset-password#token=") + `[A-Za-z0-9_%=.~-]+`)
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		for _, line := range strings.Split(log.String(), "\n") {
-			var rec struct {
-				Msg  string
-				To   any
-				Text string
-			}
-			if json.Unmarshal([]byte(line), &rec) != nil || !strings.HasPrefix(rec.Msg, "mail: not sent") {
-				continue
-			}
-			if to, _ := json.Marshal(rec.To); !strings.Contains(string(to), email) {
-				continue
-			}
-			if link := re.FindString(rec.Text); link != "" {
-				return link
-			}
-			t.Fatalf("reset mail without a link to %s:\n%s", origin, rec.Text)
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no reset mail to %s in the server log:\n%s", email, log)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 }

@@ -278,3 +278,54 @@ func regexpLine(s, a, b string) bool {
 	}
 	return false
 }
+
+// mailSubmatch waits for the log-only mailer's line for the newest mail to
+// email whose text matches re, and returns re's submatches in it.
+func mailSubmatch(t *testing.T, log *syncBuffer, email string, re *regexp.Regexp) []string {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		var found []string
+		for _, line := range strings.Split(log.String(), "\n") {
+			var rec struct {
+				Msg  string
+				To   any
+				Text string
+			}
+			if json.Unmarshal([]byte(line), &rec) != nil || !strings.HasPrefix(rec.Msg, "mail: not sent") {
+				continue
+			}
+			if to, _ := json.Marshal(rec.To); !strings.Contains(string(to), email) {
+				continue
+			}
+			if m := re.FindStringSubmatch(rec.Text); m != nil {
+				found = m
+			}
+		}
+		if found != nil {
+			return found
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no mail to %s matching %s in the server log:\n%s", email, re, log)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// mailFromLog is the part of the newest mail to email that re matches.
+func mailFromLog(t *testing.T, log *syncBuffer, email string, re *regexp.Regexp) string {
+	t.Helper()
+	return mailSubmatch(t, log, email, re)[0]
+}
+
+// mfaCodeFromLog is the code of the newest code mail to email.
+func mfaCodeFromLog(t *testing.T, log *syncBuffer, email string) string {
+	t.Helper()
+	return mailSubmatch(t, log, email, regexp.MustCompile(`portal is:\s+(\d{6})`))[1]
+}
+
+// resetLinkFromLog is the reset link of the newest reset mail to email.
+func resetLinkFromLog(t *testing.T, log *syncBuffer, email, origin string) string {
+	t.Helper()
+	return mailFromLog(t, log, email, regexp.MustCompile(regexp.QuoteMeta(origin+"/portal/reset-password#token=")+`[A-Za-z0-9_%=.~-]+`))
+}
