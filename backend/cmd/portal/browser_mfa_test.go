@@ -55,13 +55,7 @@ func TestBrowserMFA(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	step := func(name string, d time.Duration, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := browsertest.WaitFor(ctx, d, actions...); err != nil {
-			browsertest.Screenshot(t, ctx, name+"-failed")
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
+	step := browserSteps{t, ctx}.step
 	eval := func(js string) string {
 		t.Helper()
 		c, cancel := context.WithTimeout(ctx, 10*time.Second)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -12,32 +11,6 @@ import (
 
 	"example.com/portal/backend/internal/browsertest"
 )
-
-// browserSteps are the helpers of one browser test: step runs actions with
-// a deadline and keeps a screenshot on failure; text reads an element.
-type browserSteps struct {
-	t   *testing.T
-	ctx context.Context
-}
-
-func (b browserSteps) step(name string, d time.Duration, actions ...chromedp.Action[chromedp.Void]) {
-	b.t.Helper()
-	if err := browsertest.WaitFor(b.ctx, d, actions...); err != nil {
-		browsertest.Screenshot(b.t, b.ctx, name+"-failed")
-		b.t.Fatalf("%s: %v", name, err)
-	}
-}
-
-func (b browserSteps) text(sel string) string {
-	b.t.Helper()
-	c, cancel := context.WithTimeout(b.ctx, 10*time.Second)
-	defer cancel()
-	s, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		b.t.Fatalf("text of %s: %v", sel, err)
-	}
-	return s
-}
 
 // TestBrowserAccessRequest walks issue 3's request-access flow at phone
 // size: a visitor asks from the sign-in page, the tenant admin approves the

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -30,27 +29,9 @@ func TestBrowserPasswordReset(t *testing.T) {
 		email       = "admin@lakeshore-fab.example.com"
 		oldPassword = "Portal-Demo-2026!"
 		newPassword = "Harbour-Crane-Lantern-71"
-		weak        = "password123" // long enough for the hint, but on the server's list of common passwords
+		weak        = "password123" // long enough for the hint, but easy to guess
 	)
 
-	// step runs actions with a deadline; on failure it keeps a screenshot.
-	step := func(name string, d time.Duration, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := browsertest.WaitFor(ctx, d, actions...); err != nil {
-			browsertest.Screenshot(t, ctx, name+"-failed")
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		c, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		s, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
 	location := func() string {
 		t.Helper()
 		u, err := chromedp.Run(ctx, chromedp.Location())
@@ -65,6 +46,9 @@ func TestBrowserPasswordReset(t *testing.T) {
 	submitReset := browsertest.Submit("#reset")
 
 	// 1. From the sign-in page to the forgot-password page, inside the app.
+	b := browserSteps{t, ctx}
+	step, text := b.step, b.text
+
 	step("open forgot page", 90*time.Second,
 		browsertest.Emulate(browsertest.Phone),
 		chromedp.Navigate(origin+"/portal/login"),

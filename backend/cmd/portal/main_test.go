@@ -18,6 +18,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
+	"example.com/portal/backend/internal/browsertest"
 	"example.com/portal/backend/internal/pgtest"
 	"example.com/portal/backend/internal/portal"
 	"example.com/portal/backend/internal/postgres"
@@ -328,4 +331,30 @@ func mfaCodeFromLog(t *testing.T, log *syncBuffer, email string) string {
 func resetLinkFromLog(t *testing.T, log *syncBuffer, email, origin string) string {
 	t.Helper()
 	return mailFromLog(t, log, email, regexp.MustCompile(regexp.QuoteMeta(origin+"/portal/reset-password#token=")+`[A-Za-z0-9_%=.~-]+`))
+}
+
+// browserSteps are the helpers of one browser test: step runs actions with
+// a deadline and keeps a screenshot on failure; text reads an element.
+type browserSteps struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func (b browserSteps) step(name string, d time.Duration, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := browsertest.WaitFor(b.ctx, d, actions...); err != nil {
+		browsertest.Screenshot(b.t, b.ctx, name+"-failed")
+		b.t.Fatalf("%s: %v", name, err)
+	}
+}
+
+func (b browserSteps) text(sel string) string {
+	b.t.Helper()
+	c, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
 }
