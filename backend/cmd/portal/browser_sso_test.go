@@ -85,7 +85,7 @@ func TestBrowserSSO(t *testing.T) {
 			}
 			browsertest.Screenshot(t, ctx, "sso-login-"+vp.Name)
 
-			op.QueueUser(&mockoidc.MockUser{Subject: "sub-" + vp.Name, Email: "admin@lakeshore-fab.example.com", EmailVerified: true})
+			op.QueueUser(&mockoidc.MockUser{Subject: "sub-maria-lopez", Email: "admin@lakeshore-fab.example.com", EmailVerified: true}) // one person, one subject
 			err = browsertest.WaitFor(ctx, 60*time.Second,
 				chromedp.Click(chromedp.CSS("#sso-link")),
 				chromedp.WaitVisible(chromedp.CSS("#signout")),

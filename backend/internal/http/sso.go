@@ -226,7 +226,8 @@ func (s *Server) handleSSOCallback(w http.ResponseWriter, r *http.Request) error
 	if !t.SSO.AllowsEmail(email) {
 		return s.ssoFail(w, r, email, ssoRefusal(api.SSOErrorDomain, "domain_not_allowed"))
 	}
-	token, sess, _, err := s.SSO.SignInSSO(r.Context(), portal.SSOIdentity{Email: email, Name: claims.Name}, t.SSO.FirstTime, clientOf(r))
+	id := portal.SSOIdentity{Subject: idt.Issuer + " " + idt.Subject, Email: email, Name: claims.Name}
+	token, sess, _, err := s.SSO.SignInSSO(r.Context(), id, t.SSO.FirstTime, clientOf(r))
 	switch {
 	case errors.Is(err, portal.ErrSSONoAccount):
 		return ssoRedirect(w, r, api.SSOErrorNoAccount) // audited by SignInSSO

@@ -173,8 +173,10 @@ func (e *ssoEnv) finish(t *testing.T, host string, a ssoAttempt) (string, *http.
 	return loc, nil
 }
 
+// queue makes the provider sign in the person with email next; like a real
+// provider, it gives one person one subject, whatever the address's case.
 func (e *ssoEnv) queue(email string, verified bool) {
-	e.op.QueueUser(&mockoidc.MockUser{Subject: uuid.NewString(), Email: email, EmailVerified: verified, PreferredUsername: email})
+	e.op.QueueUser(&mockoidc.MockUser{Subject: "sub-" + strings.ToLower(email), Email: email, EmailVerified: verified, PreferredUsername: email})
 }
 
 // me returns the signed-in user of session cookie c.

@@ -25,8 +25,11 @@ type SSOState struct {
 // SSOIdentity is who the provider says signed in: the ID token's verified
 // claims.
 type SSOIdentity struct {
-	Email string // lower case, verified by the provider
-	Name  string // may be empty
+	// Subject is the provider's issuer and subject ("iss sub"): who the
+	// person is, for good; the e-mail only finds them the first time.
+	Subject string
+	Email   string // lower case, verified by the provider
+	Name    string // may be empty
 }
 
 // SSO sign-in refusals. Each is EUNAUTHORIZED and says nothing the user

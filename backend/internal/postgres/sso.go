@@ -59,6 +59,9 @@ func (s *AuthService) SignInSSO(ctx context.Context, id portal.SSOIdentity, firs
 	if err != nil {
 		return "", nil, nil, err
 	}
+	if strings.TrimSpace(id.Subject) == "" {
+		return "", nil, nil, errors.New("postgres: sso sign-in without the provider's subject")
+	}
 	email := strings.ToLower(strings.TrimSpace(id.Email))
 	var (
 		u       portal.User
@@ -76,18 +79,25 @@ func (s *AuthService) SignInSSO(ctx context.Context, id portal.SSOIdentity, firs
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_setting('app.tenant_id') || ' signin ' || ?))`, email); err != nil {
 			return err
 		}
-		var status string
+		// The provider's subject finds the user; the e-mail only the first
+		// time, when the user is not linked to a subject yet (an address
+		// that moved to another person at the provider finds nobody).
+		var status, linked string
 		err := tx.NewRaw(`SELECT u.id::text, coalesce(u.customer_id::text, ''), coalesce(cu.company_name, ''), u.email, u.name, u.role, u.mfa_enabled,
-				CASE WHEN cu.status = 'closed' THEN 'customer_closed' ELSE u.status END
+				CASE WHEN cu.status = 'closed' THEN 'customer_closed' ELSE u.status END, coalesce(u.sso_subject, '')
 			FROM users u LEFT JOIN customers cu ON cu.tenant_id = u.tenant_id AND cu.id = u.customer_id
-			WHERE u.email = ?`, email).
-			Scan(ctx, &u.ID, &u.CustomerID, &u.CustomerName, &u.Email, &u.Name, &u.Role, &u.MFAEnabled, &status)
+			WHERE u.sso_subject = ? OR u.email = ?
+			ORDER BY u.sso_subject = ? DESC NULLS LAST LIMIT 1`, id.Subject, email, id.Subject).
+			Scan(ctx, &u.ID, &u.CustomerID, &u.CustomerName, &u.Email, &u.Name, &u.Role, &u.MFAEnabled, &status, &linked)
+		if err == nil && linked != "" && linked != id.Subject {
+			return fail(portal.ErrSSONoAccount, &u, "subject_mismatch")
+		}
 		provisioned := false
 		switch {
 		case errors.Is(err, sql.ErrNoRows) && firstTime == nil:
 			return fail(portal.ErrSSONoAccount, nil, "unknown_email")
 		case errors.Is(err, sql.ErrNoRows):
-			ok, err := provisionSSOUserTx(ctx, tx, now, &u, email, id.Name, firstTime)
+			ok, err := provisionSSOUserTx(ctx, tx, now, &u, id.Subject, email, id.Name, firstTime)
 			if err != nil {
 				return err
 			}
@@ -100,6 +110,11 @@ func (s *AuthService) SignInSSO(ctx context.Context, id portal.SSOIdentity, firs
 		}
 		if status != "active" {
 			return fail(portal.ErrSSOUserDisabled, &u, failReason(true, true, status))
+		}
+		if linked == "" && !provisioned {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET sso_subject = ? WHERE id = ?`, id.Subject, u.ID); err != nil {
+				return fmt.Errorf("postgres: link sso subject: %w", err)
+			}
 		}
 		sess, err = createSessionTx(ctx, tx, now, hashed, &u, false, c)
 		if err != nil {
@@ -119,7 +134,7 @@ func (s *AuthService) SignInSSO(ctx context.Context, id portal.SSOIdentity, firs
 // provisionSSOUserTx creates a first-time SSO user: active, no password,
 // in the customer with ft.AccountNumber and role ft.Role. It reports false
 // when that customer does not exist (the tenant's definition is stale).
-func provisionSSOUserTx(ctx context.Context, tx bun.Tx, now time.Time, u *portal.User, email, name string, ft *tenants.SSOFirstTime) (bool, error) {
+func provisionSSOUserTx(ctx context.Context, tx bun.Tx, now time.Time, u *portal.User, subject, email, name string, ft *tenants.SSOFirstTime) (bool, error) {
 	err := tx.NewRaw(`SELECT id::text, company_name FROM customers WHERE account_number = ?`, ft.AccountNumber).
 		Scan(ctx, &u.CustomerID, &u.CustomerName)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -132,9 +147,9 @@ func provisionSSOUserTx(ctx context.Context, tx bun.Tx, now time.Time, u *portal
 		name, _, _ = strings.Cut(email, "@")
 	}
 	u.ID, u.Email, u.Name, u.Role = uuid.Must(uuid.NewV7()).String(), email, truncate(name, 200), ft.Role
-	_, err = tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, status, created_at, updated_at)
-		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, 'active', ?, ?)`,
-		u.ID, u.CustomerID, u.Email, u.Name, u.Role, now, now)
+	_, err = tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, status, sso_subject, created_at, updated_at)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+		u.ID, u.CustomerID, u.Email, u.Name, u.Role, subject, now, now)
 	if err != nil {
 		return false, fmt.Errorf("postgres: provision sso user: %w", err)
 	}
