@@ -64,7 +64,7 @@ func (s *Server) handlePasswordResetConfirm(w http.ResponseWriter, r *http.Reque
 // chose); only plain-HTTP development on *.localhost keeps its port.
 func originOf(r *http.Request) string {
 	if insecureDev(r) {
-		return "http://" + r.Host
+		return "http://" + r.Host // keeps the dev server's port
 	}
 	return "https://" + tenants.NormalizeHost(r.Host)
 }

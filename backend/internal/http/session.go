@@ -1,12 +1,14 @@
 package http
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"example.com/portal/backend/api"
@@ -115,6 +117,11 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter, r *http.Request) {
 		Secure: !insecureDev(r), SameSite: http.SameSiteLaxMode})
 }
 
+// nulEscape finds a NUL character in a JSON text: the only way one can be
+// written is the escape \u0000 (any case of the hex digits), not preceded
+// by a backslash that would make it literal text.
+var nulEscape = regexp.MustCompile(`(^|[^\\])(\\\\)*\\u0000`)
+
 // maxJSONBody bounds request bodies of the JSON API.
 const maxJSONBody = 64 << 10
 
@@ -129,9 +136,19 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return &portal.Error{Code: portal.EUNSUPPORTED, Message: "Send the request body as application/json.",
 			Fields: []portal.FieldError{{Field: "Content-Type", Message: "Must be application/json."}}}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	if err == nil && nulEscape.Match(body) {
+		// PostgreSQL text cannot hold NUL: refused here, for every field
+		// of every route, instead of failing in the database as a 500.
+		return &portal.Error{Code: portal.EINVALID, Message: "The request could not be read.",
+			Fields: []portal.FieldError{{Field: "body", Message: "Text must not contain NUL characters."}}}
+	}
+	var dec *json.Decoder
+	if err == nil {
+		dec = json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(v)
+	}
 	if err == nil && dec.Decode(&struct{}{}) != io.EOF {
 		err = errors.New("unexpected data after the JSON object")
 	}

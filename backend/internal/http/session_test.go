@@ -188,6 +188,9 @@ func TestSignInRejections(t *testing.T) {
 		// browser too old to say where it came from.
 		{"form-encoded JSON", `{"email":"jane@acme-customer.example","password":"` + testPassword + `"}`,
 			map[string]string{"Content-Type": "text/plain"}, 415, api.CodeUnsupported, "Content-Type"},
+		// PostgreSQL text cannot hold NUL: a 400 naming the body, not a 500.
+		{"NUL in a field", `{"email":"jane\u0000@acme-customer.example","password":"x"}`, nil, 400, api.CodeInvalid, "body"},
+		{"a backslash and u0000 is text", `{"email":"jane\\u0000@acme-customer.example","password":"x"}`, nil, 400, api.CodeInvalid, "email"},
 		{"urlencoded", `email=jane%40acme-customer.example`,
 			map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415, api.CodeUnsupported, "Content-Type"},
 	}

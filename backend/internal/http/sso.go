@@ -115,14 +115,10 @@ func (s *Server) ssoClientFor(r *http.Request, t *tenants.Tenant) (*ssoClient, e
 		s.ssoProviders.m[t.ID] = cached
 		s.ssoProviders.mu.Unlock()
 	}
-	scheme := "https"
-	if insecureDev(r) {
-		scheme = "http"
-	}
 	return &ssoClient{
 		ctx: pctx,
 		oauth: &oauth2.Config{ClientID: t.SSO.ClientID, ClientSecret: secret, Endpoint: cached.p.Endpoint(),
-			RedirectURL: scheme + "://" + r.Host + api.PathSSOCallback,
+			RedirectURL: originOf(r) + api.PathSSOCallback,
 			Scopes:      []string{oidc.ScopeOpenID, "email", "profile"}},
 		verifier: cached.p.Verifier(&oidc.Config{ClientID: t.SSO.ClientID}),
 	}, nil

@@ -466,3 +466,20 @@ func TestTOTPSecretSealed(t *testing.T) {
 		t.Error("a secret copied from another row verified a code")
 	}
 }
+
+// TestMFATurnedOffMidSignIn: a sign-in that waited for the app when the
+// user turned the app off cannot be finished with the code of the empty
+// key (which anyone can compute).
+func TestMFATurnedOffMidSignIn(t *testing.T) {
+	e := newAuthEnv(t)
+	userID, secret, _ := enrolTOTP(t, e, e.a)
+	token, _ := pendingSignIn(t, e, e.a, false, portal.MFAMethodTOTP)
+	e.now = e.now.Add(time.Minute) // the enrolment spent this step's code
+	if err := e.svc.DisableTOTP(e.a, userID, portal.MFAReauth{Code: totpCode(t, secret, e.now)}, mfaClient); err != nil {
+		t.Fatal(err)
+	}
+	e.now = e.now.Add(time.Minute)
+	if _, _, _, err := e.svc.Verify(e.a, token, portal.MFAVerifyInput{Code: totpCode(t, "", e.now), Client: mfaClient}); err == nil {
+		t.Error("the code of the empty key finished the sign-in")
+	}
+}

@@ -45,14 +45,16 @@ func (s *OnboardingService) RequestAccess(ctx context.Context, in portal.AccessR
 	limited := false
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		ip := clientIP(in.Client)
-		// Requests from one address queue on a lock, so parallel requests
+		lo, hi := clientRange(in.Client) // an IPv6 /64 is one client, as for sign-in
+		// Requests from one client queue on a lock, so parallel requests
 		// cannot all pass the count.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_setting('app.tenant_id') || ' access ' || coalesce(?::text, '')))`, ip); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_setting('app.tenant_id') || ' access ' || coalesce(?::text, '')))`, lo); err != nil {
 			return err
 		}
 		var recent int
-		if err := tx.NewRaw(`SELECT count(*) FROM access_requests WHERE client_ip IS NOT DISTINCT FROM ?::inet AND created_at > ?`,
-			ip, now.Add(-portal.AccessRequestWindow)).Scan(ctx, &recent); err != nil {
+		if err := tx.NewRaw(`SELECT count(*) FROM access_requests
+			WHERE (client_ip BETWEEN ?::inet AND ?::inet OR ?::inet IS NULL AND client_ip IS NULL) AND created_at > ?`,
+			lo, hi, lo, now.Add(-portal.AccessRequestWindow)).Scan(ctx, &recent); err != nil {
 			return err
 		}
 		if recent >= portal.MaxAccessRequestsPerClient {
