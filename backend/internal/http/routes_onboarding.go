@@ -179,6 +179,9 @@ func (s *Server) handleSignUp(w http.ResponseWriter, r *http.Request) error {
 	}
 	token, sess, _, err := s.Onboarding.SignUp(r.Context(), portal.SignUpInput{Name: in.Name, Email: in.Email,
 		Password: in.Password, Client: clientOf(r)})
+	if portal.ErrorCode(err) == portal.ERATELIMITED {
+		w.Header().Set("Retry-After", strconv.Itoa(int(portal.AccessRequestWindow.Seconds())))
+	}
 	if err != nil {
 		return err
 	}

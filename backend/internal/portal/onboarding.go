@@ -9,9 +9,10 @@ import (
 	"example.com/portal/tenants"
 )
 
-// Access requests from one client address are limited to
-// MaxAccessRequestsPerClient per AccessRequestWindow, so the public form
-// cannot be used to flood the staff queue or to mail strangers.
+// Access requests, and self-registrations, from one client address are each
+// limited to MaxAccessRequestsPerClient per AccessRequestWindow, so the
+// public forms cannot be used to flood the staff queue, mail strangers or
+// take other people's addresses in bulk.
 const (
 	MaxAccessRequestsPerClient = 5
 	AccessRequestWindow        = time.Hour

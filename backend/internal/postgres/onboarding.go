@@ -304,7 +304,24 @@ func (s *OnboardingService) SignUp(ctx context.Context, in portal.SignUpInput) (
 	u := &portal.User{ID: uuid.Must(uuid.NewV7()).String(), CustomerID: uuid.Must(uuid.NewV7()).String(),
 		CustomerName: in.Name, Email: in.Email, Name: in.Name, Role: "admin"}
 	var sess *portal.Session
+	limited := false
 	err = s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		// At most MaxAccessRequestsPerClient sign-ups an hour per client
+		// (an IPv6 /64 is one), counted from the audit log under a lock.
+		lo, hi := clientRange(in.Client)
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(current_setting('app.tenant_id') || ' signup ' || coalesce(?::text, '')))`, lo); err != nil {
+			return err
+		}
+		var recent int
+		if err := tx.NewRaw(`SELECT count(*) FROM audit_events WHERE kind = 'registered'
+			AND (client_ip BETWEEN ?::inet AND ?::inet OR ?::inet IS NULL AND client_ip IS NULL) AND occurred_at > ?`,
+			lo, hi, lo, now.Add(-portal.AccessRequestWindow)).Scan(ctx, &recent); err != nil {
+			return err
+		}
+		if recent >= portal.MaxAccessRequestsPerClient {
+			limited = true
+			return nil
+		}
 		// A placeholder name and a web account number until the profile is
 		// complete and the ERP assigns its own.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO customers (tenant_id, id, account_number, company_name, status, profile_completed,
@@ -337,6 +354,9 @@ func (s *OnboardingService) SignUp(ctx context.Context, in portal.SignUpInput) (
 	})
 	if err != nil {
 		return "", nil, nil, err
+	}
+	if limited {
+		return "", nil, nil, portal.Errorf(portal.ERATELIMITED, "Too many sign-ups from your network. Try again in an hour.")
 	}
 	return token, sess, u, nil
 }

@@ -3,8 +3,10 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -281,5 +283,32 @@ func TestSelfRegistration(t *testing.T) {
 	if st, err := svc.CompleteProfile(e.a, u2, portal.ProfileInput{Type: "individual", Name: "Sol Ray", Billing: p.Billing,
 		Shipping: &portal.PostalAddress{Line1: "9 Dock Rd", City: "Hamilton", Country: "CA"}}, false); err != nil || st != portal.RegistrationComplete {
 		t.Errorf("no-approval completion = %q, %v", st, err)
+	}
+}
+
+// TestSignUpLimitedPerClient: one client (an IPv6 /64) cannot sign up
+// addresses in bulk; another client still can.
+func TestSignUpLimitedPerClient(t *testing.T) {
+	e := newAuthEnv(t)
+	svc := postgres.NewOnboardingService(e.app)
+	signUp := func(i int, ip string) error {
+		_, _, _, err := svc.SignUp(e.a, portal.SignUpInput{Name: "Bulk", Email: fmt.Sprintf("bulk%d@example.com", i),
+			Password: newPassword, Client: portal.Client{IP: ip}})
+		return err
+	}
+	for i := range portal.MaxAccessRequestsPerClient {
+		if err := signUp(i, fmt.Sprintf("2001:db8:5:5::%x", i+1)); err != nil {
+			t.Fatalf("sign-up %d: %v", i+1, err)
+		}
+	}
+	if err := signUp(99, "2001:db8:5:5::ffff"); portal.ErrorCode(err) != portal.ERATELIMITED {
+		t.Errorf("past the limit from the same /64: %v", err)
+	}
+	if err := signUp(100, "198.51.100.9"); err != nil {
+		t.Errorf("another client: %v", err)
+	}
+	e.now = e.now.Add(portal.AccessRequestWindow + time.Second)
+	if err := signUp(101, "2001:db8:5:5::1"); err != nil {
+		t.Errorf("after the window: %v", err)
 	}
 }
