@@ -24,6 +24,15 @@ func AdminRole(staff bool) string {
 	return "admin"
 }
 
+// ValidateRole reports a role that the kind of account (staff or a
+// customer's) does not have, as an EINVALID error on field "role".
+func ValidateRole(staff bool, role string) error {
+	if fe := roleError(staff, role); fe != nil {
+		return &Error{Code: EINVALID, Message: "Check the highlighted fields.", Fields: []FieldError{*fe}}
+	}
+	return nil
+}
+
 // roleError is the field error for a role that the kind of account (a
 // customer's or the staff) does not have, or nil.
 func roleError(staff bool, role string) *FieldError {

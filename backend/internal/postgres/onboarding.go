@@ -159,7 +159,7 @@ func (s *OnboardingService) ApproveAccessRequest(ctx context.Context, actor *por
 	if in.Role == "" {
 		in.Role = "admin"
 	}
-	if err := (&portal.InviteInput{Email: "x@example.com", Name: "x", Role: in.Role}).Validate(false); err != nil {
+	if err := portal.ValidateRole(false, in.Role); err != nil {
 		return nil, err
 	}
 	in.CustomerID, in.AccountNumber = strings.TrimSpace(in.CustomerID), strings.TrimSpace(in.AccountNumber)
