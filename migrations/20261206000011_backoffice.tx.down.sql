@@ -1,0 +1,12 @@
+DROP TABLE outbox_events;
+DROP TABLE api_keys;
+DROP TABLE payments;
+DROP TABLE inventory;
+ALTER TABLE shipments DROP COLUMN signed_by;
+ALTER TABLE orders DROP COLUMN source;
+ALTER TABLE orders DROP COLUMN processing_minor;
+ALTER TABLE products DROP COLUMN lead_time_days;
+ALTER TABLE products DROP COLUMN low_stock_level;
+ALTER TABLE addresses DROP COLUMN external_id;
+ALTER TABLE product_categories DROP COLUMN external_id;
+ALTER TABLE locations DROP COLUMN external_id;
