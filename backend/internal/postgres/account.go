@@ -97,22 +97,30 @@ func (s *AccountService) Addresses(ctx context.Context, actor *portal.User) ([]p
 		return out, nil
 	}
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT `+addressColumns+` FROM addresses WHERE customer_id = ?
-			ORDER BY kind, is_default DESC, label, line1, id`, actor.CustomerID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			a, err := scanAddress(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		return rows.Err()
+		var err error
+		out, err = addressesTx(ctx, tx, actor.CustomerID)
+		return err
 	})
 	return out, err
+}
+
+// addressesTx lists a customer's addresses, billing first, defaults first.
+func addressesTx(ctx context.Context, tx bun.Tx, customerID string) ([]portal.Address, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+addressColumns+` FROM addresses WHERE customer_id = ?
+		ORDER BY kind, is_default DESC, label, line1, id`, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []portal.Address{}
+	for rows.Next() {
+		a, err := scanAddress(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
 
 // CreateAddress implements portal.AccountService.

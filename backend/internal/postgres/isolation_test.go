@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"example.com/portal/backend/internal/pgtest"
 	"example.com/portal/backend/internal/postgres"
@@ -47,23 +48,23 @@ type isoFixture struct {
 	Name   string // "A", "B", "C"
 	Tenant uuid.UUID
 
-	SalesRep, Location, Customer, CustomerUser, Address uuid.UUID
-	StaffUser                                           uuid.UUID
-	RootCategory, Category, Product                     uuid.UUID
-	Order, OrderLine, OrderLine2, StatusHistory         uuid.UUID
-	Shipment, Invoice, Session, AuditEvent, Reset       uuid.UUID
-	AccessRequest                                       uuid.UUID
+	SalesRep, Location, Location2, Customer, CustomerUser, Address uuid.UUID
+	StaffUser                                                      uuid.UUID
+	RootCategory, Category, Product                                uuid.UUID
+	Order, OrderLine, OrderLine2, StatusHistory                    uuid.UUID
+	Shipment, Invoice, Session, AuditEvent, Reset                  uuid.UUID
+	AccessRequest, Payment, APIKey, Event                          uuid.UUID
 }
 
 func newIsoFixture(name string) *isoFixture {
 	id := func() uuid.UUID { return uuid.Must(uuid.NewV7()) }
 	return &isoFixture{
 		Name: name, Tenant: id(),
-		SalesRep: id(), Location: id(), Customer: id(), CustomerUser: id(), Address: id(), StaffUser: id(),
+		SalesRep: id(), Location: id(), Location2: id(), Customer: id(), CustomerUser: id(), Address: id(), StaffUser: id(),
 		RootCategory: id(), Category: id(), Product: id(),
 		Order: id(), OrderLine: id(), OrderLine2: id(), StatusHistory: id(),
 		Shipment: id(), Invoice: id(), Session: id(), AuditEvent: id(), Reset: id(),
-		AccessRequest: id(),
+		AccessRequest: id(), Payment: id(), APIKey: id(), Event: id(),
 	}
 }
 
@@ -100,10 +101,17 @@ var isoBuilders = map[string]isoBuilder{
 		id := isoPick(fresh, fx.SalesRep)
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "name": "Rep " + id, "email": "rep-" + id + "@example.com", "external_id": "REP-" + id}
 	}},
-	"locations": {row: func(fx *isoFixture, fresh bool) isoRow {
-		id := isoPick(fresh, fx.Location)
-		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "code": "LOC-" + id, "name": "Warehouse " + id}
-	}},
+	"locations": {
+		row: func(fx *isoFixture, fresh bool) isoRow {
+			id := isoPick(fresh, fx.Location)
+			return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "code": "LOC-" + id, "name": "Warehouse " + id, "external_id": "LOC-EXT-" + id}
+		},
+		// A second site, so stock can get a fresh row beside the seeded one.
+		extra: func(fx *isoFixture) []isoRow {
+			id := isoID(fx.Location2)
+			return []isoRow{{"tenant_id": isoID(fx.Tenant), "id": id, "code": "LOC-" + id, "name": "Branch " + id}}
+		},
+	},
 	"customers": {row: func(fx *isoFixture, fresh bool) isoRow {
 		id := isoPick(fresh, fx.Customer)
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "account_number": "C-" + id, "company_name": "Buyer " + id,
@@ -222,6 +230,30 @@ var isoBuilders = map[string]isoBuilder{
 		}
 		return isoRow{"tenant_id": isoID(fx.Tenant), "user_id": isoID(fx.CustomerUser), "kind": kind, "email": false,
 			"updated_at": "2026-11-02T10:00:00Z"}
+	}},
+	"inventory": {row: func(fx *isoFixture, fresh bool) isoRow {
+		location := fx.Location
+		if fresh {
+			location = fx.Location2
+		}
+		return isoRow{"tenant_id": isoID(fx.Tenant), "product_id": isoID(fx.Product), "location_id": isoID(location),
+			"quantity_on_hand": "12.000", "quantity_available": "10.000"}
+	}},
+	"payments": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, fx.Payment)
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "invoice_id": isoID(fx.Invoice),
+			"reference": "CHK-" + id, "method": "check", "status": "succeeded", "amount_minor": 25000, "received_on": "2026-11-20",
+			"external_id": "PAY-EXT-" + id}
+	}},
+	"api_keys": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, fx.APIKey)
+		sum := sha256.Sum256([]byte(id))
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "name": "ERP " + id, "prefix": "pk_bo_" + id[len(id)-8:],
+			"secret_hash": sum[:], "scopes": pgdialect.Array([]string{"backoffice"}), "created_at": "2026-11-02T10:00:00Z"}
+	}},
+	"outbox_events": {row: func(fx *isoFixture, fresh bool) isoRow {
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": isoPick(fresh, fx.Event), "event_type": "order.created",
+			"subject_id": isoID(fx.Order), "payload": `{"order_id":"` + isoID(fx.Order) + `"}`, "occurred_at": "2026-11-02T10:00:00Z"}
 	}},
 	"invoices": {row: func(fx *isoFixture, fresh bool) isoRow {
 		id := isoPick(fresh, fx.Invoice)

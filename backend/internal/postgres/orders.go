@@ -1,0 +1,616 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"example.com/portal/backend/internal/portal"
+)
+
+var _ portal.OrderService = (*OrderService)(nil)
+
+// OrderService is what a customer's user reads of their orders, shipments
+// and account, under row-level security (the tenant) and always filtered by
+// the actor's customer (the account).
+type OrderService struct {
+	db *DB
+}
+
+// NewOrderService returns the order service over db (app role).
+func NewOrderService(db *DB) *OrderService { return &OrderService{db: db} }
+
+var (
+	errNoOrder    = portal.Errorf(portal.ENOTFOUND, "No such order.")
+	errNoShipment = portal.Errorf(portal.ENOTFOUND, "No such shipment.")
+	errNoCustomer = portal.Errorf(portal.EFORBIDDEN, "Staff have no customer account of their own.")
+)
+
+// read runs fn in a tenant transaction for a customer's user; staff, who
+// have no customer, are refused before any query.
+func (s *OrderService) read(ctx context.Context, actor *portal.User, fn func(ctx context.Context, tx bun.Tx) error) error {
+	if actor.CustomerID == "" {
+		return errNoCustomer
+	}
+	return s.db.InTenantTx(ctx, fn)
+}
+
+// orderSummaryColumns select an OrderSummary from orders o; the line count
+// and the latest non-void invoice come from their own indexes.
+const orderSummaryColumns = `o.id::text, o.order_number, o.po_number, o.order_date, o.status, o.currency, o.total_minor,
+	(SELECT count(*) FROM order_lines l WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id),
+	coalesce((SELECT i.id::text FROM invoices i WHERE i.tenant_id = o.tenant_id AND i.order_id = o.id AND i.status <> 'void'
+		ORDER BY i.invoice_date DESC, i.id DESC LIMIT 1), '')`
+
+func scanOrderSummary(row interface{ Scan(...any) error }, extra ...any) (portal.OrderSummary, error) {
+	var o portal.OrderSummary
+	var status string
+	err := row.Scan(append([]any{&o.ID, &o.OrderNumber, &o.PONumber, &o.OrderDate, &status, &o.Total.Currency, &o.Total.Amount,
+		&o.LineCount, &o.InvoiceID}, extra...)...)
+	o.Status, _ = portal.OrderStatus(status)
+	return o, err
+}
+
+// Dashboard implements portal.OrderService.
+func (s *OrderService) Dashboard(ctx context.Context, actor *portal.User) (*portal.Dashboard, error) {
+	d := &portal.Dashboard{FirstName: firstName(actor.Name)}
+	err := s.read(ctx, actor, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if d.Summary, d.SalesRep, d.InProgressCount, err = accountSummaryTx(ctx, tx, actor.CustomerID); err != nil {
+			return err
+		}
+		if d.OrdersInProgress, err = querySummaries(ctx, tx, `SELECT `+orderSummaryColumns+` FROM orders o
+			WHERE o.customer_id = ? AND o.status IN (?) ORDER BY o.order_date DESC, o.order_number DESC LIMIT 5`,
+			actor.CustomerID, bun.In(portal.OpenOrderStatuses())); err != nil {
+			return err
+		}
+		if d.RecentShipments, err = queryShipments(ctx, tx, `WHERE o.customer_id = ? AND o.status <> 'draft'
+			ORDER BY coalesce(s.ship_date, s.created_at::date) DESC, s.shipment_number DESC LIMIT 5`, actor.CustomerID); err != nil {
+			return err
+		}
+		d.RecentInvoices, err = recentInvoicesTx(ctx, tx, actor.CustomerID, s.db.Now())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// firstName is the welcome's "Welcome back, {first name}".
+func firstName(name string) string {
+	if f := strings.Fields(name); len(f) > 0 {
+		return f[0]
+	}
+	return ""
+}
+
+// accountSummaryTx reads the account card of a customer, its sales rep and
+// how many of its orders are in progress, in one statement.
+func accountSummaryTx(ctx context.Context, tx bun.Tx, customerID string) (portal.AccountSummary, *portal.SalesRep, int, error) {
+	var a portal.AccountSummary
+	var inProgress int
+	var rep portal.SalesRep
+	var hasRep bool
+	err := tx.QueryRowContext(ctx, `SELECT c.account_number, c.company_name, c.payment_terms, c.status, c.currency, c.credit_limit_minor,
+			coalesce((SELECT sum(i.total_minor - i.amount_paid_minor) FROM invoices i
+				WHERE i.tenant_id = c.tenant_id AND i.customer_id = c.id AND i.status IN ('open', 'partially_paid')), 0),
+			coalesce((SELECT sum(i.total_minor) FROM invoices i
+				WHERE i.tenant_id = c.tenant_id AND i.customer_id = c.id AND i.status <> 'void'), 0),
+			(SELECT count(*) FROM orders o WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status <> 'draft'),
+			(SELECT count(*) FROM orders o WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status IN (?)),
+			r.id IS NOT NULL, coalesce(r.name, ''), coalesce(r.email, ''), coalesce(r.phone, '')
+		FROM customers c LEFT JOIN sales_reps r ON r.tenant_id = c.tenant_id AND r.id = c.sales_rep_id
+		WHERE c.id = ?`, bun.In(portal.OpenOrderStatuses()), customerID).Scan(
+		&a.AccountNumber, &a.CompanyName, &a.PaymentTerms, &a.Status, &a.CreditLimit.Currency, &a.CreditLimit.Amount,
+		&a.OpenBalance.Amount, &a.LifetimeSales.Amount, &a.TotalOrders, &inProgress, &hasRep, &rep.Name, &rep.Email, &rep.Phone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, nil, 0, portal.Errorf(portal.EUNAUTHORIZED, "Sign in to continue.")
+	}
+	if err != nil {
+		return a, nil, 0, err
+	}
+	cur := a.CreditLimit.Currency
+	a.OpenBalance.Currency, a.LifetimeSales.Currency, a.AvailableCredit.Currency = cur, cur, cur
+	a.AvailableCredit.Amount = a.CreditLimit.Amount - a.OpenBalance.Amount
+	a.CreditLevel = portal.CreditLevelOf(a.AvailableCredit.Amount, a.CreditLimit.Amount)
+	if !hasRep {
+		return a, nil, inProgress, nil
+	}
+	return a, &rep, inProgress, nil
+}
+
+func recentInvoicesTx(ctx context.Context, tx bun.Tx, customerID string, now time.Time) ([]portal.InvoiceSummary, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT i.id::text, i.invoice_number, coalesce(o.id::text, ''), coalesce(o.order_number, ''),
+			i.invoice_date, i.due_date, i.status, i.currency, i.total_minor, i.total_minor - i.amount_paid_minor
+		FROM invoices i LEFT JOIN orders o ON o.tenant_id = i.tenant_id AND o.id = i.order_id
+		WHERE i.customer_id = ? ORDER BY i.invoice_date DESC, i.invoice_number DESC LIMIT 5`, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []portal.InvoiceSummary{}
+	today := dateOnly(now)
+	for rows.Next() {
+		var i portal.InvoiceSummary
+		if err := rows.Scan(&i.ID, &i.InvoiceNumber, &i.OrderID, &i.OrderNumber, &i.InvoiceDate, &i.DueDate, &i.Status,
+			&i.Total.Currency, &i.Total.Amount, &i.AmountDue.Amount); err != nil {
+			return nil, err
+		}
+		i.AmountDue.Currency = i.Total.Currency
+		if i.Status == "void" || i.Status == "paid" {
+			i.AmountDue.Amount = 0
+		} else if i.DueDate.Before(today) {
+			i.Status = "overdue"
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// dateOnly is t's calendar day in UTC, as dates scan.
+func dateOnly(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func querySummaries(ctx context.Context, tx bun.Tx, query string, args ...any) ([]portal.OrderSummary, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []portal.OrderSummary{}
+	for rows.Next() {
+		o, err := scanOrderSummary(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// orderSorts are the ORDER BY of each sort; every one ends on the order
+// number so pages never overlap. Status sorts by workflow position.
+var orderSorts = map[string]string{
+	portal.SortOrderDate:   "o.order_date %[1]s, o.order_number %[1]s",
+	portal.SortTotal:       "o.total_minor %[1]s, o.order_number %[1]s",
+	portal.SortOrderNumber: "o.order_number %[1]s",
+	portal.SortPONumber:    "o.po_number %[1]s, o.order_number %[1]s",
+	portal.SortStatus: "array_position(ARRAY['pending_review', 'confirmed', 'released', 'in_progress', 'partial_complete', " +
+		"'complete', 'partial_shipped', 'shipped', 'delivered', 'invoiced', 'on_hold', 'cancelled'], o.status) %[1]s, o.order_date DESC, o.order_number DESC",
+}
+
+// FindOrders implements portal.OrderService.
+func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f portal.OrderFilter) ([]portal.OrderSummary, int, error) {
+	f.Now = s.db.Now()
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
+	var out []portal.OrderSummary
+	var total int
+	err := s.read(ctx, actor, func(ctx context.Context, tx bun.Tx) error {
+		where, args := orderWhere(actor.CustomerID, f)
+		dir := "ASC"
+		if f.Desc {
+			dir = "DESC"
+		}
+		order := fmt.Sprintf(orderSorts[f.Sort], dir)
+		args = append(args, f.PageSize, (f.Page-1)*f.PageSize)
+		rows, err := tx.QueryContext(ctx, `SELECT `+orderSummaryColumns+`, count(*) OVER ()
+			FROM orders o WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		out = []portal.OrderSummary{}
+		for rows.Next() {
+			o, err := scanOrderSummary(rows, &total)
+			if err != nil {
+				return err
+			}
+			out = append(out, o)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(out) == 0 && f.Page > 1 { // past the last page: still say how many there are
+			return tx.QueryRowContext(ctx, `SELECT count(*) FROM orders o WHERE `+where, args[:len(args)-2]...).Scan(&total)
+		}
+		return nil
+	})
+	return out, total, err
+}
+
+// orderWhere is the WHERE clause of a validated filter.
+func orderWhere(customerID string, f portal.OrderFilter) (string, []any) {
+	conds := []string{"o.customer_id = ?"}
+	args := []any{customerID}
+	if len(f.Statuses) == 0 {
+		conds = append(conds, "o.status NOT IN ('draft', 'cancelled')")
+	} else {
+		var internal []string
+		for _, c := range f.Statuses {
+			internal = append(internal, portal.InternalOrderStatuses(c)...)
+		}
+		conds = append(conds, "o.status IN (?)")
+		args = append(args, bun.In(internal))
+	}
+	if f.From != nil && !f.AllTime {
+		conds = append(conds, "o.order_date >= ?")
+		args = append(args, dateOnly(*f.From))
+	}
+	if f.To != nil && !f.AllTime {
+		conds = append(conds, "o.order_date <= ?")
+		args = append(args, dateOnly(*f.To))
+	}
+	if f.Search != "" {
+		like := "%" + escapeLike(f.Search) + "%"
+		conds = append(conds, `(o.order_number ILIKE ? OR o.po_number ILIKE ? OR EXISTS (SELECT 1 FROM order_lines l
+			WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id AND l.description ILIKE ?))`)
+		args = append(args, like, like, like)
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// escapeLike makes s match literally inside a LIKE pattern (backslash is
+// PostgreSQL's default LIKE escape).
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// FindOrderByID implements portal.OrderService.
+func (s *OrderService) FindOrderByID(ctx context.Context, actor *portal.User, id string) (*portal.Order, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, errNoOrder
+	}
+	var o portal.Order
+	err := s.read(ctx, actor, func(ctx context.Context, tx bun.Tx) error {
+		var shipTo, location string
+		var status string
+		var loc portal.Location
+		sum, err := scanOrderSummary(tx.QueryRowContext(ctx, `SELECT `+orderSummaryColumns+`,
+				o.status, o.requested_date, o.promised_date, o.subtotal_minor, o.processing_minor, o.freight_minor, o.tax_minor,
+				coalesce(o.ship_to_id::text, ''), coalesce(o.location_id::text, ''),
+				coalesce(lo.name, ''), coalesce(lo.phone, ''), coalesce(lo.email, ''), coalesce(lo.city, ''), coalesce(lo.region, '')
+			FROM orders o LEFT JOIN locations lo ON lo.tenant_id = o.tenant_id AND lo.id = o.location_id
+			WHERE o.id = ? AND o.customer_id = ? AND o.status <> 'draft'`, id, actor.CustomerID),
+			&status, &o.RequestedDate, &o.EstimatedShipDate, &o.Subtotal.Amount, &o.Processing.Amount, &o.Freight.Amount, &o.Tax.Amount,
+			&shipTo, &location, &loc.Name, &loc.Phone, &loc.Email, &loc.City, &loc.Region)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errNoOrder
+		}
+		if err != nil {
+			return err
+		}
+		o.OrderSummary = sum
+		cur := sum.Total.Currency
+		o.Subtotal.Currency, o.Processing.Currency, o.Freight.Currency, o.Tax.Currency = cur, cur, cur, cur
+		if location != "" {
+			o.Location = &loc
+		}
+		if o.Lines, err = orderLinesTx(ctx, tx, id, cur); err != nil {
+			return err
+		}
+		if o.Timeline, err = timelineTx(ctx, tx, id, status); err != nil {
+			return err
+		}
+		if o.Shipments, err = queryShipments(ctx, tx, `WHERE s.order_id = ? ORDER BY s.ship_date NULLS LAST, s.shipment_number`, id); err != nil {
+			return err
+		}
+		if err := shipmentLinesTx(ctx, tx, o.Shipments); err != nil {
+			return err
+		}
+		if shipTo != "" {
+			a, err := scanAddress(tx.QueryRowContext(ctx, `SELECT `+addressColumns+` FROM addresses WHERE id = ? AND customer_id = ?`,
+				shipTo, actor.CustomerID))
+			if err != nil {
+				return err
+			}
+			o.ShippingAddress = &a
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+func orderLinesTx(ctx context.Context, tx bun.Tx, orderID, currency string) ([]portal.OrderLine, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT l.id::text, l.line_no, coalesce(p.code, ''), l.description, trim_scale(l.quantity)::text, l.uom,
+			l.unit_price_minor, l.line_total_minor, l.job_status, l.processing_notes, l.dimensions, l.grade, l.heat_number, l.has_mtr
+		FROM order_lines l LEFT JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
+		WHERE l.order_id = ? ORDER BY l.line_no`, orderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []portal.OrderLine{}
+	for rows.Next() {
+		var l portal.OrderLine
+		var job string
+		if err := rows.Scan(&l.ID, &l.LineNo, &l.ProductCode, &l.Description, &l.Quantity, &l.UOM, &l.UnitPrice.Amount, &l.Total.Amount,
+			&job, &l.ProcessingNotes, &l.Dimensions, &l.Grade, &l.HeatNumber, &l.HasMTR); err != nil {
+			return nil, err
+		}
+		l.UnitPrice.Currency, l.Total.Currency = currency, currency
+		l.Status, _ = portal.JobStatus(job)
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// timelineTx builds the five-step progress of an order from its status
+// history: each step is dated by the first time the order reached a status
+// of that step. An order on hold or cancelled stays at the furthest step it
+// had reached; a delivered (or invoiced) order has every step done.
+func timelineTx(ctx context.Context, tx bun.Tx, orderID, status string) ([]portal.TimelineEntry, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT status, changed_at FROM order_status_history WHERE order_id = ? ORDER BY changed_at, id`, orderID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	reachedAt := make([]*time.Time, len(portal.TimelineSteps))
+	furthest := -1
+	for rows.Next() {
+		var st string
+		var at time.Time
+		if err := rows.Scan(&st, &at); err != nil {
+			return nil, err
+		}
+		if k := portal.TimelineStep(st); k >= 0 {
+			if reachedAt[k] == nil {
+				reachedAt[k] = &at
+			}
+			furthest = max(furthest, k)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	current := portal.TimelineStep(status)
+	if current < 0 {
+		current = furthest
+	}
+	out := make([]portal.TimelineEntry, len(portal.TimelineSteps))
+	last := len(portal.TimelineSteps) - 1
+	for k, step := range portal.TimelineSteps {
+		e := portal.TimelineEntry{ID: step.ID, Label: step.Label, Icon: step.Icon, State: "upcoming", At: reachedAt[k]}
+		switch {
+		case k < current || (k == current && k == last):
+			e.State = "done"
+		case k == current:
+			e.State = "current"
+		default:
+			e.At = nil // a date from before a hold that was undone
+		}
+		out[k] = e
+	}
+	return out, nil
+}
+
+// queryShipments reads shipments s of orders o with the given WHERE …
+// ORDER BY … tail; tracking is blanked until the status shows it.
+func queryShipments(ctx context.Context, tx bun.Tx, tail string, args ...any) ([]portal.Shipment, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT s.id::text, s.shipment_number, o.id::text, o.order_number, s.status, s.carrier, s.carrier_type,
+			s.tracking_number, s.tracking_url, s.ship_date, s.estimated_delivery, s.delivered_at
+		FROM shipments s JOIN orders o ON o.tenant_id = s.tenant_id AND o.id = s.order_id `+tail, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []portal.Shipment{}
+	for rows.Next() {
+		sh, err := scanShipment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sh)
+	}
+	return out, rows.Err()
+}
+
+func scanShipment(row interface{ Scan(...any) error }, extra ...any) (portal.Shipment, error) {
+	var sh portal.Shipment
+	var status string
+	err := row.Scan(append([]any{&sh.ID, &sh.ShipmentNumber, &sh.OrderID, &sh.OrderNumber, &status, &sh.Carrier, &sh.CarrierType,
+		&sh.TrackingNumber, &sh.TrackingURL, &sh.ShipDate, &sh.EstimatedDelivery, &sh.DeliveredAt}, extra...)...)
+	sh.Status, _ = portal.ShipmentStatus(status)
+	if !sh.Status.ShowTracking {
+		sh.TrackingNumber, sh.TrackingURL = "", ""
+	}
+	return sh, err
+}
+
+// shipmentLinesTx fills in the lines of shipments, in one query.
+func shipmentLinesTx(ctx context.Context, tx bun.Tx, shipments []portal.Shipment) error {
+	if len(shipments) == 0 {
+		return nil
+	}
+	index := make(map[string]int, len(shipments))
+	ids := make([]string, len(shipments))
+	for i, sh := range shipments {
+		index[sh.ID], ids[i] = i, sh.ID
+		shipments[i].Lines = []portal.ShipmentLine{}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT sl.shipment_id::text, l.line_no, l.description, trim_scale(sl.quantity)::text, l.uom
+		FROM shipment_lines sl JOIN order_lines l ON l.tenant_id = sl.tenant_id AND l.id = sl.order_line_id
+		WHERE sl.shipment_id IN (?) ORDER BY l.line_no`, bun.In(ids))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var l portal.ShipmentLine
+		if err := rows.Scan(&id, &l.LineNo, &l.Description, &l.Quantity, &l.UOM); err != nil {
+			return err
+		}
+		sh := &shipments[index[id]]
+		sh.Lines = append(sh.Lines, l)
+	}
+	return rows.Err()
+}
+
+// FindShipments implements portal.OrderService.
+func (s *OrderService) FindShipments(ctx context.Context, actor *portal.User, f portal.ShipmentFilter) ([]portal.Shipment, int, error) {
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
+	var out []portal.Shipment
+	var total int
+	err := s.read(ctx, actor, func(ctx context.Context, tx bun.Tx) error {
+		where, args := "WHERE o.customer_id = ? AND o.status <> 'draft'", []any{actor.CustomerID}
+		if len(f.Statuses) > 0 {
+			where += " AND s.status IN (?)"
+			args = append(args, bun.In(f.Statuses))
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT s.id::text, s.shipment_number, o.id::text, o.order_number, s.status, s.carrier, s.carrier_type,
+				s.tracking_number, s.tracking_url, s.ship_date, s.estimated_delivery, s.delivered_at, count(*) OVER ()
+			FROM shipments s JOIN orders o ON o.tenant_id = s.tenant_id AND o.id = s.order_id `+where+`
+			ORDER BY coalesce(s.ship_date, s.created_at::date) DESC, s.shipment_number DESC LIMIT ? OFFSET ?`,
+			append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+		if err != nil {
+			return err
+		}
+		out = []portal.Shipment{}
+		for rows.Next() {
+			sh, err := scanShipment(rows, &total)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, sh)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(out) == 0 && f.Page > 1 {
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM shipments s JOIN orders o ON o.tenant_id = s.tenant_id AND o.id = s.order_id `+where,
+				args...).Scan(&total); err != nil {
+				return err
+			}
+		}
+		return shipmentLinesTx(ctx, tx, out)
+	})
+	return out, total, err
+}
+
+// FindShipmentByID implements portal.OrderService.
+func (s *OrderService) FindShipmentByID(ctx context.Context, actor *portal.User, id string) (*portal.Shipment, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, errNoShipment
+	}
+	var sh []portal.Shipment
+	err := s.read(ctx, actor, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if sh, err = queryShipments(ctx, tx, `WHERE s.id = ? AND o.customer_id = ? AND o.status <> 'draft'`, id, actor.CustomerID); err != nil {
+			return err
+		}
+		if len(sh) == 0 {
+			return errNoShipment
+		}
+		return shipmentLinesTx(ctx, tx, sh)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &sh[0], nil
+}
+
+// AccountOverview implements portal.OrderService.
+func (s *OrderService) AccountOverview(ctx context.Context, actor *portal.User) (*portal.AccountOverview, error) {
+	var a portal.AccountOverview
+	err := s.read(ctx, actor, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if a.Summary, a.SalesRep, _, err = accountSummaryTx(ctx, tx, actor.CustomerID); err != nil {
+			return err
+		}
+		c := &a.Company
+		if err := tx.QueryRowContext(ctx, `SELECT company_name, account_number, type, payment_terms, email, phone FROM customers WHERE id = ?`,
+			actor.CustomerID).Scan(&c.Name, &c.AccountNumber, &c.Type, &c.PaymentTerms, &c.Email, &c.Phone); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT name, email, phone, role FROM users
+			WHERE customer_id = ? AND status <> 'disabled' ORDER BY name, email`, actor.CustomerID)
+		if err != nil {
+			return err
+		}
+		a.Contacts = []portal.Contact{}
+		for rows.Next() {
+			var p portal.Contact
+			if err := rows.Scan(&p.Name, &p.Email, &p.Phone, &p.Role); err != nil {
+				rows.Close()
+				return err
+			}
+			a.Contacts = append(a.Contacts, p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		a.Addresses, err = addressesTx(ctx, tx, actor.CustomerID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// FindPayments implements portal.OrderService.
+func (s *OrderService) FindPayments(ctx context.Context, actor *portal.User, f portal.PaymentFilter) ([]portal.Payment, int, error) {
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
+	var out []portal.Payment
+	var total int
+	err := s.read(ctx, actor, func(ctx context.Context, tx bun.Tx) error {
+		conds, args := []string{"p.customer_id = ?"}, []any{actor.CustomerID}
+		if f.From != nil {
+			conds, args = append(conds, "p.received_on >= ?"), append(args, dateOnly(*f.From))
+		}
+		if f.To != nil {
+			conds, args = append(conds, "p.received_on <= ?"), append(args, dateOnly(*f.To))
+		}
+		if len(f.Statuses) > 0 {
+			conds, args = append(conds, "p.status IN (?)"), append(args, bun.In(f.Statuses))
+		}
+		where := strings.Join(conds, " AND ")
+		rows, err := tx.QueryContext(ctx, `SELECT p.id::text, p.reference, p.method, p.status, p.currency, p.amount_minor, p.received_on,
+				coalesce(i.id::text, ''), coalesce(i.invoice_number, ''), count(*) OVER ()
+			FROM payments p LEFT JOIN invoices i ON i.tenant_id = p.tenant_id AND i.id = p.invoice_id
+			WHERE `+where+` ORDER BY p.received_on DESC, p.created_at DESC, p.id DESC LIMIT ? OFFSET ?`,
+			append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		out = []portal.Payment{}
+		for rows.Next() {
+			var p portal.Payment
+			if err := rows.Scan(&p.ID, &p.Reference, &p.Method, &p.Status, &p.Amount.Currency, &p.Amount.Amount, &p.ReceivedOn,
+				&p.InvoiceID, &p.InvoiceNumber, &total); err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(out) == 0 && f.Page > 1 {
+			return tx.QueryRowContext(ctx, `SELECT count(*) FROM payments p WHERE `+where, args...).Scan(&total)
+		}
+		return nil
+	})
+	return out, total, err
+}
