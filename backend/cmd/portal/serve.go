@@ -81,6 +81,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		MFA:            auth,
 		Users:          postgres.NewUserService(db),
 		Account:        postgres.NewAccountService(db),
+		Orders:         postgres.NewOrderService(db),
 		SSO:            auth,
 		Getenv:         getenv,
 		Mailer:         notifier,

@@ -82,6 +82,7 @@ func (s *Server) routes() chi.Router {
 			s.ssoRoutes(r)
 			s.onboardingRoutes(r)
 			s.accountRoutes(r)
+			s.orderRoutes(r)
 
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 				return errNotFound

@@ -36,7 +36,9 @@ type Server struct {
 	Users      portal.UserService
 	MFA        portal.MFAService
 	Account    portal.AccountService
-	Mailer     portal.Mailer
+	// Orders reads a customer's dashboard, orders, shipments and payments.
+	Orders portal.OrderService
+	Mailer portal.Mailer
 	// SSO keeps single sign-on state and opens SSO sessions; nil: no SSO.
 	SSO portal.SSOService
 	// Getenv reads the server's environment: a tenant's SSO client secret
