@@ -11,14 +11,17 @@ const (
 	// PathOrders: GET lists orders (OrderList). Query: q (order number, PO
 	// number or line description), status (customer-facing codes, comma
 	// separated; default every status but cancelled), from and to (order
-	// dates, YYYY-MM-DD; default from 12 months ago unless q is set),
-	// all_time=true (no date range), sort (order_date | status | total |
-	// order_number | po_number; default order_date), dir (asc | desc;
-	// default desc), page (from 1), page_size (20, 50 or 100).
+	// dates, YYYY-MM-DD, inclusive; when neither is given and q is empty,
+	// the last 12 months, spec 000's default filter), all_time=true (no
+	// date range), sort (order_date | status | total | order_number |
+	// po_number; default order_date), dir (asc | desc; default desc for
+	// order_date, asc for the others), page (from 1), page_size (20, 50 or
+	// 100). Every bad parameter is named in one 400 answer.
 	// GET PathOrders + "/{id}" is one order (OrderDetail).
 	PathOrders = "/api/v1/orders"
-	// PathShipments: GET lists shipments newest first (ShipmentList; query
-	// status, page, page_size); GET PathShipments + "/{id}" is one
+	// PathShipments: GET lists shipments newest first, those not yet
+	// shipped on top (ShipmentList; query status: customer-facing codes
+	// such as in_transit, comma separated; page, page_size); GET PathShipments + "/{id}" is one
 	// (Shipment).
 	PathShipments = "/api/v1/shipments"
 	// PathAccount: GET the account overview (AccountOverview).
@@ -163,6 +166,8 @@ type ShipmentList struct {
 	Page       int        `json:"page"`
 	PageSize   int        `json:"page_size"`
 	TotalPages int        `json:"total_pages"`
+	// Statuses are the status filter's options.
+	Statuses []Status `json:"statuses"`
 }
 
 // InvoiceSummary is one of the dashboard's recent invoices.

@@ -148,7 +148,8 @@ type StatusChange struct {
 
 // Shipment is one shipment of (part of) an order.
 type Shipment struct {
-	ID, OrderID, Number, Status string
+	ID, CustomerID, OrderID     string // the customer is the order's
+	Number, Status              string
 	Carrier, CarrierType        string // carrier_type: parcel | freight
 	TrackingNumber, TrackingURL string
 	ShipDate, EstimatedDelivery time.Time

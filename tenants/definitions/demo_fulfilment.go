@@ -66,7 +66,7 @@ func (g *gen) shipment(o *ord) {
 		created = o.stepTime("partial_complete")
 	}
 	s := Shipment{
-		ID: g.id("shipment", key), OrderID: o.order.ID, Status: status,
+		ID: g.id("shipment", key), CustomerID: o.order.CustomerID, OrderID: o.order.ID, Status: status,
 		Carrier: carrier.Name, CarrierType: kind, CreatedAt: created, UpdatedAt: created,
 	}
 	if slices.Contains(trackedStatuses, status) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,8 +37,9 @@ func seedOrder(t *testing.T, e *env, email, number, status string) (orderID, shi
 				SELECT ?, ?, customer_id, ?, 'PO-1', ?, current_date, 12345, ? FROM users WHERE email = ?`, []any{tn.ID, orderID, number, status, loc, email}},
 			{`INSERT INTO order_lines (tenant_id, id, order_id, line_no, description, quantity, uom, unit_price_minor, line_total_minor)
 				VALUES (?, ?, ?, 1, 'A36 Plate', 2, 'ea', 5000, 10000)`, []any{tn.ID, uuid.NewString(), orderID}},
-			{`INSERT INTO shipments (tenant_id, id, order_id, shipment_number, status, carrier, tracking_number, tracking_url)
-				VALUES (?, ?, ?, ?, 'shipped', 'UPS', '1Z1', 'https://track.example/1Z1')`, []any{tn.ID, shipmentID, orderID, "SH-" + number}},
+			{`INSERT INTO shipments (tenant_id, id, customer_id, order_id, shipment_number, status, carrier, tracking_number, tracking_url, ship_date)
+				SELECT tenant_id, ?, customer_id, id, ?, 'shipped', 'UPS', '1Z1', 'https://track.example/1Z1', order_date FROM orders WHERE id = ?`,
+				[]any{shipmentID, "SH-" + number, orderID}},
 		} {
 			if _, err := tx.ExecContext(ctx, q.sql, q.args...); err != nil {
 				return err
@@ -133,6 +135,11 @@ func TestOrdersAPI(t *testing.T) {
 	if ships.Total != 1 || ships.Shipments[0].ID != myShipment || ships.Page != 1 || ships.PageSize != 20 {
 		t.Errorf("shipments = %+v", ships)
 	}
+	// The status filter takes the customer-facing codes it offers.
+	get(api.PathShipments+"?status=in_transit&page_size=50", jane, 200, &ships)
+	if ships.Total != 1 || ships.PageSize != 50 || !slices.ContainsFunc(ships.Statuses, func(s api.Status) bool { return s.Code == "in_transit" }) {
+		t.Errorf("in transit = %+v", ships)
+	}
 	var overview api.AccountOverview
 	get(api.PathAccount, vic, 200, &overview)
 	if overview.Company.Name != "Lakeshore Fab" || len(overview.Contacts) != 2 {
@@ -161,7 +168,8 @@ func TestOrdersAPI(t *testing.T) {
 	for _, f := range p.Errors {
 		named[f.Field] = true
 	}
-	for _, f := range []string{"from", "page", "dir", "all_time"} {
+	// Those that do not parse and those the filter rejects, in one answer.
+	for _, f := range []string{"from", "page", "dir", "all_time", "status", "page_size", "sort"} {
 		if !named[f] {
 			t.Errorf("field %s not named: %+v", f, p.Errors)
 		}
@@ -175,6 +183,10 @@ func TestOrdersAPI(t *testing.T) {
 		t.Errorf("service fields not named: %+v", p.Errors)
 	}
 	decodeProblem(t, e.request("GET", host, api.PathPayments+"?to=2026-13-01", "", jane, nil), http.StatusBadRequest)
+	// A NUL in the search is the client's mistake, not a server error.
+	if p := decodeProblem(t, e.request("GET", host, api.PathOrders+"?q=SO%00", "", jane, nil), http.StatusBadRequest); len(p.Errors) != 1 || p.Errors[0].Field != "q" {
+		t.Errorf("NUL in q: %+v", p)
+	}
 
 	// Staff have no customer account: the customer screens are not theirs.
 	for _, path := range []string{api.PathDashboard, api.PathOrders, api.PathShipments, api.PathAccount, api.PathPayments} {

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -88,7 +89,8 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) error {
 	default:
 		q.fail("dir", "Sort asc or desc.")
 	}
-	if err := q.err(); err != nil {
+	checked := f
+	if err := q.err(checked.Validate); err != nil {
 		return err
 	}
 	cur, _ := userFrom(r.Context())
@@ -96,9 +98,8 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_ = f.Validate() // accepted by the service: this only fills in the page defaults
-	out := api.OrderList{Orders: make([]api.OrderSummary, 0, len(list)), Total: total, Page: f.Page, PageSize: f.PageSize,
-		TotalPages: pages(total, f.PageSize)}
+	out := api.OrderList{Orders: make([]api.OrderSummary, 0, len(list)), Total: total, Page: checked.Page,
+		PageSize: checked.PageSize, TotalPages: pages(total, checked.PageSize)}
 	for _, o := range list {
 		out.Orders = append(out.Orders, toAPIOrderSummary(o))
 	}
@@ -152,7 +153,8 @@ func (s *Server) handleOrderGet(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) handleShipmentList(w http.ResponseWriter, r *http.Request) error {
 	q := queryParser{values: r.URL.Query()}
 	f := portal.ShipmentFilter{Statuses: q.list("status"), Page: q.int("page"), PageSize: q.int("page_size")}
-	if err := q.err(); err != nil {
+	checked := f
+	if err := q.err(checked.Validate); err != nil {
 		return err
 	}
 	cur, _ := userFrom(r.Context())
@@ -160,11 +162,13 @@ func (s *Server) handleShipmentList(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	_ = f.Validate() // accepted by the service: this only fills in the page defaults
-	out := api.ShipmentList{Shipments: make([]api.Shipment, 0, len(list)), Total: total, Page: f.Page, PageSize: f.PageSize,
-		TotalPages: pages(total, f.PageSize)}
+	out := api.ShipmentList{Shipments: make([]api.Shipment, 0, len(list)), Total: total, Page: checked.Page,
+		PageSize: checked.PageSize, TotalPages: pages(total, checked.PageSize)}
 	for _, sh := range list {
 		out.Shipments = append(out.Shipments, toAPIShipment(sh))
+	}
+	for _, st := range portal.CustomerShipmentStatuses() {
+		out.Statuses = append(out.Statuses, toAPIStatus(st))
 	}
 	return writePrivateJSON(w, out)
 }
@@ -209,7 +213,8 @@ func (s *Server) handlePaymentList(w http.ResponseWriter, r *http.Request) error
 	q := queryParser{values: r.URL.Query()}
 	f := portal.PaymentFilter{From: q.date("from"), To: q.date("to"), Statuses: q.list("status"),
 		Page: q.int("page"), PageSize: q.int("page_size")}
-	if err := q.err(); err != nil {
+	checked := f
+	if err := q.err(checked.Validate); err != nil {
 		return err
 	}
 	cur, _ := userFrom(r.Context())
@@ -217,9 +222,8 @@ func (s *Server) handlePaymentList(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	_ = f.Validate() // accepted by the service: this only fills in the page defaults
-	out := api.PaymentList{Payments: make([]api.Payment, 0, len(list)), Total: total, Page: f.Page, PageSize: f.PageSize,
-		TotalPages: pages(total, f.PageSize)}
+	out := api.PaymentList{Payments: make([]api.Payment, 0, len(list)), Total: total, Page: checked.Page,
+		PageSize: checked.PageSize, TotalPages: pages(total, checked.PageSize)}
 	for _, p := range list {
 		out.Payments = append(out.Payments, api.Payment{ID: p.ID, Reference: p.Reference, Method: p.Method, Status: p.Status,
 			Amount: toAPIMoney(p.Amount), ReceivedOn: apiDate(p.ReceivedOn), InvoiceID: p.InvoiceID, InvoiceNumber: p.InvoiceNumber})
@@ -316,8 +320,17 @@ func (q *queryParser) fail(field, msg string) {
 	q.fields = append(q.fields, portal.FieldError{Field: field, Message: msg})
 }
 
-// err is the EINVALID error naming every bad parameter, or nil.
-func (q *queryParser) err() error {
+// err is the EINVALID error naming every bad parameter, or nil: those that
+// did not parse and those the filter's validate (run on a copy of the
+// filter, which it fills with defaults) rejects, so one answer names them
+// all.
+func (q *queryParser) err(validate func() error) error {
+	var pe *portal.Error
+	if err := validate(); errors.As(err, &pe) && pe.Code == portal.EINVALID {
+		q.fields = append(q.fields, pe.Fields...)
+	} else if err != nil {
+		return err
+	}
 	if len(q.fields) == 0 {
 		return nil
 	}

@@ -195,7 +195,7 @@ type OrderFilter struct {
 	// Statuses are customer-facing codes (Status.Code); empty means every
 	// status but cancelled.
 	Statuses []string
-	From, To *time.Time // order date range, inclusive; nil From: 12 months before Now
+	From, To *time.Time // order date range, inclusive; both nil: 12 months before Now
 	AllTime  bool       // no date range at all (the "All time" preset)
 	Sort     string     // one of the Sort constants; default order_date
 	Desc     bool       // descending; the default sort is descending
@@ -211,7 +211,10 @@ type OrderFilter struct {
 func (f *OrderFilter) Validate() error {
 	var fields []FieldError
 	f.Search = strings.TrimSpace(f.Search)
-	if utf8.RuneCountInString(f.Search) > 100 {
+	switch {
+	case !utf8.ValidString(f.Search) || strings.ContainsRune(f.Search, 0):
+		fields = append(fields, FieldError{Field: "q", Message: "Search for text: this has characters that are not."})
+	case utf8.RuneCountInString(f.Search) > 100:
 		fields = append(fields, FieldError{Field: "q", Message: "Search for at most 100 characters."})
 	}
 	for _, c := range f.Statuses {
@@ -230,7 +233,9 @@ func (f *OrderFilter) Validate() error {
 		fields = append(fields, FieldError{Field: "sort", Message: "Sort by order_date, status, total, order_number or po_number."})
 	}
 	fields = append(fields, validatePage(&f.Page, &f.PageSize)...)
-	if f.From == nil && !f.AllTime && f.Search == "" {
+	// The spec's default range applies only when no date is given: "to"
+	// alone means everything up to that day.
+	if f.From == nil && f.To == nil && !f.AllTime && f.Search == "" {
 		from := f.Now.UTC().AddDate(-1, 0, 0).Truncate(24 * time.Hour)
 		f.From = &from
 	}
@@ -261,7 +266,8 @@ func validatePage(page, size *int) []FieldError {
 
 // ShipmentFilter pages through a customer's shipments, newest first.
 type ShipmentFilter struct {
-	// Statuses are internal shipment statuses; empty: all.
+	// Statuses are customer-facing codes (Status.Code, e.g. "in_transit");
+	// empty: all.
 	Statuses []string
 	Page     int
 	PageSize int
@@ -271,7 +277,7 @@ type ShipmentFilter struct {
 func (f *ShipmentFilter) Validate() error {
 	var fields []FieldError
 	for _, s := range f.Statuses {
-		if _, ok := ShipmentStatus(s); !ok {
+		if InternalShipmentStatuses(s) == nil {
 			fields = append(fields, FieldError{Field: "status", Message: "Unknown status " + strconv.Quote(s) + "."})
 		}
 	}

@@ -112,10 +112,25 @@ func QuoteStatus(internal string) (Status, bool) { return lookup(quoteStatuses, 
 // CustomerOrderStatuses lists the customer-facing order statuses once
 // each, in the spec's order: the options of the orders list's status
 // filter.
-func CustomerOrderStatuses() []Status {
+func CustomerOrderStatuses() []Status { return customerStatuses(orderStatuses) }
+
+// CustomerShipmentStatuses lists the customer-facing shipment statuses
+// once each: the options of the shipments list's status filter.
+func CustomerShipmentStatuses() []Status { return customerStatuses(shipmentStatuses) }
+
+// InternalOrderStatuses returns the internal statuses behind a
+// customer-facing code ("in_production" → released, in_progress); nil for
+// an unknown code.
+func InternalOrderStatuses(code string) []string { return internalStatuses(orderStatuses, code) }
+
+// InternalShipmentStatuses returns the internal shipment statuses behind a
+// customer-facing code ("in_transit" → shipped); nil for an unknown code.
+func InternalShipmentStatuses(code string) []string { return internalStatuses(shipmentStatuses, code) }
+
+func customerStatuses(rows []statusRow) []Status {
 	var out []Status
 	seen := map[string]bool{}
-	for _, r := range orderStatuses {
+	for _, r := range rows {
 		if !seen[r.Code] {
 			seen[r.Code] = true
 			out = append(out, r.Status)
@@ -124,12 +139,9 @@ func CustomerOrderStatuses() []Status {
 	return out
 }
 
-// InternalOrderStatuses returns the internal statuses behind a
-// customer-facing code ("in_production" → released, in_progress); nil for
-// an unknown code.
-func InternalOrderStatuses(code string) []string {
+func internalStatuses(rows []statusRow, code string) []string {
 	var out []string
-	for _, r := range orderStatuses {
+	for _, r := range rows {
 		if r.Code == code {
 			out = append(out, r.internal)
 		}

@@ -177,7 +177,8 @@ var isoBuilders = map[string]isoBuilder{
 	}},
 	"shipments": {row: func(fx *isoFixture, fresh bool) isoRow {
 		id := isoPick(fresh, fx.Shipment)
-		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "order_id": isoID(fx.Order), "shipment_number": "SH-" + id, "status": "shipped",
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "order_id": isoID(fx.Order),
+			"shipment_number": "SH-" + id, "status": "shipped",
 			"external_id": "SHP-" + id}
 	}},
 	"shipment_lines": {row: func(fx *isoFixture, fresh bool) isoRow {

@@ -231,6 +231,7 @@ type ShipmentRow struct {
 
 	TenantID          string    `bun:"tenant_id,pk,type:uuid"`
 	ID                string    `bun:"id,pk,type:uuid"`
+	CustomerID        string    `bun:"customer_id,type:uuid,notnull"`
 	OrderID           string    `bun:"order_id,type:uuid,notnull"`
 	ShipmentNumber    string    `bun:"shipment_number,notnull"`
 	Status            string    `bun:"status,notnull"`

@@ -70,8 +70,10 @@ func (s *OrderService) Dashboard(ctx context.Context, actor *portal.User) (*port
 			actor.CustomerID, bun.In(portal.OpenOrderStatuses())); err != nil {
 			return err
 		}
-		if d.RecentShipments, err = queryShipments(ctx, tx, `WHERE o.customer_id = ? AND o.status <> 'draft'
-			ORDER BY coalesce(s.ship_date, s.created_at::date) DESC, s.shipment_number DESC LIMIT 5`, actor.CustomerID); err != nil {
+		// Recent shipments are the ones that left: a shipment still being
+		// prepared has no ship date and nothing to track yet.
+		if d.RecentShipments, err = queryShipments(ctx, tx, `WHERE s.customer_id = ? AND s.ship_date IS NOT NULL AND o.status <> 'draft'
+			ORDER BY s.ship_date DESC, s.shipment_number DESC LIMIT 5`, actor.CustomerID); err != nil {
 			return err
 		}
 		d.RecentInvoices, err = recentInvoicesTx(ctx, tx, actor.CustomerID, s.db.Now())
@@ -468,15 +470,19 @@ func (s *OrderService) FindShipments(ctx context.Context, actor *portal.User, f 
 	var out []portal.Shipment
 	var total int
 	err := s.read(ctx, actor, func(ctx context.Context, tx bun.Tx) error {
-		where, args := "WHERE o.customer_id = ? AND o.status <> 'draft'", []any{actor.CustomerID}
+		where, args := "WHERE s.customer_id = ? AND o.status <> 'draft'", []any{actor.CustomerID}
 		if len(f.Statuses) > 0 {
+			var internal []string
+			for _, code := range f.Statuses {
+				internal = append(internal, portal.InternalShipmentStatuses(code)...)
+			}
 			where += " AND s.status IN (?)"
-			args = append(args, bun.In(f.Statuses))
+			args = append(args, bun.In(internal))
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT s.id::text, s.shipment_number, o.id::text, o.order_number, s.status, s.carrier, s.carrier_type,
 				s.tracking_number, s.tracking_url, s.ship_date, s.estimated_delivery, s.delivered_at, count(*) OVER ()
 			FROM shipments s JOIN orders o ON o.tenant_id = s.tenant_id AND o.id = s.order_id `+where+`
-			ORDER BY coalesce(s.ship_date, s.created_at::date) DESC, s.shipment_number DESC LIMIT ? OFFSET ?`,
+			ORDER BY s.ship_date DESC, s.shipment_number DESC LIMIT ? OFFSET ?`,
 			append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
 		if err != nil {
 			return err
@@ -513,7 +519,7 @@ func (s *OrderService) FindShipmentByID(ctx context.Context, actor *portal.User,
 	var sh []portal.Shipment
 	err := s.read(ctx, actor, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		if sh, err = queryShipments(ctx, tx, `WHERE s.id = ? AND o.customer_id = ? AND o.status <> 'draft'`, id, actor.CustomerID); err != nil {
+		if sh, err = queryShipments(ctx, tx, `WHERE s.id = ? AND s.customer_id = ? AND o.status <> 'draft'`, id, actor.CustomerID); err != nil {
 			return err
 		}
 		if len(sh) == 0 {
@@ -588,7 +594,7 @@ func (s *OrderService) FindPayments(ctx context.Context, actor *portal.User, f p
 		where := strings.Join(conds, " AND ")
 		rows, err := tx.QueryContext(ctx, `SELECT p.id::text, p.reference, p.method, p.status, p.currency, p.amount_minor, p.received_on,
 				coalesce(i.id::text, ''), coalesce(i.invoice_number, ''), count(*) OVER ()
-			FROM payments p LEFT JOIN invoices i ON i.tenant_id = p.tenant_id AND i.id = p.invoice_id
+			FROM payments p LEFT JOIN invoices i ON i.tenant_id = p.tenant_id AND i.customer_id = p.customer_id AND i.id = p.invoice_id
 			WHERE `+where+` ORDER BY p.received_on DESC, p.created_at DESC, p.id DESC LIMIT ? OFFSET ?`,
 			append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
 		if err != nil {

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,8 +88,9 @@ func newOrderEnv(t *testing.T) *orderEnv {
 		order("SO-1006", "on_hold", "2026-10-25", "PO-99", 33000)
 		history("SO-1006", "pending_review", "confirmed", "released", "on_hold")
 		shipment := func(number, order, status, tracking, shipDate string) {
-			exec(ctx, tx, `INSERT INTO shipments (tenant_id, id, order_id, shipment_number, status, carrier, tracking_number, tracking_url, ship_date)
-				VALUES (?, ?, ?, ?, ?, 'UPS', ?, 'https://track.example/'||?, ?::date)`, tid, id(number), id(order), number, status, tracking, tracking, shipDate)
+			exec(ctx, tx, `INSERT INTO shipments (tenant_id, id, customer_id, order_id, shipment_number, status, carrier, tracking_number,
+				tracking_url, ship_date) VALUES (?, ?, ?, ?, ?, ?, 'UPS', ?, 'https://track.example/'||?, ?::date)`,
+				tid, id(number), cust, id(order), number, status, tracking, tracking, shipDate)
 		}
 		shipment("SH-1", "SO-1002", "label_created", "1Z999", "2026-09-20")
 		shipment("SH-2", "SO-1002", "packed", "1ZHIDDEN", "2026-09-21")
@@ -113,8 +115,8 @@ func newOrderEnv(t *testing.T) *orderEnv {
 		exec(ctx, tx, `INSERT INTO customers (tenant_id, id, account_number, company_name) VALUES (?, ?, 'C-2', 'Other Co')`, tid, other)
 		exec(ctx, tx, `INSERT INTO orders (tenant_id, id, customer_id, order_number, po_number, status, order_date, total_minor)
 			VALUES (?, ?, ?, 'SO-2001', 'PO-77', 'confirmed', '2026-10-02', 1)`, tid, id("SO-2001"), other)
-		exec(ctx, tx, `INSERT INTO shipments (tenant_id, id, order_id, shipment_number, status) VALUES (?, ?, ?, 'SH-2001', 'shipped')`,
-			tid, id("SH-2001"), id("SO-2001"))
+		exec(ctx, tx, `INSERT INTO shipments (tenant_id, id, customer_id, order_id, shipment_number, status, ship_date)
+			VALUES (?, ?, ?, ?, 'SH-2001', 'shipped', '2026-10-03')`, tid, id("SH-2001"), other, id("SO-2001"))
 		exec(ctx, tx, `INSERT INTO invoices (tenant_id, id, customer_id, invoice_number, status, invoice_date, due_date, total_minor)
 			VALUES (?, ?, ?, 'INV-2001', 'open', '2026-10-01', '2026-10-31', 5000000)`, tid, id("INV-2001"), other)
 		exec(ctx, tx, `INSERT INTO payments (tenant_id, id, customer_id, reference, method, status, amount_minor, received_on)
@@ -233,6 +235,8 @@ func TestFindOrdersFilters(t *testing.T) {
 		{"search draft line", portal.OrderFilter{Search: "draft"}, nil},
 		{"search is literal", portal.OrderFilter{Search: "SO-100_"}, nil},
 		{"date range", portal.OrderFilter{From: date("2026-09-01"), To: date("2026-10-01")}, []string{"SO-1001", "SO-1002"}},
+		// An end date alone is everything up to it, not the default year.
+		{"end date only", portal.OrderFilter{To: date("2025-12-31")}, []string{"SO-1005"}},
 		{"total ascending", portal.OrderFilter{Sort: portal.SortTotal}, []string{"SO-1006", "SO-1002", "SO-1001"}},
 		{"total descending", portal.OrderFilter{Sort: portal.SortTotal, Desc: true}, []string{"SO-1001", "SO-1002", "SO-1006"}},
 		// Workflow order: confirmed, shipped, then on hold.
@@ -268,6 +272,12 @@ func TestFindOrdersInvalidFilter(t *testing.T) {
 	for _, f := range []string{"status", "sort", "page_size", "to"} {
 		if !fields[f] {
 			t.Errorf("field %s not named: %v", f, err)
+		}
+	}
+	// Text PostgreSQL cannot hold is a field error, not a failed query.
+	for _, q := range []string{"SO\x00", "plate \xff"} {
+		if _, _, err := e.orders.FindOrders(e.a, e.jane, portal.OrderFilter{Search: q}); !fieldsOf(err)["q"] {
+			t.Errorf("search %q: %v, want a field error on q", q, err)
 		}
 	}
 }
@@ -345,8 +355,15 @@ func TestFindShipments(t *testing.T) {
 	if err != nil || total != 1 || list[0].ShipmentNumber != "SH-1" {
 		t.Errorf("label_created = %+v, %v", list, err)
 	}
-	if _, _, err := e.orders.FindShipments(e.a, e.jane, portal.ShipmentFilter{Statuses: []string{"lost"}}); !fieldsOf(err)["status"] {
-		t.Errorf("unknown status: %v", err)
+	// The filter takes customer-facing codes: "in_transit" is the internal
+	// "shipped", which is not a code of its own.
+	if list, total, err := e.orders.FindShipments(e.a, e.jane, portal.ShipmentFilter{Statuses: []string{"in_transit", "preparing"}}); err != nil || total != 0 {
+		t.Errorf("in_transit = %+v (total %d), %v", list, total, err)
+	}
+	for _, code := range []string{"lost", "shipped"} {
+		if _, _, err := e.orders.FindShipments(e.a, e.jane, portal.ShipmentFilter{Statuses: []string{code}}); !fieldsOf(err)["status"] {
+			t.Errorf("status %q: %v, want a field error", code, err)
+		}
 	}
 	sh, err := e.orders.FindShipmentByID(e.a, e.jane, e.ids["SH-1"])
 	if err != nil || sh.TrackingNumber != "1Z999" || len(sh.Lines) != 1 {
@@ -387,6 +404,19 @@ func TestAccountOverviewAndPayments(t *testing.T) {
 	}
 	if _, _, err := e.orders.FindPayments(e.a, e.jane, portal.PaymentFilter{Statuses: []string{"bounced"}}); !fieldsOf(err)["status"] {
 		t.Errorf("unknown payment status: %v", err)
+	}
+
+	// A payment can only name an invoice of its own customer: the schema
+	// refuses another customer's payment pointing at Jane's invoice, whose
+	// number would otherwise show in that customer's history.
+	ta, _ := tenants.FromContext(e.a)
+	err = e.owner.InTx(e.a, ta.ID, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO payments (tenant_id, id, customer_id, invoice_id, reference, method, status, amount_minor, received_on)
+			VALUES (?, ?, ?, ?, 'CHK-X', 'check', 'succeeded', 1, '2026-10-21')`, ta.ID, uuid.NewString(), e.ids["other-customer"], e.ids["INV-1"])
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "payments_invoice_customer_fkey") {
+		t.Errorf("payment of another customer on Jane's invoice: %v, want the foreign key to refuse it", err)
 	}
 }
 

@@ -409,7 +409,7 @@ func statusChangeRow(t string, h definitions.StatusChange) OrderStatusChangeRow 
 }
 
 func shipmentRow(t string, s definitions.Shipment) ShipmentRow {
-	return ShipmentRow{TenantID: t, ID: s.ID, OrderID: s.OrderID, ShipmentNumber: s.Number, Status: s.Status,
+	return ShipmentRow{TenantID: t, ID: s.ID, CustomerID: s.CustomerID, OrderID: s.OrderID, ShipmentNumber: s.Number, Status: s.Status,
 		Carrier: s.Carrier, CarrierType: s.CarrierType, TrackingNumber: s.TrackingNumber, TrackingURL: s.TrackingURL,
 		ShipDate: s.ShipDate, EstimatedDelivery: s.EstimatedDelivery, DeliveredAt: s.DeliveredAt,
 		PODAvailable: s.PODAvailable, ExternalID: s.ExternalID, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
