@@ -54,6 +54,7 @@ type isoFixture struct {
 	Order, OrderLine, OrderLine2, StatusHistory                    uuid.UUID
 	Shipment, Invoice, Session, AuditEvent, Reset                  uuid.UUID
 	AccessRequest, Payment, APIKey, Event                          uuid.UUID
+	PaymentAttempt, PaymentAttempt2                                uuid.UUID
 }
 
 func newIsoFixture(name string) *isoFixture {
@@ -65,6 +66,7 @@ func newIsoFixture(name string) *isoFixture {
 		Order: id(), OrderLine: id(), OrderLine2: id(), StatusHistory: id(),
 		Shipment: id(), Invoice: id(), Session: id(), AuditEvent: id(), Reset: id(),
 		AccessRequest: id(), Payment: id(), APIKey: id(), Event: id(),
+		PaymentAttempt: id(), PaymentAttempt2: id(),
 	}
 }
 
@@ -252,6 +254,23 @@ var isoBuilders = map[string]isoBuilder{
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "name": "ERP " + id, "prefix": "pk_bo_" + id[len(id)-8:],
 			"secret_hash": sum[:], "scopes": pgdialect.Array([]string{"backoffice"}), "created_at": "2026-11-02T10:00:00Z"}
 	}},
+	"payment_attempts": {
+		row: func(fx *isoFixture, fresh bool) isoRow { return isoAttempt(fx, isoPick(fresh, fx.PaymentAttempt)) },
+		// A second attempt, for a fresh payment_attempt_invoices row.
+		extra: func(fx *isoFixture) []isoRow { return []isoRow{isoAttempt(fx, isoID(fx.PaymentAttempt2))} },
+	},
+	"payment_attempt_invoices": {row: func(fx *isoFixture, fresh bool) isoRow {
+		attempt, open := fx.PaymentAttempt, true
+		if fresh {
+			attempt, open = fx.PaymentAttempt2, false
+		}
+		return isoRow{"tenant_id": isoID(fx.Tenant), "attempt_id": isoID(attempt), "invoice_id": isoID(fx.Invoice),
+			"customer_id": isoID(fx.Customer), "amount_minor": 25000, "open": open}
+	}},
+	"stripe_events": {row: func(fx *isoFixture, fresh bool) isoRow {
+		return isoRow{"tenant_id": isoID(fx.Tenant), "event_id": "evt_" + strings.ReplaceAll(isoPick(fresh, fx.Event), "-", ""),
+			"event_type": "payment_intent.succeeded", "created_at": "2026-11-20T10:00:00Z", "applied_at": "2026-11-20T10:00:01Z"}
+	}},
 	"outbox_events": {row: func(fx *isoFixture, fresh bool) isoRow {
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": isoPick(fresh, fx.Event), "event_type": "order.created",
 			"subject_id": isoID(fx.Order), "payload": `{"order_id":"` + isoID(fx.Order) + `"}`, "occurred_at": "2026-11-02T10:00:00Z"}
@@ -272,6 +291,13 @@ func isoOrderLine(fx *isoFixture, id string, lineNo int) isoRow {
 func isoID(id uuid.UUID) string { return id.String() }
 
 // isoPick returns seeded as text, or a new id for a fresh row.
+func isoAttempt(fx *isoFixture, id string) isoRow {
+	return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer),
+		"payment_intent_id": "pi_" + strings.ReplaceAll(id, "-", ""), "stripe_account": "acct_" + fx.Name, "currency": "USD",
+		"amount_minor": 25000, "status": "requires_payment_method", "created_by_id": isoID(fx.CustomerUser),
+		"created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-20T10:00:00Z"}
+}
+
 func isoPick(fresh bool, seeded uuid.UUID) string {
 	if fresh {
 		return uuid.Must(uuid.NewV7()).String()

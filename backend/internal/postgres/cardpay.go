@@ -1,0 +1,265 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"example.com/portal/backend/internal/portal"
+	"example.com/portal/tenants"
+)
+
+// CardPaymentService implements portal.CardPaymentService.
+//
+// One payment at a time per invoice: starting a payment locks the invoices'
+// rows (FOR UPDATE) for the transaction, so concurrent requests for the same
+// invoices queue; the first creates the PaymentIntent and records it as the
+// invoices' open attempt, and those after it find that attempt and return
+// it. The PaymentIntent is created with the idempotency key of the attempt
+// row, inside the transaction: should the commit fail after Stripe
+// answered, the intent is left unconfirmed (no money moves) and the next
+// request starts a new attempt.
+type CardPaymentService struct {
+	db      *DB
+	gateway portal.CardGateway
+}
+
+var _ portal.CardPaymentService = (*CardPaymentService)(nil)
+
+// NewCardPaymentService returns the service paying through gateway.
+func NewCardPaymentService(db *DB, gateway portal.CardGateway) *CardPaymentService {
+	return &CardPaymentService{db: db, gateway: gateway}
+}
+
+var (
+	errNoInvoice     = portal.Errorf(portal.ENOTFOUND, "No such invoice.")
+	errNoCardPayment = portal.Errorf(portal.EFORBIDDEN, "This portal does not take card payments.")
+)
+
+// reusable are the PaymentIntent statuses of an attempt the customer can
+// still complete in the browser.
+var reusable = []string{"requires_payment_method", "requires_confirmation", "requires_action"}
+
+type payInvoice struct {
+	id, number, status string
+	invoiceDate        time.Time
+	dueDate            time.Time
+	currency           string
+	total, paid        int64
+}
+
+func (i payInvoice) due() int64 { return i.total - i.paid }
+
+// PayInvoices implements portal.CardPaymentService.
+func (s *CardPaymentService) PayInvoices(ctx context.Context, actor *portal.User, in portal.PayInvoicesInput) (*portal.CardPayment, error) {
+	if actor.CustomerID == "" {
+		return nil, errNoCustomer
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	tn, ok := tenants.FromContext(ctx)
+	if !ok {
+		return nil, fmt.Errorf("postgres: pay invoices: no tenant in context")
+	}
+	account := tn.Settings.StripeAccount
+	if account == "" {
+		return nil, errNoCardPayment
+	}
+	for _, id := range in.InvoiceIDs {
+		if _, err := uuid.Parse(id); err != nil {
+			return nil, errNoInvoice
+		}
+	}
+	var out *portal.CardPayment
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		invoices, err := lockInvoices(ctx, tx, actor.CustomerID, in.InvoiceIDs)
+		if err != nil {
+			return err
+		}
+		if err := payable(invoices); err != nil {
+			return err
+		}
+		if out, err = s.openAttempt(ctx, tx, account, invoices); err != nil || out != nil {
+			return err
+		}
+		out, err = s.newAttempt(ctx, tx, actor, account, invoices)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// lockInvoices reads and locks the customer's invoices, in id order (one
+// lock order for every request, so two never deadlock).
+func lockInvoices(ctx context.Context, tx bun.Tx, customerID string, ids []string) ([]payInvoice, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id::text, invoice_number, status, invoice_date, due_date, currency, total_minor, amount_paid_minor
+		FROM invoices WHERE customer_id = ? AND id IN (?) ORDER BY id FOR UPDATE`, customerID, bun.In(ids))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: lock invoices: %w", err)
+	}
+	defer rows.Close()
+	var out []payInvoice
+	for rows.Next() {
+		var i payInvoice
+		if err := rows.Scan(&i.id, &i.number, &i.status, &i.invoiceDate, &i.dueDate, &i.currency, &i.total, &i.paid); err != nil {
+			return nil, fmt.Errorf("postgres: lock invoices: %w", err)
+		}
+		out = append(out, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: lock invoices: %w", err)
+	}
+	if len(out) != len(ids) {
+		return nil, errNoInvoice // another customer's, or none at all
+	}
+	return out, nil
+}
+
+// payable checks that every invoice has something to pay, in one currency.
+func payable(invoices []payInvoice) error {
+	for _, i := range invoices {
+		if (i.status != "open" && i.status != "partially_paid") || i.due() <= 0 {
+			return portal.Errorf(portal.ECONFLICT, "Invoice %s has nothing left to pay.", i.number)
+		}
+		if i.currency != invoices[0].currency {
+			return &portal.Error{Code: portal.EINVALID, Message: "Pay invoices of one currency at a time.",
+				Fields: []portal.FieldError{{Field: "invoice_ids", Message: "These invoices are in different currencies."}}}
+		}
+	}
+	return nil
+}
+
+// openAttempt returns the invoices' open attempt when it pays exactly them,
+// for their amounts due, and can still be completed. Other open attempts
+// of these invoices (a different selection, or an amount that changed) are
+// cancelled, unless one is processing: then nothing new may start.
+func (s *CardPaymentService) openAttempt(ctx context.Context, tx bun.Tx, account string, invoices []payInvoice) (*portal.CardPayment, error) {
+	ids := make([]string, len(invoices))
+	due := map[string]int64{}
+	for k, i := range invoices {
+		ids[k], due[i.id] = i.id, i.due()
+	}
+	type attempt struct {
+		id, intentID, status string
+		amounts              map[string]int64
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT a.id::text, a.payment_intent_id, a.status, ai.invoice_id::text, ai.amount_minor
+		FROM payment_attempts a JOIN payment_attempt_invoices ai ON ai.tenant_id = a.tenant_id AND ai.attempt_id = a.id
+		WHERE a.id IN (SELECT attempt_id FROM payment_attempt_invoices WHERE invoice_id IN (?) AND open)
+		ORDER BY a.id`, bun.In(ids))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open attempts: %w", err)
+	}
+	var attempts []*attempt
+	for rows.Next() {
+		var id, intentID, status, invoiceID string
+		var amount int64
+		if err := rows.Scan(&id, &intentID, &status, &invoiceID, &amount); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("postgres: open attempts: %w", err)
+		}
+		if len(attempts) == 0 || attempts[len(attempts)-1].id != id {
+			attempts = append(attempts, &attempt{id: id, intentID: intentID, status: status, amounts: map[string]int64{}})
+		}
+		attempts[len(attempts)-1].amounts[invoiceID] = amount
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: open attempts: %w", err)
+	}
+	for _, a := range attempts {
+		if a.status == "processing" {
+			return nil, portal.Errorf(portal.ECONFLICT, "A payment of these invoices is being processed; wait for its result.")
+		}
+	}
+	for _, a := range attempts {
+		if !slices.Contains(reusable, a.status) || len(a.amounts) != len(due) {
+			continue
+		}
+		same := true
+		for id, amount := range due {
+			same = same && a.amounts[id] == amount
+		}
+		if !same {
+			continue
+		}
+		pi, err := s.gateway.GetIntent(ctx, account, a.intentID)
+		if err != nil {
+			return nil, err
+		}
+		return cardPayment(a.id, account, pi, invoices), nil
+	}
+	for _, a := range attempts {
+		if err := s.gateway.CancelIntent(ctx, account, a.intentID); err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE payment_attempts SET status = 'canceled', updated_at = ? WHERE id = ?`, s.db.Now(), a.id); err != nil {
+			return nil, fmt.Errorf("postgres: cancel attempt: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE payment_attempt_invoices SET open = false WHERE attempt_id = ?`, a.id); err != nil {
+			return nil, fmt.Errorf("postgres: cancel attempt: %w", err)
+		}
+	}
+	return nil, nil
+}
+
+// newAttempt creates the PaymentIntent for the invoices' amounts due and
+// records it.
+func (s *CardPaymentService) newAttempt(ctx context.Context, tx bun.Tx, actor *portal.User, account string, invoices []payInvoice) (*portal.CardPayment, error) {
+	id := uuid.NewString()
+	var total int64
+	numbers := make([]string, len(invoices))
+	for k, i := range invoices {
+		total += i.due()
+		numbers[k] = i.number
+	}
+	slices.Sort(numbers)
+	tn, _ := tenants.FromContext(ctx)
+	amount := portal.Money{Amount: total, Currency: invoices[0].currency}
+	pi, err := s.gateway.CreateIntent(ctx, portal.IntentInput{
+		Account:        account,
+		IdempotencyKey: "payment-attempt:" + id,
+		Amount:         amount,
+		Description:    "Invoice " + strings.Join(numbers, ", "),
+		Metadata:       map[string]string{"tenant_id": tn.ID, "payment_attempt_id": id, "invoices": strings.Join(numbers, ",")},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if pi.Amount.Amount != amount.Amount {
+		return nil, fmt.Errorf("postgres: payment intent %s is for %d, want %d", pi.ID, pi.Amount.Amount, amount.Amount)
+	}
+	now := s.db.Now()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO payment_attempts (tenant_id, id, customer_id, payment_intent_id, stripe_account, currency,
+			amount_minor, status, created_by_id, created_at, updated_at)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, actor.CustomerID, pi.ID, account, amount.Currency, amount.Amount, pi.Status, actor.ID, now, now); err != nil {
+		return nil, fmt.Errorf("postgres: record attempt: %w", err)
+	}
+	for _, i := range invoices {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO payment_attempt_invoices (tenant_id, attempt_id, invoice_id, customer_id, amount_minor)
+			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?)`, id, i.id, actor.CustomerID, i.due()); err != nil {
+			return nil, fmt.Errorf("postgres: record attempt: %w", err)
+		}
+	}
+	return cardPayment(id, account, pi, invoices), nil
+}
+
+func cardPayment(attemptID, account string, pi *portal.Intent, invoices []payInvoice) *portal.CardPayment {
+	out := &portal.CardPayment{AttemptID: attemptID, PaymentIntentID: pi.ID, ClientSecret: pi.ClientSecret, StripeAccount: account,
+		Amount: pi.Amount, Status: pi.Status}
+	for _, i := range invoices {
+		out.Invoices = append(out.Invoices, portal.InvoiceSummary{ID: i.id, InvoiceNumber: i.number, InvoiceDate: i.invoiceDate,
+			DueDate: i.dueDate, Status: i.status, Total: portal.Money{Amount: i.total, Currency: i.currency},
+			AmountDue: portal.Money{Amount: i.due(), Currency: i.currency}})
+	}
+	return out
+}

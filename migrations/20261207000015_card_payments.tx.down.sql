@@ -1,0 +1,3 @@
+DROP TABLE stripe_events;
+DROP TABLE payment_attempt_invoices;
+DROP TABLE payment_attempts;
