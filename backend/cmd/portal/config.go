@@ -36,6 +36,10 @@ type Config struct {
 	SMTPTLS          string // PORTAL_SMTP_TLS
 	MailFrom         string // PORTAL_MAIL_FROM
 	MailLogOnly      bool   // PORTAL_MAIL_LOG_ONLY
+	// Card payments (Stripe Connect): the platform's keys; both or neither.
+	StripeSecretKey      string // PORTAL_STRIPE_SECRET_KEY (secret)
+	StripePublishableKey string // PORTAL_STRIPE_PUBLISHABLE_KEY
+	StripeAPIURL         string // PORTAL_STRIPE_API_URL
 	// EncryptionKeys seal secrets stored in the database (TOTP seeds):
 	// the first seals, all open (PORTAL_ENCRYPTION_KEYS).
 	EncryptionKeys [][]byte
@@ -74,6 +78,9 @@ var envVars = []envVar{
 	{Name: "PORTAL_MAIL_FROM", Help: "platform sender address (SPF/DKIM domain); default no-reply@<base domain>; the display name is the tenant's"},
 	{Name: "PORTAL_MAIL_LOG_ONLY", Default: "false", Help: "write e-mails (with their links) to the log instead of sending them: development only"},
 	{Name: "PORTAL_ENCRYPTION_KEYS", Help: "comma-separated base64 keys of 32 random bytes (openssl rand -base64 32) that encrypt secrets kept in the database, such as TOTP seeds; the first encrypts, all decrypt (put a new key first to rotate); required by serve; make run makes a development key", Secret: true},
+	{Name: "PORTAL_STRIPE_SECRET_KEY", Help: "the platform's Stripe secret key (sk_… or a restricted rk_…); without it no tenant takes card payments", Secret: true},
+	{Name: "PORTAL_STRIPE_PUBLISHABLE_KEY", Help: "the platform's Stripe publishable key (pk_…), handed to Stripe.js in the browser at payment time; required with the secret key"},
+	{Name: "PORTAL_STRIPE_API_URL", Help: "Stripe's API address; empty: Stripe itself (make test points it at stripe-mock)"},
 	{Name: "PORTAL_TRUSTED_PROXIES", Help: "comma-separated addresses or CIDRs of the load balancers in front of the server; only their X-Forwarded-For/-Proto are believed (client addresses drive sign-in throttling and the audit log)"},
 }
 
@@ -128,6 +135,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.MailLogOnly, err = strconv.ParseBool(get("PORTAL_MAIL_LOG_ONLY")); err != nil {
 		errs = append(errs, errors.New("PORTAL_MAIL_LOG_ONLY: must be true or false"))
+	}
+	c.StripeSecretKey, c.StripePublishableKey, c.StripeAPIURL = get("PORTAL_STRIPE_SECRET_KEY"), get("PORTAL_STRIPE_PUBLISHABLE_KEY"), get("PORTAL_STRIPE_API_URL")
+	switch {
+	case c.StripeSecretKey != "" && !strings.HasPrefix(c.StripeSecretKey, "sk_") && !strings.HasPrefix(c.StripeSecretKey, "rk_"):
+		errs = append(errs, errors.New("PORTAL_STRIPE_SECRET_KEY: must be a Stripe secret key, sk_… or rk_…"))
+	case c.StripePublishableKey != "" && !strings.HasPrefix(c.StripePublishableKey, "pk_"):
+		errs = append(errs, errors.New("PORTAL_STRIPE_PUBLISHABLE_KEY: must be a Stripe publishable key, pk_…"))
+	case (c.StripeSecretKey == "") != (c.StripePublishableKey == ""):
+		errs = append(errs, errors.New("PORTAL_STRIPE_SECRET_KEY and PORTAL_STRIPE_PUBLISHABLE_KEY: set both or neither"))
 	}
 	if c.BaseDomain == "" {
 		errs = append(errs, errors.New("PORTAL_BASE_DOMAIN: required"))

@@ -12,9 +12,11 @@ import (
 	porthttp "example.com/portal/backend/internal/http"
 	"example.com/portal/backend/internal/mail"
 	"example.com/portal/backend/internal/minio"
+	"example.com/portal/backend/internal/portal"
 	"example.com/portal/backend/internal/postgres"
 	"example.com/portal/backend/internal/pwa"
 	"example.com/portal/backend/internal/sealed"
+	"example.com/portal/backend/internal/stripe"
 	"example.com/portal/policies"
 )
 
@@ -68,6 +70,12 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		return err
 	}
 	auth := postgres.NewAuthService(db)
+	var cards portal.CardGateway
+	if cfg.StripeSecretKey != "" {
+		if cards, err = stripe.New(stripe.Config{SecretKey: cfg.StripeSecretKey, APIURL: cfg.StripeAPIURL}); err != nil {
+			return err
+		}
+	}
 	notifier := &mail.Notifier{Sender: sender}
 	handler := porthttp.NewServer(&porthttp.Server{
 		Tenants:        db,
@@ -82,10 +90,13 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		Users:          postgres.NewUserService(db),
 		Account:        postgres.NewAccountService(db),
 		Orders:         postgres.NewOrderService(db),
-		SSO:            auth,
-		Getenv:         getenv,
-		Mailer:         notifier,
-		Authz:          authz,
+		// Card payments: off (403) without the platform's Stripe keys.
+		CardPayments:         postgres.NewCardPaymentService(db, cards),
+		StripePublishableKey: cfg.StripePublishableKey,
+		SSO:                  auth,
+		Getenv:               getenv,
+		Mailer:               notifier,
+		Authz:                authz,
 		// Onboarding: access requests, self-registration, the staff queue.
 		Onboarding:     postgres.NewOnboardingService(db),
 		OnboardingMail: notifier,

@@ -83,6 +83,7 @@ func (s *Server) routes() chi.Router {
 			s.onboardingRoutes(r)
 			s.accountRoutes(r)
 			s.orderRoutes(r)
+			s.cardPaymentRoutes(r)
 
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 				return errNotFound

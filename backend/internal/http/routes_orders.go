@@ -54,9 +54,7 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) error {
 		out.RecentShipments = append(out.RecentShipments, toAPIShipment(sh))
 	}
 	for _, i := range d.RecentInvoices {
-		out.RecentInvoices = append(out.RecentInvoices, api.InvoiceSummary{ID: i.ID, InvoiceNumber: i.InvoiceNumber,
-			OrderID: i.OrderID, OrderNumber: i.OrderNumber, InvoiceDate: apiDate(i.InvoiceDate), DueDate: apiDate(i.DueDate),
-			Status: i.Status, Total: toAPIMoney(i.Total), AmountDue: toAPIMoney(i.AmountDue)})
+		out.RecentInvoices = append(out.RecentInvoices, toAPIInvoiceSummary(i))
 	}
 	return writePrivateJSON(w, out)
 }

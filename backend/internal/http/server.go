@@ -38,7 +38,12 @@ type Server struct {
 	Account    portal.AccountService
 	// Orders reads a customer's dashboard, orders, shipments and payments.
 	Orders portal.OrderService
-	Mailer portal.Mailer
+	// CardPayments pays invoices by card through the tenant's Stripe
+	// connected account, with StripePublishableKey handed to Stripe.js;
+	// nil or no key: the portal takes no card payments.
+	CardPayments         portal.CardPaymentService
+	StripePublishableKey string
+	Mailer               portal.Mailer
 	// SSO keeps single sign-on state and opens SSO sessions; nil: no SSO.
 	SSO portal.SSOService
 	// Getenv reads the server's environment: a tenant's SSO client secret

@@ -17,6 +17,7 @@ import (
 	"example.com/portal/backend/internal/mail"
 	"example.com/portal/backend/internal/pgtest"
 	"example.com/portal/backend/internal/postgres"
+	"example.com/portal/backend/internal/stripe/stripetest"
 	"example.com/portal/policies"
 	"example.com/portal/tenants"
 )
@@ -42,10 +43,11 @@ func (s *syncBuilder) String() string {
 }
 
 type env struct {
-	srv   *porthttp.Server
-	logs  *syncBuilder
-	db    *postgres.DB // as the app role
-	owner *postgres.DB
+	srv    *porthttp.Server
+	logs   *syncBuilder
+	db     *postgres.DB // as the app role
+	owner  *postgres.DB
+	stripe *stripetest.Recorder // requests to stripe-mock
 }
 
 func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
@@ -53,8 +55,10 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 	ctx := context.Background()
 	d := pgtest.New(t)
 	owner := d.OpenOwner(t)
+	acme := newTenant("acme", "Acme Metals", tenants.StatusActive, "portal.acme.example")
+	acme.Settings.StripeAccount = "acct_1AcmeTest"
 	for _, tn := range []*tenants.Tenant{
-		newTenant("acme", "Acme Metals", tenants.StatusActive, "portal.acme.example"),
+		acme,
 		newTenant("dormant", "Dormant Steel", tenants.StatusSuspended),
 	} {
 		if err := owner.ApplyTenant(ctx, tn); err != nil {
@@ -76,6 +80,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		t.Fatal(err)
 	}
 	auth := postgres.NewAuthService(db)
+	cards, rec := stripetest.Unchecked(t)
 	authz, err := policies.New()
 	if err != nil {
 		t.Fatal(err)
@@ -84,11 +89,12 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		Tenants: db, BaseDomain: "portal.test", PWA: pwa, Ready: checks, Auth: auth, Resets: auth,
 		Mailer: &mail.Notifier{Sender: sender},
 		Authz:  authz, Sessions: auth, MFA: auth, Users: postgres.NewUserService(db), Account: postgres.NewAccountService(db),
-		Orders:     postgres.NewOrderService(db),
+		Orders:       postgres.NewOrderService(db),
+		CardPayments: postgres.NewCardPaymentService(db, cards), StripePublishableKey: "pk_test_portal",
 		Onboarding: postgres.NewOnboardingService(db), OnboardingMail: &mail.Notifier{Sender: sender},
 		Logger: logger,
 	})
-	return &env{srv: srv, logs: logs, db: db, owner: owner}
+	return &env{srv: srv, logs: logs, db: db, owner: owner, stripe: rec}
 }
 
 func newTenant(slug, name string, status tenants.Status, hosts ...string) *tenants.Tenant {

@@ -31,7 +31,8 @@ type CardPaymentService struct {
 
 var _ portal.CardPaymentService = (*CardPaymentService)(nil)
 
-// NewCardPaymentService returns the service paying through gateway.
+// NewCardPaymentService returns the service paying through gateway; with
+// a nil gateway (no Stripe keys configured) no tenant takes card payments.
 func NewCardPaymentService(db *DB, gateway portal.CardGateway) *CardPaymentService {
 	return &CardPaymentService{db: db, gateway: gateway}
 }
@@ -68,7 +69,7 @@ func (s *CardPaymentService) PayInvoices(ctx context.Context, actor *portal.User
 		return nil, fmt.Errorf("postgres: pay invoices: no tenant in context")
 	}
 	account := tn.Settings.StripeAccount
-	if account == "" {
+	if account == "" || s.gateway == nil {
 		return nil, errNoCardPayment
 	}
 	for _, id := range in.InvoiceIDs {
