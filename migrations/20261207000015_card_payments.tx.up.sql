@@ -12,6 +12,8 @@ CREATE TABLE payment_attempts (
     stripe_account    text NOT NULL CHECK (stripe_account ~ '^acct_[A-Za-z0-9]+$'),
     currency          char(3) NOT NULL,
     amount_minor      bigint NOT NULL CHECK (amount_minor > 0),
+    -- Refunded so far (Stripe's charge.amount_refunded is cumulative).
+    refunded_minor    bigint NOT NULL DEFAULT 0 CHECK (refunded_minor >= 0 AND refunded_minor <= amount_minor),
     -- Stripe's PaymentIntent statuses that matter here.
     status            text NOT NULL CHECK (status IN ('requires_payment_method', 'requires_confirmation', 'requires_action',
                           'processing', 'succeeded', 'canceled', 'failed')),
@@ -33,6 +35,8 @@ CREATE POLICY tenant_isolation ON payment_attempts
     WITH CHECK (tenant_id = current_setting('app.tenant_id')::uuid);
 GRANT SELECT, INSERT, UPDATE, DELETE ON payment_attempts TO portal_app;
 
+ALTER TABLE payments ADD CONSTRAINT payments_tenant_id_customer_id_id_key UNIQUE (tenant_id, customer_id, id);
+
 -- The invoices an attempt pays and how much of each. An invoice is in at
 -- most one open attempt (open: not yet succeeded, canceled or failed),
 -- which the partial unique index holds even under concurrent requests.
@@ -42,10 +46,14 @@ CREATE TABLE payment_attempt_invoices (
     invoice_id   uuid NOT NULL,
     customer_id  uuid NOT NULL,
     amount_minor bigint NOT NULL CHECK (amount_minor > 0),
+    refunded_minor bigint NOT NULL DEFAULT 0 CHECK (refunded_minor >= 0 AND refunded_minor <= amount_minor),
     open         boolean NOT NULL DEFAULT true,
+    -- The payments row (the customer's receipt) once the money arrived.
+    payment_id   uuid,
     PRIMARY KEY (tenant_id, attempt_id, invoice_id),
     FOREIGN KEY (tenant_id, customer_id, attempt_id) REFERENCES payment_attempts (tenant_id, customer_id, id) ON DELETE CASCADE,
-    FOREIGN KEY (tenant_id, customer_id, invoice_id) REFERENCES invoices (tenant_id, customer_id, id)
+    FOREIGN KEY (tenant_id, customer_id, invoice_id) REFERENCES invoices (tenant_id, customer_id, id),
+    FOREIGN KEY (tenant_id, customer_id, payment_id) REFERENCES payments (tenant_id, customer_id, id)
 );
 CREATE UNIQUE INDEX payment_attempt_invoices_idx1 ON payment_attempt_invoices (tenant_id, invoice_id) WHERE open;
 ALTER TABLE payment_attempt_invoices ENABLE ROW LEVEL SECURITY;

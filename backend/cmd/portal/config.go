@@ -40,6 +40,7 @@ type Config struct {
 	StripeSecretKey      string // PORTAL_STRIPE_SECRET_KEY (secret)
 	StripePublishableKey string // PORTAL_STRIPE_PUBLISHABLE_KEY
 	StripeAPIURL         string // PORTAL_STRIPE_API_URL
+	StripeWebhookSecret  string // PORTAL_STRIPE_WEBHOOK_SECRET (secret)
 	// EncryptionKeys seal secrets stored in the database (TOTP seeds):
 	// the first seals, all open (PORTAL_ENCRYPTION_KEYS).
 	EncryptionKeys [][]byte
@@ -80,6 +81,7 @@ var envVars = []envVar{
 	{Name: "PORTAL_ENCRYPTION_KEYS", Help: "comma-separated base64 keys of 32 random bytes (openssl rand -base64 32) that encrypt secrets kept in the database, such as TOTP seeds; the first encrypts, all decrypt (put a new key first to rotate); required by serve; make run makes a development key", Secret: true},
 	{Name: "PORTAL_STRIPE_SECRET_KEY", Help: "the platform's Stripe secret key (sk_… or a restricted rk_…); without it no tenant takes card payments", Secret: true},
 	{Name: "PORTAL_STRIPE_PUBLISHABLE_KEY", Help: "the platform's Stripe publishable key (pk_…), handed to Stripe.js in the browser at payment time; required with the secret key"},
+	{Name: "PORTAL_STRIPE_WEBHOOK_SECRET", Help: "signing secret (whsec_…) of the platform's Connect webhook endpoint, <any tenant host>/stripe/webhook; without it the endpoint answers 404", Secret: true},
 	{Name: "PORTAL_STRIPE_API_URL", Help: "Stripe's API address; empty: Stripe itself (make test points it at stripe-mock)"},
 	{Name: "PORTAL_TRUSTED_PROXIES", Help: "comma-separated addresses or CIDRs of the load balancers in front of the server; only their X-Forwarded-For/-Proto are believed (client addresses drive sign-in throttling and the audit log)"},
 }
@@ -137,7 +139,10 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, errors.New("PORTAL_MAIL_LOG_ONLY: must be true or false"))
 	}
 	c.StripeSecretKey, c.StripePublishableKey, c.StripeAPIURL = get("PORTAL_STRIPE_SECRET_KEY"), get("PORTAL_STRIPE_PUBLISHABLE_KEY"), get("PORTAL_STRIPE_API_URL")
+	c.StripeWebhookSecret = get("PORTAL_STRIPE_WEBHOOK_SECRET")
 	switch {
+	case c.StripeWebhookSecret != "" && !strings.HasPrefix(c.StripeWebhookSecret, "whsec_"):
+		errs = append(errs, errors.New("PORTAL_STRIPE_WEBHOOK_SECRET: must be a webhook signing secret, whsec_…"))
 	case c.StripeSecretKey != "" && !strings.HasPrefix(c.StripeSecretKey, "sk_") && !strings.HasPrefix(c.StripeSecretKey, "rk_"):
 		errs = append(errs, errors.New("PORTAL_STRIPE_SECRET_KEY: must be a Stripe secret key, sk_… or rk_…"))
 	case c.StripePublishableKey != "" && !strings.HasPrefix(c.StripePublishableKey, "pk_"):

@@ -76,6 +76,13 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 			return err
 		}
 	}
+	cardPayments := postgres.NewCardPaymentService(db, cards)
+	var parseCardEvent func([]byte, string) (*portal.CardEvent, error)
+	if cfg.StripeWebhookSecret != "" {
+		parseCardEvent = func(payload []byte, signature string) (*portal.CardEvent, error) {
+			return stripe.ParseEvent(payload, signature, cfg.StripeWebhookSecret)
+		}
+	}
 	notifier := &mail.Notifier{Sender: sender}
 	handler := porthttp.NewServer(&porthttp.Server{
 		Tenants:        db,
@@ -91,8 +98,10 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		Account:        postgres.NewAccountService(db),
 		Orders:         postgres.NewOrderService(db),
 		// Card payments: off (403) without the platform's Stripe keys.
-		CardPayments:         postgres.NewCardPaymentService(db, cards),
+		CardPayments:         cardPayments,
 		StripePublishableKey: cfg.StripePublishableKey,
+		CardEvents:           cardPayments,
+		ParseCardEvent:       parseCardEvent,
 		SSO:                  auth,
 		Getenv:               getenv,
 		Mailer:               notifier,

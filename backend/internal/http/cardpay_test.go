@@ -3,14 +3,18 @@ package http_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
+	"github.com/stripe/stripe-go/v76/webhook"
 	"github.com/uptrace/bun"
 
 	"example.com/portal/backend/api"
+	porthttp "example.com/portal/backend/internal/http"
 	"example.com/portal/backend/internal/password"
 	"example.com/portal/backend/internal/stripe/stripetest"
 )
@@ -113,5 +117,100 @@ func TestCardPaymentsAPI(t *testing.T) {
 		if code != http.StatusBadRequest || !strings.Contains(body, `"invoice_ids"`) {
 			t.Errorf("%s: %d %s, want 400 naming invoice_ids", b, code, body)
 		}
+	}
+}
+
+// stripeEvent is a Stripe event about a PaymentIntent, signed at `at` with
+// the test secret the way Stripe signs (stripe-go's test helper).
+func stripeEvent(id, typ, account, intent, status string, amount int64, at time.Time) (body []byte, signature string) {
+	body = []byte(fmt.Sprintf(`{"id":%q,"object":"event","type":%q,"account":%q,"created":%d,"api_version":"2026-08-26.dahlia",
+		"data":{"object":{"id":%q,"object":"payment_intent","status":%q,"amount":%d,"amount_received":%d,"currency":"usd"}}}`,
+		id, typ, account, at.Unix(), intent, status, amount, amount))
+	sp := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: body, Secret: testStripeWebhookSecret, Timestamp: at})
+	return body, sp.Header
+}
+
+func TestStripeWebhook(t *testing.T) {
+	stripetest.URL(t)
+	e := newEnv(t, nil)
+	const host = "acme.portal.test"
+	seedUser(t, e.owner, "acme", "fiona@finance.example", "Fiona Finance", "finance")
+	inv := seedInvoice(t, e, "fiona@finance.example", "INV-300", 50000, 0)
+	w := e.request("POST", host, api.PathSession, `{"email":"fiona@finance.example","password":"`+testPassword+`"}`, nil, nil)
+	if w.Code != 200 {
+		t.Fatalf("sign in: %d", w.Code)
+	}
+	fiona := w.Result().Cookies()
+	w = e.request("POST", host, api.PathCardPayments, `{"invoice_ids":["`+inv+`"]}`, fiona, nil)
+	var p api.CardPayment
+	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &p) != nil {
+		t.Fatalf("pay: %d %s", w.Code, w.Body)
+	}
+	deliver := func(body []byte, sig string) int {
+		t.Helper()
+		// Stripe posts to the platform's endpoint, on any host, cross-site.
+		return e.request("POST", "any.host.example", porthttp.PathStripeWebhook, string(body), nil,
+			map[string]string{"Stripe-Signature": sig, "Sec-Fetch-Site": "cross-site"}).Code
+	}
+	balance := func() int64 {
+		t.Helper()
+		var d api.Dashboard
+		w := e.request("GET", host, api.PathDashboard, "", fiona, nil)
+		if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &d) != nil {
+			t.Fatalf("dashboard: %d %s", w.Code, w.Body)
+		}
+		return d.Summary.OpenBalance.Amount
+	}
+	if b := balance(); b != 50000 {
+		t.Fatalf("open balance before = %d", b)
+	}
+	now := time.Now()
+
+	// Tampered, signed with another secret, or stale: refused, nothing
+	// applied.
+	body, sig := stripeEvent("evt_1", "payment_intent.succeeded", "acct_1AcmeTest", p.PaymentIntentID, "succeeded", 50000, now)
+	if code := deliver([]byte(strings.Replace(string(body), "50000", "5", 1)), sig); code != http.StatusBadRequest {
+		t.Errorf("tampered: %d", code)
+	}
+	other := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: body, Secret: "whsec_other", Timestamp: now})
+	if code := deliver(body, other.Header); code != http.StatusBadRequest {
+		t.Errorf("another secret: %d", code)
+	}
+	staleBody, staleSig := stripeEvent("evt_1", "payment_intent.succeeded", "acct_1AcmeTest", p.PaymentIntentID, "succeeded", 50000, now.Add(-10*time.Minute))
+	if code := deliver(staleBody, staleSig); code != http.StatusBadRequest {
+		t.Errorf("stale: %d", code)
+	}
+	if b := balance(); b != 50000 {
+		t.Errorf("open balance after refused events = %d", b)
+	}
+
+	// Out of order: "processing" arrives after "succeeded"; the success is
+	// delivered three times. Applied once, paid.
+	for range 3 {
+		if code := deliver(body, sig); code != 200 {
+			t.Fatalf("valid event: %d", code)
+		}
+	}
+	lateBody, lateSig := stripeEvent("evt_0", "payment_intent.processing", "acct_1AcmeTest", p.PaymentIntentID, "processing", 50000, now.Add(-time.Minute))
+	if code := deliver(lateBody, lateSig); code != 200 {
+		t.Errorf("late processing: %d", code)
+	}
+	if b := balance(); b != 0 {
+		t.Errorf("open balance after payment = %d, want 0", b)
+	}
+	var pays api.PaymentList
+	w = e.request("GET", host, api.PathPayments, "", fiona, nil)
+	if json.Unmarshal(w.Body.Bytes(), &pays) != nil || pays.Total != 1 || pays.Payments[0].Method != "card" ||
+		pays.Payments[0].Amount.Amount != 50000 || pays.Payments[0].InvoiceNumber != "INV-300" {
+		t.Errorf("receipts = %s", w.Body)
+	}
+	// Paid: nothing left to pay.
+	if w := e.request("POST", host, api.PathCardPayments, `{"invoice_ids":["`+inv+`"]}`, fiona, nil); w.Code != http.StatusConflict {
+		t.Errorf("paying a paid invoice: %d %s", w.Code, w.Body)
+	}
+	// An account of no tenant of ours: acknowledged, nothing applied.
+	body, sig = stripeEvent("evt_2", "payment_intent.succeeded", "acct_1Stranger", p.PaymentIntentID, "succeeded", 50000, now)
+	if code := deliver(body, sig); code != 200 {
+		t.Errorf("unknown account: %d", code)
 	}
 }

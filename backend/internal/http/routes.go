@@ -45,6 +45,7 @@ func (s *Server) routes() chi.Router {
 
 	r.Get("/healthz", s.handleHealthz)
 	r.Get("/readyz", s.handleReadyz)
+	r.Post(PathStripeWebhook, s.handle(s.handleStripeWebhook))
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.resolveTenant)

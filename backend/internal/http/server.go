@@ -43,7 +43,12 @@ type Server struct {
 	// nil or no key: the portal takes no card payments.
 	CardPayments         portal.CardPaymentService
 	StripePublishableKey string
-	Mailer               portal.Mailer
+	// ParseCardEvent verifies and reads a Stripe webhook (body and
+	// Stripe-Signature header) and CardEvents applies it; either nil: the
+	// webhook endpoint answers 404.
+	ParseCardEvent func(payload []byte, signature string) (*portal.CardEvent, error)
+	CardEvents     portal.CardEventApplier
+	Mailer         portal.Mailer
 	// SSO keeps single sign-on state and opens SSO sessions; nil: no SSO.
 	SSO portal.SSOService
 	// Getenv reads the server's environment: a tenant's SSO client secret

@@ -16,7 +16,9 @@ import (
 	porthttp "example.com/portal/backend/internal/http"
 	"example.com/portal/backend/internal/mail"
 	"example.com/portal/backend/internal/pgtest"
+	"example.com/portal/backend/internal/portal"
 	"example.com/portal/backend/internal/postgres"
+	"example.com/portal/backend/internal/stripe"
 	"example.com/portal/backend/internal/stripe/stripetest"
 	"example.com/portal/policies"
 	"example.com/portal/tenants"
@@ -41,6 +43,9 @@ func (s *syncBuilder) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// testStripeWebhookSecret signs the Stripe events the tests send.
+const testStripeWebhookSecret = "whsec_test_portal"
 
 type env struct {
 	srv    *porthttp.Server
@@ -81,6 +86,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 	}
 	auth := postgres.NewAuthService(db)
 	cards, rec := stripetest.Unchecked(t)
+	cardPayments := postgres.NewCardPaymentService(db, cards)
 	authz, err := policies.New()
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +96,10 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		Mailer: &mail.Notifier{Sender: sender},
 		Authz:  authz, Sessions: auth, MFA: auth, Users: postgres.NewUserService(db), Account: postgres.NewAccountService(db),
 		Orders:       postgres.NewOrderService(db),
-		CardPayments: postgres.NewCardPaymentService(db, cards), StripePublishableKey: "pk_test_portal",
+		CardPayments: cardPayments, StripePublishableKey: "pk_test_portal", CardEvents: cardPayments,
+		ParseCardEvent: func(payload []byte, sig string) (*portal.CardEvent, error) {
+			return stripe.ParseEvent(payload, sig, testStripeWebhookSecret)
+		},
 		Onboarding: postgres.NewOnboardingService(db), OnboardingMail: &mail.Notifier{Sender: sender},
 		Logger: logger,
 	})

@@ -3,6 +3,7 @@ package portal
 import (
 	"context"
 	"strconv"
+	"time"
 )
 
 // Card payments of invoices (spec 001 "Pay an Invoice"): a Finance user or
@@ -90,4 +91,28 @@ type IntentInput struct {
 type Intent struct {
 	ID, ClientSecret, Status string
 	Amount                   Money
+}
+
+// CardEvent is a card processor's event (a Stripe webhook), as the portal
+// applies it.
+type CardEvent struct {
+	ID      string // evt_…: each is applied once
+	Type    string // e.g. payment_intent.succeeded
+	Account string // the connected account it happened on: the tenant
+	Created time.Time
+	// PaymentIntentID and its status and amount received, for the
+	// payment_intent.* events and charge.refunded.
+	PaymentIntentID string
+	IntentStatus    string
+	AmountReceived  Money
+	AmountRefunded  Money
+}
+
+// CardEventApplier applies card processor events in the tenant of the
+// context.
+type CardEventApplier interface {
+	// ApplyCardEvent applies ev once: a redelivered event changes nothing,
+	// and events arriving out of order do not undo a later state (a
+	// payment that succeeded stays succeeded).
+	ApplyCardEvent(ctx context.Context, ev CardEvent) error
 }

@@ -14,4 +14,7 @@ var ErrTenantNotFound = &Error{Code: ENOTFOUND, Message: "No such tenant."}
 type TenantFinder interface {
 	FindTenantByHost(ctx context.Context, host string) (*tenants.Tenant, error)
 	FindTenantBySlug(ctx context.Context, slug string) (*tenants.Tenant, error)
+	// FindTenantByStripeAccount finds the tenant whose connected account
+	// a card processor's event names.
+	FindTenantByStripeAccount(ctx context.Context, account string) (*tenants.Tenant, error)
 }

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -263,4 +265,183 @@ func cardPayment(attemptID, account string, pi *portal.Intent, invoices []payInv
 			AmountDue: portal.Money{Amount: i.due(), Currency: i.currency}})
 	}
 	return out
+}
+
+var _ portal.CardEventApplier = (*CardPaymentService)(nil)
+
+// ApplyCardEvent implements portal.CardEventApplier. The event id is
+// stored in the transaction that applies it, so a redelivery finds it and
+// changes nothing. States only move forward: "succeeded" wins over any
+// event that arrives after it, and money that arrived is recorded even for
+// an attempt the portal had cancelled.
+func (s *CardPaymentService) ApplyCardEvent(ctx context.Context, ev portal.CardEvent) error {
+	return s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO stripe_events (tenant_id, event_id, event_type, created_at, applied_at)
+			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, ev.ID, ev.Type, ev.Created, s.db.Now())
+		if err != nil {
+			return fmt.Errorf("postgres: record stripe event: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 || ev.PaymentIntentID == "" {
+			return nil // applied before, or not about a payment
+		}
+		var a struct {
+			id, status, account string
+			refunded            int64
+		}
+		err = tx.QueryRowContext(ctx, `SELECT id::text, status, stripe_account, refunded_minor
+			FROM payment_attempts WHERE payment_intent_id = ? FOR UPDATE`, ev.PaymentIntentID).
+			Scan(&a.id, &a.status, &a.account, &a.refunded)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && a.account != ev.Account) {
+			return nil // not a payment started here
+		}
+		if err != nil {
+			return fmt.Errorf("postgres: find attempt: %w", err)
+		}
+		setStatus := func(status string, close bool) error {
+			if _, err := tx.ExecContext(ctx, `UPDATE payment_attempts SET status = ?, updated_at = ? WHERE id = ?`, status, s.db.Now(), a.id); err != nil {
+				return fmt.Errorf("postgres: attempt status: %w", err)
+			}
+			if close {
+				if _, err := tx.ExecContext(ctx, `UPDATE payment_attempt_invoices SET open = false WHERE attempt_id = ?`, a.id); err != nil {
+					return fmt.Errorf("postgres: close attempt: %w", err)
+				}
+			}
+			return nil
+		}
+		switch ev.Type {
+		case "payment_intent.succeeded":
+			if a.status == "succeeded" {
+				return nil
+			}
+			if err := s.recordPaid(ctx, tx, a.id, ev); err != nil {
+				return err
+			}
+			return setStatus("succeeded", true)
+		case "payment_intent.processing":
+			if slices.Contains(reusable, a.status) {
+				return setStatus("processing", false)
+			}
+		case "payment_intent.payment_failed":
+			// The intent goes back to needing a payment method: the
+			// customer may try another card on the same attempt.
+			if a.status != "succeeded" && a.status != "canceled" {
+				return setStatus("requires_payment_method", false)
+			}
+		case "payment_intent.canceled":
+			if a.status != "succeeded" {
+				return setStatus("canceled", true)
+			}
+		case "charge.refunded":
+			if a.status == "succeeded" && ev.AmountRefunded.Amount > a.refunded {
+				return s.recordRefund(ctx, tx, a.id, ev.AmountRefunded.Amount-a.refunded)
+			}
+		}
+		return nil
+	})
+}
+
+// recordPaid applies a succeeded payment: each invoice's amount paid grows
+// by its share, and each share becomes a payments row, the customer's
+// receipt.
+func (s *CardPaymentService) recordPaid(ctx context.Context, tx bun.Tx, attemptID string, ev portal.CardEvent) error {
+	rows, err := tx.QueryContext(ctx, `SELECT invoice_id::text, amount_minor FROM payment_attempt_invoices WHERE attempt_id = ? ORDER BY invoice_id`, attemptID)
+	if err != nil {
+		return fmt.Errorf("postgres: attempt invoices: %w", err)
+	}
+	type share struct {
+		invoiceID string
+		amount    int64
+	}
+	var shares []share
+	for rows.Next() {
+		var sh share
+		if err := rows.Scan(&sh.invoiceID, &sh.amount); err != nil {
+			rows.Close()
+			return fmt.Errorf("postgres: attempt invoices: %w", err)
+		}
+		shares = append(shares, sh)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("postgres: attempt invoices: %w", err)
+	}
+	received := ev.Created.In(time.UTC)
+	for _, sh := range shares {
+		if _, err := tx.ExecContext(ctx, `UPDATE invoices SET amount_paid_minor = LEAST(total_minor, amount_paid_minor + ?),
+				status = CASE WHEN amount_paid_minor + ? >= total_minor THEN 'paid' ELSE 'partially_paid' END, updated_at = ?
+			WHERE id = ? AND status <> 'void'`, sh.amount, sh.amount, s.db.Now(), sh.invoiceID); err != nil {
+			return fmt.Errorf("postgres: mark invoice paid: %w", err)
+		}
+		paymentID := uuid.NewString()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO payments (tenant_id, id, customer_id, invoice_id, reference, method, status, currency,
+				amount_minor, received_on)
+			SELECT tenant_id, ?, customer_id, invoice_id, ?, 'card', 'succeeded', a.currency, ai.amount_minor, ?::date
+			FROM payment_attempt_invoices ai JOIN payment_attempts a USING (tenant_id, customer_id)
+			WHERE a.id = ? AND ai.attempt_id = a.id AND ai.invoice_id = ?`,
+			paymentID, ev.PaymentIntentID, received, attemptID, sh.invoiceID); err != nil {
+			return fmt.Errorf("postgres: record card payment: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE payment_attempt_invoices SET payment_id = ? WHERE attempt_id = ? AND invoice_id = ?`,
+			paymentID, attemptID, sh.invoiceID); err != nil {
+			return fmt.Errorf("postgres: link receipt: %w", err)
+		}
+	}
+	return nil
+}
+
+// recordRefund takes a refund of delta (beyond what was refunded before)
+// back from the invoices, the last first; an invoice's share refunded in
+// full marks its payment refunded.
+func (s *CardPaymentService) recordRefund(ctx context.Context, tx bun.Tx, attemptID string, delta int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT invoice_id::text, amount_minor - refunded_minor, payment_id::text
+		FROM payment_attempt_invoices WHERE attempt_id = ? AND refunded_minor < amount_minor ORDER BY invoice_id DESC`, attemptID)
+	if err != nil {
+		return fmt.Errorf("postgres: refund: %w", err)
+	}
+	type share struct {
+		invoiceID, paymentID string
+		left                 int64
+	}
+	var shares []share
+	for rows.Next() {
+		var sh share
+		var payment sql.NullString
+		if err := rows.Scan(&sh.invoiceID, &sh.left, &payment); err != nil {
+			rows.Close()
+			return fmt.Errorf("postgres: refund: %w", err)
+		}
+		sh.paymentID = payment.String
+		shares = append(shares, sh)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("postgres: refund: %w", err)
+	}
+	total := delta
+	for _, sh := range shares {
+		if delta == 0 {
+			break
+		}
+		take := min(delta, sh.left)
+		delta -= take
+		if _, err := tx.ExecContext(ctx, `UPDATE payment_attempt_invoices SET refunded_minor = refunded_minor + ? WHERE attempt_id = ? AND invoice_id = ?`,
+			take, attemptID, sh.invoiceID); err != nil {
+			return fmt.Errorf("postgres: refund: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE invoices SET amount_paid_minor = GREATEST(0, amount_paid_minor - ?),
+				status = CASE WHEN amount_paid_minor - ? <= 0 THEN 'open' ELSE 'partially_paid' END, updated_at = ?
+			WHERE id = ? AND status <> 'void'`, take, take, s.db.Now(), sh.invoiceID); err != nil {
+			return fmt.Errorf("postgres: refund invoice: %w", err)
+		}
+		if take == sh.left && sh.paymentID != "" {
+			if _, err := tx.ExecContext(ctx, `UPDATE payments SET status = 'refunded', updated_at = ? WHERE id = ?`, s.db.Now(), sh.paymentID); err != nil {
+				return fmt.Errorf("postgres: refund payment: %w", err)
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE payment_attempts SET refunded_minor = refunded_minor + ?, updated_at = ? WHERE id = ?`,
+		total-delta, s.db.Now(), attemptID); err != nil {
+		return fmt.Errorf("postgres: refund: %w", err)
+	}
+	return nil
 }

@@ -2,9 +2,12 @@ package postgres_test
 
 import (
 	"context"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -161,5 +164,117 @@ func TestPayInvoicesRefusals(t *testing.T) {
 	staff := &portal.User{ID: uuid.NewString(), Role: "tenant_admin"}
 	if _, err := e.pay.PayInvoices(e.ctx, staff, portal.PayInvoicesInput{InvoiceIDs: []string{e.ids["INV-1"]}}); portal.ErrorCode(err) != portal.EFORBIDDEN {
 		t.Errorf("staff: %v", err)
+	}
+}
+
+func TestApplyCardEvents(t *testing.T) {
+	e := newCardEnv(t)
+	p1, err := e.pay.PayInvoices(e.ctx, e.jane, portal.PayInvoicesInput{InvoiceIDs: []string{e.ids["INV-1"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p4, err := e.pay.PayInvoices(e.ctx, e.jane, portal.PayInvoicesInput{InvoiceIDs: []string{e.ids["INV-4"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	event := func(typ, intent string) portal.CardEvent {
+		n++
+		return portal.CardEvent{ID: "evt_" + strconv.Itoa(n), Type: typ, Account: "acct_1AlphaMetals", Created: time.Now(), PaymentIntentID: intent}
+	}
+	apply := func(ev portal.CardEvent) {
+		t.Helper()
+		if err := e.pay.ApplyCardEvent(e.ctx, ev); err != nil {
+			t.Fatalf("%s: %v", ev.Type, err)
+		}
+	}
+	type invoiceState struct {
+		status string
+		paid   int64
+	}
+	invoice := func(number string) (st invoiceState) {
+		t.Helper()
+		if err := e.owner.InTx(e.a, mustTenant(e.a).ID, func(ctx context.Context, tx bun.Tx) error {
+			return tx.QueryRowContext(ctx, `SELECT status, amount_paid_minor FROM invoices WHERE id = ?`, e.ids[number]).Scan(&st.status, &st.paid)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	cardPayments := func() (refs []string) {
+		t.Helper()
+		list, _, err := e.orders.FindPayments(e.a, e.jane, portal.PaymentFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range list {
+			if p.Method == "card" {
+				refs = append(refs, p.Status+":"+p.InvoiceNumber+":"+strconv.FormatInt(p.Amount.Amount, 10))
+			}
+		}
+		return refs
+	}
+
+	// Succeeded: the invoice is paid, the receipt is in the history, the
+	// open balance falls by the payment.
+	succeeded := event("payment_intent.succeeded", p1.PaymentIntentID)
+	apply(succeeded)
+	if st := invoice("INV-1"); st != (invoiceState{"paid", 200000}) {
+		t.Errorf("INV-1 after payment = %+v", st)
+	}
+	if got := cardPayments(); len(got) != 1 || got[0] != "succeeded:INV-1:150000" {
+		t.Errorf("card payments = %v", got)
+	}
+	if d, err := e.orders.Dashboard(e.a, e.jane); err != nil || d.Summary.OpenBalance.Amount != 60000 {
+		t.Errorf("open balance after paying = %+v, %v; want 600.00", d.Summary.OpenBalance, err)
+	}
+	// The same event three times: applied once. A failure arriving late
+	// does not undo the success.
+	apply(succeeded)
+	apply(succeeded)
+	apply(event("payment_intent.payment_failed", p1.PaymentIntentID))
+	if got := cardPayments(); len(got) != 1 {
+		t.Errorf("after redeliveries: %v", got)
+	}
+	if st := invoice("INV-1"); st.status != "paid" {
+		t.Errorf("INV-1 after a late failure = %+v", st)
+	}
+
+	// Processing blocks a new payment of the invoice until it resolves.
+	apply(event("payment_intent.processing", p4.PaymentIntentID))
+	if _, err := e.pay.PayInvoices(e.ctx, e.jane, portal.PayInvoicesInput{InvoiceIDs: []string{e.ids["INV-4"]}}); portal.ErrorCode(err) != portal.ECONFLICT {
+		t.Errorf("pay while processing: %v", err)
+	}
+	apply(event("payment_intent.succeeded", p4.PaymentIntentID))
+	if st := invoice("INV-4"); st != (invoiceState{"paid", 100000}) {
+		t.Errorf("INV-4 after payment = %+v", st)
+	}
+
+	// Refunds are cumulative in Stripe: 500.00, then 1,500.00 in all.
+	refund := func(amount int64) {
+		ev := event("charge.refunded", p1.PaymentIntentID)
+		ev.AmountRefunded = portal.Money{Amount: amount, Currency: "USD"}
+		apply(ev)
+	}
+	refund(50000)
+	if st := invoice("INV-1"); st != (invoiceState{"partially_paid", 150000}) {
+		t.Errorf("INV-1 after a partial refund = %+v", st)
+	}
+	refund(150000)
+	if st := invoice("INV-1"); st != (invoiceState{"partially_paid", 50000}) {
+		t.Errorf("INV-1 after the full refund = %+v", st)
+	}
+	if got := cardPayments(); !slices.Contains(got, "refunded:INV-1:150000") {
+		t.Errorf("card payments after refund = %v", got)
+	}
+
+	// Events about intents not started here, or on another account, are
+	// recorded and ignored.
+	apply(event("payment_intent.succeeded", "pi_elsewhere"))
+	other := event("payment_intent.succeeded", p1.PaymentIntentID)
+	other.Account = "acct_1Other"
+	apply(other)
+	if got := cardPayments(); len(got) != 2 {
+		t.Errorf("foreign events changed payments: %v", got)
 	}
 }

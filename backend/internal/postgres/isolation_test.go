@@ -265,7 +265,7 @@ var isoBuilders = map[string]isoBuilder{
 			attempt, open = fx.PaymentAttempt2, false
 		}
 		return isoRow{"tenant_id": isoID(fx.Tenant), "attempt_id": isoID(attempt), "invoice_id": isoID(fx.Invoice),
-			"customer_id": isoID(fx.Customer), "amount_minor": 25000, "open": open}
+			"customer_id": isoID(fx.Customer), "amount_minor": 25000, "open": open, "payment_id": isoID(fx.Payment)}
 	}},
 	"stripe_events": {row: func(fx *isoFixture, fresh bool) isoRow {
 		return isoRow{"tenant_id": isoID(fx.Tenant), "event_id": "evt_" + strings.ReplaceAll(isoPick(fresh, fx.Event), "-", ""),

@@ -31,6 +31,13 @@ func (db *DB) FindTenantBySlug(ctx context.Context, slug string) (*tenants.Tenan
 	return db.findTenant(ctx, `t.slug = $1`, slug)
 }
 
+// FindTenantByStripeAccount returns the tenant whose settings name the
+// Stripe connected account, or portal.ErrTenantNotFound. Two tenants
+// naming one account is a misconfiguration, and an error here.
+func (db *DB) FindTenantByStripeAccount(ctx context.Context, account string) (*tenants.Tenant, error) {
+	return db.findTenant(ctx, `t.id = (SELECT id FROM tenants WHERE settings->>'stripe_account' = $1)`, account)
+}
+
 const tenantColumns = `t.id::text, t.slug, t.name, t.status, t.branding, t.settings, t.sso,
 	COALESCE((SELECT array_agg(h.host ORDER BY h.host) FROM tenant_hosts h WHERE h.tenant_id = t.id), '{}')`
 
