@@ -133,7 +133,13 @@ func (f orderFilter) apiQuery(today time.Time) url.Values {
 	}
 	day := func(d time.Time) string { return d.Format("2006-01-02") }
 	switch f.Range {
-	case "", range90Days:
+	case "":
+		// A search looks through every date unless a range is chosen
+		// (the API's own default for q); browsing shows the recent ones.
+		if f.Q == "" {
+			q.Set("from", day(today.AddDate(0, 0, -90)))
+		}
+	case range90Days:
 		q.Set("from", day(today.AddDate(0, 0, -90)))
 	case range30Days:
 		q.Set("from", day(today.AddDate(0, 0, -30)))
@@ -210,6 +216,15 @@ func (p *ordersPage) OnNav(ctx app.Context) {
 	p.load()
 	if app.IsClient {
 		ctx.NewAction(state.ActionLoadSession)
+		// go-app removes an emptied value attribute rather than clearing
+		// the property, so back to an unsearched list would keep the old
+		// text in the box: set it.
+		search := p.search
+		ctx.Defer(func(app.Context) {
+			if el := app.Window().GetElementByID("order-q"); el.Truthy() && el.Get("value").String() != search {
+				el.Set("value", search)
+			}
+		})
 	}
 }
 
