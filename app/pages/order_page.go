@@ -299,8 +299,15 @@ func supportCard(s api.SupportContacts, orderNumber string) app.UI {
 			app.If(s.Phone != "", func() app.UI {
 				return app.A().ID("support-call").Class("button").Href("tel:" + telHref(s.Phone)).Text("Call " + s.Phone)
 			}),
+			// The portal has no chat of its own yet: the button raises
+			// "portal:open-chat" (detail: the order number) on window for the
+			// tenant's chat widget to pick up.
 			app.If(s.ChatEnabled, func() app.UI {
-				return app.A().ID("support-chat").Class("button").Href(api.PageOrders + "#chat").Text("Chat with us")
+				return app.Button().ID("support-chat").Class("button").Type("button").OnClick(func(app.Context, app.Event) {
+					detail := app.Window().Get("Object").New()
+					detail.Set("detail", orderNumber)
+					app.Window().Call("dispatchEvent", app.Window().Get("CustomEvent").New("portal:open-chat", detail))
+				}).Text("Live Chat")
 			}),
 		),
 	)

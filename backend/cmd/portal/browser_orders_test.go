@@ -203,6 +203,34 @@ func TestBrowserOrders(t *testing.T) {
 	if subject := eval(`document.querySelector("#support-email").getAttribute("href")`); !strings.Contains(subject, "subject=Order%20"+tracked.OrderNumber) {
 		t.Errorf("support e-mail %q lacks the order number", subject)
 	}
+	chat := eval(`String(!!document.querySelector("#support-chat"))`)
+	if chat != strconv.FormatBool(order.Support.ChatEnabled) {
+		t.Errorf("chat offered: %s, the tenant's chat_enabled: %v", chat, order.Support.ChatEnabled)
+	}
+	// A line's details (processing notes, dimensions, grade) open and close.
+	expanded := false
+	for _, l := range order.Lines {
+		if l.Dimensions == "" && l.Grade == "" && l.ProcessingNotes == "" {
+			continue
+		}
+		n := strconv.Itoa(l.LineNo)
+		step("line details",
+			chromedp.Click(chromedp.CSS("#line-toggle-"+n)),
+			chromedp.WaitVisible(chromedp.CSS("#line-details-"+n)),
+		)
+		details := textOf("#line-details-" + n)
+		for _, want := range []string{l.Dimensions, l.Grade, l.ProcessingNotes} {
+			if !strings.Contains(details, want) {
+				t.Errorf("line %s details %q lack %q", n, details, want)
+			}
+		}
+		step("line details close", chromedp.Click(chromedp.CSS("#line-toggle-"+n)), until(`!document.querySelector("#line-details-`+n+`")`))
+		expanded = true
+		break
+	}
+	if !expanded {
+		t.Errorf("order %s has no line with details to expand: %+v", order.OrderNumber, order.Lines)
+	}
 	browsertest.Screenshot(t, ctx, "order-detail-phone")
 	step("order desktop", browsertest.Emulate(browsertest.Desktop), chromedp.WaitVisible(chromedp.CSS("#timeline")))
 	browsertest.Screenshot(t, ctx, "order-detail-desktop")
