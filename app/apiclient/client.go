@@ -16,6 +16,7 @@ import (
 	"mime"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"example.com/portal/backend/api"
 )
@@ -189,7 +190,13 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		}
 		body = b
 	}
-	u := c.base.ResolveReference(&url.URL{Path: path})
+	// path may carry a query (see withQuery); the path part stays
+	// unescaped, as the API paths are plain.
+	ref := &url.URL{Path: path}
+	if p, q, ok := strings.Cut(path, "?"); ok {
+		ref = &url.URL{Path: p, RawQuery: q}
+	}
+	u := c.base.ResolveReference(ref)
 	res, err := roundTrip(ctx, method, u.String(), body)
 	if err != nil {
 		return fmt.Errorf("api: %s %s: %w", method, path, err)

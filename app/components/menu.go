@@ -48,11 +48,11 @@ type MenuItem struct {
 var Menu = []MenuItem{
 	{Label: "Dashboard", Path: PathDashboard, Description: "Account overview", Built: true},
 	{Label: "Shop", Path: "/portal/shop", Description: "Browse and order products"},
-	{Label: "My Orders", Path: "/portal/orders", Description: "Order history and tracking"},
+	{Label: "My Orders", Path: api.PageOrders, Description: "Order history and tracking", Built: true},
 	{Label: "Quotations", Path: "/portal/quotes", Description: "View and accept quotes"},
 	{Label: "Invoices", Path: "/portal/invoices", Description: "Invoice access"},
 	{Label: "Receipts", Path: "/portal/receipts", Description: "Payment receipts"},
-	{Label: "Shipments", Path: "/portal/shipments", Description: "Shipment tracking"},
+	{Label: "Shipments", Path: api.PageShipments, Description: "Shipment tracking", Built: true},
 	{Label: "Credit Notes", Path: "/portal/credit-notes", Description: "Credit note history"},
 	{Label: "Returns", Path: "/portal/returns", Description: "Return requests"},
 	{Label: "Purchase Lists", Path: "/portal/lists", Description: "Saved shopping lists"},

@@ -77,6 +77,16 @@ type accountPage struct {
 	// Notifications.
 	prefs    []api.NotificationPreference
 	prefsErr error
+
+	// Overview and payment history (account_overview.go).
+	overview       api.AccountOverview
+	overviewErr    error
+	overviewLoaded bool
+	payFilter      paymentFilter
+	paymentsKey    string
+	payments       api.PaymentList
+	paymentsErr    error
+	paymentsLoaded bool
 }
 
 func newAccountPage() app.Composer { return &accountPage{} }
@@ -88,9 +98,11 @@ func (p *accountPage) OnInit() { p.initBrand() }
 func (p *accountPage) OnNav(ctx app.Context) {
 	p.ui = ctx
 	p.locate(ctx)
-	p.setHead(ctx, "Your account", "Your profile, addresses, password and notifications")
+	p.setHead(ctx, "Your account", "Your company's account, payments, profile, addresses, password and notifications")
 	p.tab = ctx.Page().URL().Query().Get("tab")
+	p.payFilter = parsePaymentFilter(ctx.Page().URL().Query())
 	ctx.ObserveState(state.KeySession, &p.session).OnChange(func() { p.load(ctx) })
+	p.load(ctx) // a navigation within the page (payment filters) keeps the session
 	if app.IsClient {
 		ctx.NewAction(state.ActionLoadSession)
 	}
@@ -99,10 +111,19 @@ func (p *accountPage) OnNav(ctx app.Context) {
 // load asks for the data of the tabs the user may see, once per page visit.
 func (p *accountPage) load(ctx app.Context) {
 	user, ok := p.session.User()
-	if !ok || p.loaded == user.Email || p.session.Status != state.Loaded {
+	if !ok || p.session.Status != state.Loaded {
+		return
+	}
+	if can(user, capReceiptsRead) {
+		p.loadPayments() // once per filter
+	}
+	if p.loaded == user.Email {
 		return
 	}
 	p.loaded = user.Email
+	if can(user, capDashboardRead) && !user.Staff {
+		p.loadOverview()
+	}
 	var prof api.Profile
 	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { prof, err = cl.Profile(c); return }, func(err error) {
 		p.profileErr = err
@@ -173,7 +194,15 @@ func (p *accountPage) Render() app.UI {
 
 // tabs returns the tabs user may see, in order.
 func accountTabs(user apiclient.User) [][2]string {
+	// Profile stays first and the default: the header's account link
+	// leads to the user's own profile.
 	tabs := [][2]string{{tabProfile, "Profile"}}
+	if can(user, capDashboardRead) && !user.Staff {
+		tabs = append(tabs, [2]string{tabOverview, "Overview"})
+	}
+	if can(user, capReceiptsRead) && !user.Staff {
+		tabs = append(tabs, [2]string{tabPayments, "Payments"})
+	}
 	if can(user, capAddressesRead) {
 		tabs = append(tabs, [2]string{tabAddresses, "Addresses"})
 	}
@@ -216,6 +245,10 @@ func (p *accountPage) renderTabs(user apiclient.User) app.UI {
 
 func (p *accountPage) renderTab(user apiclient.User) app.UI {
 	switch p.activeTab(user) {
+	case tabOverview:
+		return p.renderOverview()
+	case tabPayments:
+		return p.renderPayments()
 	case tabAddresses:
 		return p.renderAddresses(user)
 	case tabSecurity:

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"context"
 	"errors"
 	"strings"
 
@@ -20,7 +21,15 @@ type dashboardPage struct {
 	app.Compo
 
 	chrome
+	ui      app.Context // from OnNav, see callAPI
 	session state.Session
+
+	// The dashboard's figures, for the signed-in user; loadedFor is whose
+	// (a new sign-in loads again).
+	loadedFor string
+	data      api.Dashboard
+	dataErr   error
+	loaded    bool
 }
 
 func newDashboardPage() app.Composer {
@@ -34,6 +43,7 @@ func (p *dashboardPage) OnInit() {
 
 // OnNav runs on the server (pre-render) and in the browser.
 func (p *dashboardPage) OnNav(ctx app.Context) {
+	p.ui = ctx
 	p.locate(ctx)
 	p.setHead(ctx, "Dashboard", "Customer portal of "+p.brand.Name)
 	ctx.ObserveState(state.KeySession, &p.session).OnChange(func() {
@@ -41,6 +51,7 @@ func (p *dashboardPage) OnNav(ctx app.Context) {
 		if p.session.Status == state.Loaded && p.session.Data.MFAPending {
 			ctx.Navigate(api.PageMFA)
 		}
+		p.load()
 	})
 	// Only the browser asks who is signed in: the pre-render has no cookies
 	// (see state.handleLoadSession), so it shows the neutral "checking" panel.
@@ -51,6 +62,20 @@ func (p *dashboardPage) OnNav(ctx app.Context) {
 
 func (p *dashboardPage) retry(ctx app.Context, _ app.Event) {
 	ctx.NewAction(state.ActionLoadSession)
+}
+
+// load asks for the dashboard once the session shows a customer's user
+// (staff have no customer account, so no dashboard figures).
+func (p *dashboardPage) load() {
+	user, ok := p.session.User()
+	if !ok || user.Staff || p.session.Status != state.Loaded || p.loadedFor == user.Email {
+		return
+	}
+	p.loadedFor = user.Email
+	var d api.Dashboard
+	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { d, err = cl.Dashboard(c); return }, func(err error) {
+		p.data, p.dataErr, p.loaded = d, err, err == nil
+	})
 }
 
 // Render implements app.Composer.
@@ -72,10 +97,17 @@ func (p *dashboardPage) Render() app.UI {
 
 func (p *dashboardPage) renderWelcome(user apiclient.User, signedIn bool) app.UI {
 	if signedIn {
+		name, subtitle := displayName(user), userSubtitle(user)
+		if p.loaded && p.data.FirstName != "" {
+			name = p.data.FirstName
+		}
+		if p.loaded && p.data.CompanyName != "" && user.CustomerName == "" {
+			subtitle = strings.Join([]string{p.data.CompanyName, roleLabel(user.Role)}, " · ")
+		}
 		return app.Section().Class("welcome").Body(
-			app.H1().Class("welcome__title").Text("Welcome back, "+displayName(user)),
-			app.If(userSubtitle(user) != "", func() app.UI {
-				return app.P().Class("welcome__lead").Text(userSubtitle(user))
+			app.H1().ID("welcome-title").Class("welcome__title").Text("Welcome back, "+name),
+			app.If(subtitle != "", func() app.UI {
+				return app.P().Class("welcome__lead").Text(subtitle)
 			}),
 		)
 	}
@@ -95,15 +127,15 @@ func (p *dashboardPage) renderAccount() app.UI {
 	switch s := p.session; {
 	case s.Status == state.LoadingErr:
 		body = errorPanel(s.Err, p.retry)
+	case signedIn && !user.Staff:
+		body = p.renderFigures()
 	case signedIn:
 		body = app.Div().Class("card").Body(
 			app.H2().Class("card__title").Text("Your account"),
 			app.Dl().Class("facts").Body(
 				fact("Signed in as", user.Email),
-				fact("Company", user.CustomerName),
 				fact("Role", roleLabel(user.Role)),
 			),
-			app.P().Class("card__note").Text("Your account summary, orders and shipments will appear here."),
 		)
 	case s.Status == state.Loaded:
 		body = app.Div().Class("card card--cta").Body(

@@ -192,6 +192,7 @@ func TestLoginFormFields(t *testing.T) {
 	for _, href := range regexp.MustCompile(`href="([^"]*)"`).FindAllStringSubmatch(html, -1) {
 		switch u := href[1]; {
 		case u == "/portal", u == "#main", u == "/portal/forgot-password", u == "/portal/request-access",
+			u == "/portal/orders", u == "/portal/shipments", // the menu's built entries
 			strings.HasPrefix(u, "mailto:"), strings.HasPrefix(u, "tel:"):
 		default:
 			t.Errorf("login page links to %q, which is not a built page", u)
@@ -418,8 +419,8 @@ func TestDashboardAccountPanel(t *testing.T) {
 			name: "signed in",
 			session: state.Session{Status: state.Loaded, Data: apiclient.Session{SignedIn: true,
 				User: apiclient.User{Email: "jane@customer.example", Name: "Jane Buyer", Role: "buyer", CustomerName: "Customer Co"}}},
-			want: []string{"Welcome back, Jane Buyer", "Customer Co · Buyer", "<dd>jane@customer.example</dd>",
-				"<dd>Customer Co</dd>", "<dd>Buyer</dd>", `id="signout"`, ">Sign out<"},
+			want: []string{"Welcome back, Jane Buyer", "Customer Co · Buyer", "Loading your dashboard",
+				`id="signout"`, ">Sign out<"},
 			unwanted: []string{">Sign in<", "You are not signed in", "Welcome to", "Checking"},
 		},
 		{

@@ -41,6 +41,10 @@ func Register() {
 		app.Route(api.PageAccountUsers, newAccountUsersPage)
 		app.Route(api.PageStaffUsers, newAccountUsersPage) // the same screen over the staff
 		app.Route(api.PageAuditLog, newAuditLogPage)
+		// Orders and shipments (issue 4).
+		app.Route(api.PageOrders, newOrdersPage)
+		app.RouteWithRegexp(orderPathPattern, newOrderPage)
+		app.Route(api.PageShipments, newShipmentsPage)
 		state.Register()
 	})
 }

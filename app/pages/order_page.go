@@ -1,0 +1,323 @@
+package pages
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"example.com/portal/app/apiclient"
+	"example.com/portal/app/components"
+	"example.com/portal/app/state"
+	"example.com/portal/backend/api"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// orderPathPattern routes /portal/orders/{id} (go-app has no route
+// parameters; OnNav reads the id from the path).
+const orderPathPattern = "^" + api.PageOrders + "/[A-Za-z0-9_-]+$"
+
+// orderPage is /portal/orders/{id} (spec 000 order_detail_screen, spec 002
+// "Order Tracking"): header, progress timeline, lines, totals, shipments,
+// shipping address and the support card of one order.
+type orderPage struct {
+	app.Compo
+
+	chrome
+	ui      app.Context
+	session state.Session
+
+	id       string
+	loadedID string
+	order    api.OrderDetail
+	err      error
+	loaded   bool
+	open     map[int]bool // line numbers whose details are expanded
+}
+
+func newOrderPage() app.Composer { return &orderPage{} }
+
+// OnInit brands the first client render.
+func (p *orderPage) OnInit() { p.initBrand() }
+
+// OnNav reads the order id from the path and loads the order.
+func (p *orderPage) OnNav(ctx app.Context) {
+	p.ui = ctx
+	p.locate(ctx)
+	p.id = strings.TrimPrefix(ctx.Page().URL().Path, api.PageOrders+"/")
+	p.setHead(ctx, "Order", "An order's progress, items and shipments")
+	ctx.ObserveState(state.KeySession, &p.session).OnChange(p.load)
+	p.load()
+	if app.IsClient {
+		ctx.NewAction(state.ActionLoadSession)
+	}
+}
+
+func (p *orderPage) load() {
+	if _, ok := p.session.User(); !ok || p.session.Status != state.Loaded || p.loadedID == p.id {
+		return
+	}
+	id := p.id
+	p.loadedID, p.loaded, p.err, p.open = id, false, nil, map[int]bool{}
+	var o api.OrderDetail
+	ui := p.ui
+	callAPI(ui, func(c context.Context, cl *apiclient.Client) (err error) { o, err = cl.Order(c, id); return }, func(err error) {
+		if id != p.loadedID {
+			return
+		}
+		p.order, p.err, p.loaded = o, err, true
+		if err == nil {
+			ui.Page().SetTitle("%s", pageTitle("Order "+o.OrderNumber, p.brand))
+		}
+	})
+}
+
+func (p *orderPage) toggleLine(n int) app.EventHandler {
+	return func(app.Context, app.Event) { p.open[n] = !p.open[n] }
+}
+
+// Render implements app.Composer.
+func (p *orderPage) Render() app.UI {
+	user, signedIn := p.session.User()
+	var signedInAs string
+	if signedIn {
+		signedInAs = displayName(user)
+	}
+	content := []app.UI{
+		app.Nav().Class("breadcrumbs").Aria("label", "Breadcrumbs").Body(
+			app.A().Href(api.PageOrders).Text("Orders"),
+			app.Span().Aria("hidden", "true").Text(" / "),
+			app.Span().Aria("current", "page").Text(orDefault(p.order.OrderNumber, "Order")),
+		),
+	}
+	if gate := accountGate(p.session, ""); gate != nil {
+		content = append(content, gate)
+	} else {
+		content = append(content, p.renderOrder()...)
+	}
+	return components.NewLayout().Brand(p.brand).Path(p.path).SignedInAs(signedInAs).
+		Content(app.Section().Class("order").Body(content...))
+}
+
+func (p *orderPage) renderOrder() []app.UI {
+	switch {
+	case p.err != nil && apiclient.ErrorCode(p.err) == api.CodeNotFound:
+		return []app.UI{app.Div().ID("order-not-found").Class("card card--wide").Role("alert").Body(
+			app.H1().Class("card__title").Text("Order not found"),
+			app.P().Text("There is no such order in your account. It may have been mistyped, or belong to another account."),
+			app.A().Class("button button--primary").Href(api.PageOrders).Text("Back to My Orders"),
+		)}
+	case p.err != nil:
+		return []app.UI{app.Div().ID("order-error").Class("card card--alert").Role("alert").Body(
+			app.H1().Class("card__title").Text("We could not load this order"),
+			app.P().Text(problemText(p.err)),
+		)}
+	case !p.loaded:
+		return []app.UI{app.Div().Class("card card--muted").Body(app.P().Class("card__status").Text("Loading the order…"))}
+	}
+	o := p.order
+	return []app.UI{
+		p.renderHeader(o),
+		app.Div().Class("order__grid").Body(
+			app.Div().Class("order__main").Body(
+				timelineCard(o.Timeline),
+				p.renderLines(o),
+				app.If(len(o.Shipments) > 0, func() app.UI { return orderShipmentsCard(o.Shipments) }),
+			),
+			app.Div().Class("order__side").Body(
+				app.If(o.ShippingAddress != nil, func() app.UI { return shippingCard(*o.ShippingAddress) }),
+				supportCard(o.Support, o.OrderNumber),
+			),
+		),
+	}
+}
+
+func (p *orderPage) renderHeader(o api.OrderDetail) app.UI {
+	return app.Section().ID("order-header").Class("card card--wide").Body(
+		app.Div().Class("order__title").Body(
+			app.H1().ID("order-number").Class("welcome__title").Text("Order "+o.OrderNumber),
+			app.Span().ID("order-status").Body(components.StatusChip(o.Status)),
+		),
+		app.Dl().Class("facts facts--grid").Body(
+			figure("order-date", "Order Date", app.Text(components.FormatDate(o.OrderDate))),
+			figure("order-po", "Your PO#", app.Text(orDefault(o.PONumber, "—"))),
+			app.If(o.RequestedDate != "", func() app.UI {
+				return figure("order-requested", "Requested", app.Text(components.FormatDate(o.RequestedDate)))
+			}),
+			app.If(o.EstimatedShipDate != "", func() app.UI {
+				return figure("order-est-ship", "Estimated Ship", app.Text(components.FormatDate(o.EstimatedShipDate)))
+			}),
+			figure("order-total", "Order Total", components.MoneyText(o.Total).Class("money--large")),
+		),
+		app.If(o.InvoiceID != "", func() app.UI {
+			return app.A().ID("order-invoice").Class("button").Href(api.PageInvoices + "/" + o.InvoiceID).Text("Download Invoice")
+		}),
+	)
+}
+
+// timelineCard is the order's progress: the API says which steps are done,
+// current or upcoming and when each was reached.
+func timelineCard(steps []api.TimelineStep) app.UI {
+	items := make([]app.UI, 0, len(steps))
+	for _, s := range steps {
+		state := s.State
+		if state != "done" && state != "current" {
+			state = "upcoming"
+		}
+		li := app.Li().ID("step-"+s.ID).Class("timeline__step timeline__step--"+state).DataSet("icon", s.Icon).Body(
+			app.Span().Class("timeline__dot").Aria("hidden", "true"),
+			app.Span().Class("timeline__label").Text(s.Label),
+			app.If(s.At != nil, func() app.UI {
+				return app.Time().Class("timeline__date").DateTime(s.At.UTC().Format("2006-01-02T15:04:05Z")).Text(components.FormatDay(s.At))
+			}),
+		)
+		if state == "current" {
+			li = li.Aria("current", "step")
+		}
+		items = append(items, li)
+	}
+	return app.Section().Class("card card--wide").Aria("labelledby", "timeline-title").Body(
+		app.H2().ID("timeline-title").Class("card__title").Text("Order Progress"),
+		app.Ol().ID("timeline").Class("timeline").Body(items...),
+	)
+}
+
+func (p *orderPage) renderLines(o api.OrderDetail) app.UI {
+	rows := []app.UI{}
+	for _, l := range o.Lines {
+		l := l
+		hasDetails := l.ProcessingNotes != "" || l.Dimensions != "" || l.Grade != "" || l.HeatNumber != ""
+		open := p.open[l.LineNo]
+		rows = append(rows, app.Tr().ID("line-"+itoa(l.LineNo)).Body(
+			app.Td().DataSet("label", "#").Text(itoa(l.LineNo)),
+			app.Td().DataSet("label", "Product").Text(l.ProductCode),
+			app.Td().DataSet("label", "Description").Text(l.Description),
+			app.Td().DataSet("label", "Qty").Class("num").Text(strings.TrimSpace(l.Quantity+" "+l.UOM)),
+			app.Td().DataSet("label", "Unit Price").Class("num").Body(components.MoneyText(l.UnitPrice)),
+			app.Td().DataSet("label", "Total").Class("num").Body(components.MoneyText(l.Total)),
+			app.Td().DataSet("label", "Status").Body(components.StatusChip(l.Status)),
+			app.Td().Body(app.If(hasDetails, func() app.UI {
+				label := "Details"
+				if open {
+					label = "Hide"
+				}
+				return app.Button().ID("line-toggle-"+itoa(l.LineNo)).Class("button button--small").Type("button").
+					Aria("expanded", boolText(open)).Aria("controls", "line-details-"+itoa(l.LineNo)).
+					OnClick(p.toggleLine(l.LineNo)).Text(label)
+			})),
+		))
+		if hasDetails && open {
+			rows = append(rows, app.Tr().ID("line-details-"+itoa(l.LineNo)).Class("line-details").Body(
+				app.Td().ColSpan(8).Body(app.Dl().Class("facts").Body(
+					fact("Processing notes", l.ProcessingNotes),
+					fact("Dimensions", l.Dimensions),
+					fact("Grade", l.Grade),
+					fact("Heat number", l.HeatNumber),
+				)),
+			))
+		}
+	}
+	total := func(id, label string, m api.Money, strong bool) app.UI {
+		row := app.Div().ID(id).Class("totals__row").Body(app.Dt().Text(label), app.Dd().Body(components.MoneyText(m)))
+		if strong {
+			row = row.Class("totals__row--total")
+		}
+		return row
+	}
+	return app.Section().Class("card card--wide").Aria("labelledby", "lines-title").Body(
+		app.H2().ID("lines-title").Class("card__title").Text("Order Items"),
+		app.Div().Class("table-wrap").Body(app.Table().ID("order-lines").Class("table").Body(
+			app.THead().Body(app.Tr().Body(
+				app.Th().Text("#"), app.Th().Text("Product"), app.Th().Text("Description"), app.Th().Class("num").Text("Qty"),
+				app.Th().Class("num").Text("Unit Price"), app.Th().Class("num").Text("Total"), app.Th().Text("Status"),
+				app.Th().Body(app.Span().Class("visually-hidden").Text("Details")),
+			)),
+			app.TBody().Body(rows...),
+		)),
+		app.Dl().ID("order-totals").Class("totals").Body(
+			total("total-subtotal", "Subtotal", o.Subtotal, false),
+			app.If(o.Processing.Amount != 0, func() app.UI { return total("total-processing", "Processing", o.Processing, false) }),
+			total("total-freight", "Freight", o.Freight, false),
+			total("total-tax", "Tax", o.Tax, false),
+			total("total-total", "Total", o.Total, true),
+		),
+	)
+}
+
+// orderShipmentsCard is one card per shipment of the order.
+func orderShipmentsCard(list []api.Shipment) app.UI {
+	cards := make([]app.UI, 0, len(list))
+	for _, s := range list {
+		cards = append(cards, app.Li().ID("shipment-"+s.ID).Class("shipment-card").Body(
+			app.Div().Class("shipment-card__head").Body(
+				app.P().Class("account__item-title").Text("Shipment "+s.ShipmentNumber),
+				components.StatusChip(s.Status),
+			),
+			app.Dl().Class("facts").Body(
+				fact("Carrier", s.Carrier),
+				fact("Tracking #", s.TrackingNumber),
+				fact("Shipped", components.FormatDate(s.ShipDate)),
+				fact("Estimated delivery", components.FormatDate(s.EstimatedDelivery)),
+				fact("Delivered", components.FormatDay(s.DeliveredAt)),
+			),
+			app.If(s.ShowTracking && s.TrackingURL != "", func() app.UI {
+				return app.A().Class("button tracking-link").Href(s.TrackingURL).Target("_blank").Rel("noopener noreferrer").Text("Track Package")
+			}),
+		))
+	}
+	return app.Section().Class("card card--wide").Aria("labelledby", "order-shipments-title").Body(
+		app.H2().ID("order-shipments-title").Class("card__title").Text("Shipments"),
+		app.Ul().ID("order-shipments").Class("account__list").Body(cards...),
+	)
+}
+
+// mapsSearchURL is the Google Maps search for an address.
+func mapsSearchURL(a api.Address) string {
+	return "https://www.google.com/maps/search/?api=1&query=" + url.QueryEscape(addressLine(a))
+}
+
+func shippingCard(a api.Address) app.UI {
+	return app.Section().ID("shipping-info").Class("card").Aria("labelledby", "shipping-title").Body(
+		app.H2().ID("shipping-title").Class("card__title").Text("Shipping Information"),
+		app.Address().Class("address").Body(
+			app.If(a.Label != "", func() app.UI { return app.Strong().Text(a.Label) }),
+			app.P().Text(addressLine(a)),
+		),
+		app.A().ID("shipping-map").Class("button button--small").Href(mapsSearchURL(a)).Target("_blank").Rel("noopener noreferrer").Text("Open in Maps"),
+	)
+}
+
+// supportCard is "Need Help?": e-mail with the order number in the subject,
+// the phone, and chat when the tenant offers it.
+func supportCard(s api.SupportContacts, orderNumber string) app.UI {
+	mail := "mailto:" + s.Email + "?subject=" + url.PathEscape("Order "+orderNumber)
+	return app.Section().ID("support").Class("card").Aria("labelledby", "support-title").Body(
+		app.H2().ID("support-title").Class("card__title").Text("Need Help?"),
+		app.P().Class("card__note").Text("Questions about this order? We're here to help."),
+		app.Div().Class("account__actions").Body(
+			app.If(s.Email != "", func() app.UI { return app.A().ID("support-email").Class("button").Href(mail).Text("Email Support") }),
+			app.If(s.Phone != "", func() app.UI {
+				return app.A().ID("support-call").Class("button").Href("tel:" + telHref(s.Phone)).Text("Call " + s.Phone)
+			}),
+			// The portal has no chat of its own yet: the button raises
+			// "portal:open-chat" (detail: the order number) on window for the
+			// tenant's chat widget to pick up.
+			app.If(s.ChatEnabled, func() app.UI {
+				return app.Button().ID("support-chat").Class("button").Type("button").OnClick(func(app.Context, app.Event) {
+					detail := app.Window().Get("Object").New()
+					detail.Set("detail", orderNumber)
+					app.Window().Call("dispatchEvent", app.Window().Get("CustomEvent").New("portal:open-chat", detail))
+				}).Text("Live Chat")
+			}),
+		),
+	)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
