@@ -82,6 +82,8 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		Users:          postgres.NewUserService(db),
 		Account:        postgres.NewAccountService(db),
 		Orders:         postgres.NewOrderService(db),
+		APIKeys:        postgres.NewAPIKeyService(db),
+		BackOffice:     postgres.NewBackOfficeService(db),
 		SSO:            auth,
 		Getenv:         getenv,
 		Mailer:         notifier,
