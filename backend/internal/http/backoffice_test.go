@@ -426,3 +426,57 @@ func TestBackOfficeTenantIsolation(t *testing.T) {
 		t.Errorf("B's outbox: %v", ev)
 	}
 }
+
+// TestBackOfficeRepushIsUnchanged: every batch route, pushed twice with the
+// same rows, answers unchanged the second time and duplicates nothing.
+func TestBackOfficeRepushIsUnchanged(t *testing.T) {
+	e := newEnv(t, nil)
+	_, key := e.boKey(t, "acme", portal.ScopeBackOffice)
+	steps := []struct{ method, path, body string }{
+		{"PUT", api.PathBackOfficeLocations, `[{"external_id":"L-1","code":"TOL","name":"Toledo","time_zone":"America/New_York"}]`},
+		{"PUT", api.PathBackOfficeCustomers, `[{"external_id":"C-1","account_number":"A-1","company_name":"Lakeshore Fab",
+			"sales_rep":{"external_id":"REP-1","name":"Sam Rep","email":"sam@acme.example"}}]`},
+		{"PUT", api.PathBackOfficeAddresses, `[{"external_id":"AD-1","customer_external_id":"C-1","kind":"shipping","line1":"1 Dock St",
+			"city":"Toledo","country":"US","is_default":true}]`},
+		{"PUT", api.PathBackOfficeCategories, boCategories},
+		{"PUT", api.PathBackOfficeProducts, `[{"external_id":"P-1","code":"AL-1","name":"Plate","form":"plate","stock_uom":"ea",
+			"pricing_uom":"ea","list_price":1000,"low_stock_level":2.5,"active":true,"category_external_ids":["CAT-AL","CAT-PLATE"]}]`},
+		{"PUT", api.PathBackOfficeInventory, `[{"product_external_id":"P-1","location_external_id":"L-1","quantity_on_hand":12.5,"quantity_available":10.25}]`},
+		{"PUT", api.PathBackOfficeOrders, strings.Replace(boOrder, `"order_date"`, `"ship_to_external_id":"AD-1","location_external_id":"L-1","order_date"`, 1)},
+		{"POST", api.PathBackOfficeLineStatuses, `[{"order_external_id":"SO-1","line_no":2,"job_status":"in_progress"}]`},
+		{"PUT", api.PathBackOfficeShipments, `[{"external_id":"SH-1","order_external_id":"SO-1","shipment_number":"SH-1","status":"delivered",
+			"ship_date":"2026-12-05","delivered_at":"2026-12-06T15:04:05Z","carrier_type":"freight","lines":[{"line_no":1,"quantity":1.5}]}]`},
+		{"PUT", api.PathBackOfficeInvoices, `[{"external_id":"INV-1","customer_external_id":"C-1","order_external_id":"SO-1","invoice_number":"INV-1",
+			"status":"partially_paid","invoice_date":"2026-12-06","due_date":"2027-01-05","total":250000,"amount_paid":1000}]`},
+		{"PUT", api.PathBackOfficePayments, `[{"external_id":"PAY-1","customer_external_id":"C-1","invoice_external_id":"INV-1","reference":"CHK-1",
+			"method":"check","status":"succeeded","amount":1000,"received_on":"2026-12-07"}]`},
+	}
+	tables := []string{"locations", "customers", "sales_reps", "addresses", "product_categories", "products", "product_category_links",
+		"inventory", "orders", "order_lines", "order_status_history", "shipments", "shipment_lines", "invoices", "payments", "outbox_events"}
+	counts := func() map[string]int {
+		out := map[string]int{}
+		for _, tb := range tables {
+			out[tb] = e.ownerInt(t, "acme", `SELECT count(*) FROM `+tb)
+		}
+		return out
+	}
+	for _, s := range steps {
+		r := decodeBatch(t, e.bo(s.method, boHost, s.path, s.body, key))
+		if r.Rows[0].Status == api.RowError || r.Rows[0].Status == api.RowUnchanged {
+			t.Errorf("first push of %s: %+v", s.path, r.Rows[0])
+		}
+	}
+	before := counts()
+	for _, s := range steps {
+		r := decodeBatch(t, e.bo(s.method, boHost, s.path, s.body, key))
+		if r.Rows[0].Status != api.RowUnchanged {
+			t.Errorf("second push of %s: %+v", s.path, r.Rows[0])
+		}
+	}
+	after := counts()
+	for _, tb := range tables {
+		if before[tb] != after[tb] || before[tb] == 0 {
+			t.Errorf("%s: %d rows, then %d", tb, before[tb], after[tb])
+		}
+	}
+}
