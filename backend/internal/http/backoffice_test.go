@@ -130,6 +130,12 @@ func TestBackOfficeKeyAuth(t *testing.T) {
 			decodeBatch(t, w)
 		})
 	}
+	if w := e.request("PUT", boHost, api.PathBackOfficeProducts, body, nil, map[string]string{"Authorization": "bearer " + key}); w.Code != 200 {
+		t.Errorf("lower-case bearer scheme: %d %s", w.Code, w.Body)
+	}
+	if w := e.request("PUT", boHost, api.PathBackOfficeProducts, body, nil, map[string]string{"Authorization": "Basic " + key}); w.Code != 401 {
+		t.Errorf("basic scheme: %d %s", w.Code, w.Body)
+	}
 	// The other tenant's key works at its own host.
 	if w := e.bo("PUT", "globex.portal.test", api.PathBackOfficeProducts, body, globexKey); w.Code != 200 {
 		t.Errorf("globex key at globex: %d %s", w.Code, w.Body)
@@ -213,7 +219,7 @@ func TestBackOfficeBadRowDoesNotFailOthers(t *testing.T) {
 		{"external_id":"C-1","account_number":"A-1","company_name":"Lakeshore Fab","credit_limit":500000,"payment_terms":"NET60",
 		 "po_required":true,"products_display":"exclusive_only","sales_rep":{"external_id":"REP-1","name":"Sam Rep","email":"sam@acme.example"}},
 		{"external_id":"C-2","account_number":"A-2","company_name":"","credit_limit":-1},
-		{"external_id":"C-3","account_number":"A-1","company_name":"Duplicate account"},
+		{"external_id":"C-3","account_number":"A-1","company_name":"Duplicate account","sales_rep":{"external_id":"REP-3","name":"Half","email":"half@acme.example"}},
 		{"external_id":"C-4","account_number":"A-4","company_name":"Harbor Steel"}]`, key))
 	got := []string{}
 	for _, r := range res.Rows {
@@ -234,6 +240,10 @@ func TestBackOfficeBadRowDoesNotFailOthers(t *testing.T) {
 	}
 	if n := e.ownerInt(t, "acme", `SELECT count(*) FROM customers WHERE external_id IN ('C-2', 'C-3')`); n != 0 {
 		t.Errorf("bad rows written: %d", n)
+	}
+	// C-3's sales rep was written before its customer was refused: rolled back with it.
+	if n := e.ownerInt(t, "acme", `SELECT count(*) FROM sales_reps WHERE external_id = 'REP-3'`); n != 0 {
+		t.Error("a refused row was half written")
 	}
 	if n := e.ownerInt(t, "acme", `SELECT count(*) FROM customers c JOIN sales_reps r ON r.id = c.sales_rep_id
 		WHERE c.external_id = 'C-1' AND c.credit_limit_minor = 500000 AND c.po_required AND c.payment_terms = 'NET60'

@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
@@ -82,8 +83,8 @@ func apiKeyFrom(ctx context.Context) (*portal.APIKey, bool) {
 // never logged.
 func (s *Server) requireAPIKey(scope string, next func(http.ResponseWriter, *http.Request) error) func(http.ResponseWriter, *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || token == "" || s.APIKeys == nil {
+		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !strings.EqualFold(scheme, "Bearer") || token == "" || s.APIKeys == nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
 			return portal.Errorf(portal.EUNAUTHORIZED, "Send a tenant API key as Authorization: Bearer <key>.")
 		}
@@ -97,7 +98,7 @@ func (s *Server) requireAPIKey(scope string, next func(http.ResponseWriter, *htt
 		if !k.HasScope(scope) {
 			return portal.Errorf(portal.EFORBIDDEN, "This API key lacks the %s scope.", scope)
 		}
-		if s.BackOffice == nil {
+		if scope == portal.ScopeBackOffice && s.BackOffice == nil {
 			return portal.Errorf(portal.EUNAVAILABLE, "The back-office API is not configured.")
 		}
 		return next(w, r.WithContext(context.WithValue(r.Context(), apiKeyKey{}, k)))
@@ -192,7 +193,12 @@ func (s *Server) handleBackOfficeOrderStatus(w http.ResponseWriter, r *http.Requ
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	res, err := s.BackOffice.SetOrderStatus(r.Context(), chi.URLParam(r, "external_id"), portal.OrderStatusInput(in))
+	// External ids may hold characters a path segment carries escaped.
+	ext, err := url.PathUnescape(chi.URLParam(r, "external_id"))
+	if err != nil {
+		return errNotFound
+	}
+	res, err := s.BackOffice.SetOrderStatus(r.Context(), ext, portal.OrderStatusInput(in))
 	if err != nil {
 		return err
 	}
