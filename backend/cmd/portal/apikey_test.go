@@ -27,7 +27,7 @@ func TestTenantsAPIKeyCommand(t *testing.T) {
 		env.get, &out, &out); err != nil {
 		t.Fatalf("api-key create: %v\n%s", err, &out)
 	}
-	key := regexp.MustCompile(`(?m)^(pk_bo_[A-Za-z0-9]{8})\.[A-Za-z0-9_-]{43}$`).FindStringSubmatch(out.String())
+	key := regexp.MustCompile(`(?m)^(pk_bo_[A-Za-z0-9]{8})\.[A-Za-z0-9]{49}$`).FindStringSubmatch(out.String())
 	if key == nil {
 		t.Fatalf("no key in the output:\n%s", &out)
 	}

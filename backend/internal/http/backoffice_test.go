@@ -104,7 +104,8 @@ func TestBackOfficeKeyAuth(t *testing.T) {
 	if !strings.HasPrefix(prefix, "pk_bo_") || !strings.HasPrefix(key, prefix+".") {
 		t.Errorf("key %q of prefix %q", key, prefix)
 	}
-	wrongSecret := prefix + "." + strings.Repeat("A", 43)
+	// A well-formed secret (right checksum) that is not the key's.
+	wrongSecret := prefix + "." + portal.NewAPIKeySecret(prefix, [32]byte{1, 2, 3})
 	body := `[]`
 	for name, tc := range map[string]struct {
 		key    string

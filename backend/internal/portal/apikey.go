@@ -2,6 +2,10 @@ package portal
 
 import (
 	"context"
+	"crypto/subtle"
+	"encoding/binary"
+	"hash/crc32"
+	"math/big"
 	"strings"
 	"time"
 )
@@ -29,8 +33,10 @@ const APIKeyUseInterval = time.Minute
 //
 // The key a client presents is "<prefix>.<secret>": the prefix
 // (pk_<scope>_<8 letters or digits>, e.g. pk_bo_7hQ2xK9a) names the key in
-// lists and logs, the secret (43 characters of unpadded base64url, 256
-// random bits) is what proves it.
+// lists and logs, the secret is what proves it: 256 random bits as 43
+// base62 characters, then a 6-character base62 CRC32 of everything before
+// it, so that secret scanners (and the server, before any query) tell a
+// real key from a look-alike or a typo.
 type APIKey struct {
 	ID         string
 	Name       string
@@ -51,11 +57,49 @@ func (k *APIKey) HasScope(scope string) bool {
 	return false
 }
 
+// API key secret lengths: the random part and its checksum.
+const (
+	apiKeyRandomLen   = 43 // 62^43 > 2^256
+	apiKeyChecksumLen = 6  // 62^6 > 2^32
+)
+
+const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// toBase62 writes b as a big-endian number in exactly n base62 digits.
+func toBase62(b []byte, n int) string {
+	v := new(big.Int).SetBytes(b)
+	out := make([]byte, n)
+	base, mod := big.NewInt(62), new(big.Int)
+	for i := n - 1; i >= 0; i-- {
+		v.DivMod(v, base, mod)
+		out[i] = base62[mod.Int64()]
+	}
+	return string(out)
+}
+
+func apiKeyChecksum(body string) string {
+	var sum [4]byte
+	binary.BigEndian.PutUint32(sum[:], crc32.ChecksumIEEE([]byte(body)))
+	return toBase62(sum[:], apiKeyChecksumLen)
+}
+
+// NewAPIKeySecret returns the secret of a key with prefix from 32 random
+// bytes: their base62 digits and the checksum.
+func NewAPIKeySecret(prefix string, random [32]byte) string {
+	body := toBase62(random[:], apiKeyRandomLen)
+	return body + apiKeyChecksum(prefix+"."+body)
+}
+
 // SplitAPIKey splits a presented key into its prefix and secret; ok is
-// false when it is not of the form "<prefix>.<secret>".
+// false when it is not of the form "<prefix>.<secret>" or its checksum is
+// wrong.
 func SplitAPIKey(key string) (prefix, secret string, ok bool) {
 	prefix, secret, ok = strings.Cut(key, ".")
-	if !ok || len(prefix) < 8 || len(prefix) > 40 || len(secret) < 32 || len(secret) > 128 {
+	if !ok || len(prefix) < 8 || len(prefix) > 40 || len(secret) != apiKeyRandomLen+apiKeyChecksumLen {
+		return "", "", false
+	}
+	body := secret[:apiKeyRandomLen]
+	if subtle.ConstantTimeCompare([]byte(apiKeyChecksum(prefix+"."+body)), []byte(secret[apiKeyRandomLen:])) != 1 {
 		return "", "", false
 	}
 	return prefix, secret, true

@@ -56,11 +56,23 @@ func TestAvailability(t *testing.T) {
 }
 
 func TestSplitAPIKey(t *testing.T) {
-	secret := strings.Repeat("a", 43)
+	var random [32]byte
+	for i := range random {
+		random[i] = byte(255 - i)
+	}
+	secret := NewAPIKeySecret("pk_bo_Ab3dE9xZ", random)
+	if len(secret) != 49 || strings.Trim(secret, base62) != "" {
+		t.Fatalf("secret %q", secret)
+	}
 	if p, s, ok := SplitAPIKey("pk_bo_Ab3dE9xZ." + secret); !ok || p != "pk_bo_Ab3dE9xZ" || s != secret {
 		t.Errorf("good key: %q %q %v", p, s, ok)
 	}
-	for _, k := range []string{"", "pk_bo_Ab3dE9xZ", "pk_bo_Ab3dE9xZ.short", "." + secret, strings.Repeat("p", 41) + "." + secret} {
+	typo := secret[:10] + "x" + secret[11:]
+	if typo == secret {
+		typo = secret[:10] + "y" + secret[11:]
+	}
+	for _, k := range []string{"", "pk_bo_Ab3dE9xZ", "pk_bo_Ab3dE9xZ.short", "." + secret, strings.Repeat("p", 41) + "." + secret,
+		"pk_bo_Ab3dE9xY." + secret, "pk_bo_Ab3dE9xZ." + typo, "pk_bo_Ab3dE9xZ." + strings.Repeat("A", 49)} {
 		if _, _, ok := SplitAPIKey(k); ok {
 			t.Errorf("%q accepted", k)
 		}

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
 
@@ -51,9 +50,9 @@ func (db *DB) CreateAPIKey(ctx context.Context, tenantID string, in portal.Creat
 	for i, b := range raw[32:] {
 		tail[i] = keyAlphabet[int(b)%len(keyAlphabet)] // 256 % 62 bias is harmless: the prefix is an identifier, not a secret
 	}
-	secret := base64.RawURLEncoding.EncodeToString(raw[:32])
 	k := &portal.APIKey{ID: uuid.Must(uuid.NewV7()).String(), Name: in.Name, Scopes: in.Scopes,
 		Prefix: "pk_" + scopeShort[in.Scopes[0]] + "_" + string(tail), CreatedAt: db.Now().UTC()}
+	secret := portal.NewAPIKeySecret(k.Prefix, [32]byte(raw[:32]))
 	sum := sha256.Sum256([]byte(secret))
 	err := db.InTx(ctx, tenantID, func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (tenant_id, id, name, prefix, secret_hash, scopes, created_at)
