@@ -30,6 +30,7 @@ const (
 	CodeConflict     = "conflict"     // 409
 	CodeRateLimited  = "rate_limited" // 429
 	CodeUnsupported  = "unsupported"  // 415: the body is not of a media type the route takes
+	CodeTooLarge     = "too_large"    // 413: more rows or bytes than the route takes
 	CodeInternal     = "internal"     // 500: details only in the server log, under RequestID
 	CodeUnavailable  = "unavailable"  // 503
 )

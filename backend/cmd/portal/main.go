@@ -6,6 +6,7 @@
 //	portal tenants list               list tenants and their portal addresses
 //	portal tenants suspend|activate SLUG
 //	portal tenants invite-staff [-role R] SLUG EMAIL NAME   print a staff invitation link
+//	portal tenants api-key create -tenant SLUG -name NAME -scope backoffice   print a new API key once
 //	portal version                    print the build version
 //
 // Configuration comes from PORTAL_* environment variables (README.md).
@@ -50,6 +51,8 @@ const usage = `usage:
   portal tenants list
   portal tenants suspend|activate SLUG
   portal tenants invite-staff [-role tenant_admin|sales_rep] SLUG EMAIL NAME
+  portal tenants api-key create -tenant SLUG -name NAME -scope backoffice
+  portal tenants api-key revoke -tenant SLUG -prefix PREFIX
   portal version`
 
 // run is main without the process: tests call it with their own arguments,

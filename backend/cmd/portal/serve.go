@@ -106,6 +106,8 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		Getenv:               getenv,
 		Mailer:               notifier,
 		Authz:                authz,
+		APIKeys:              postgres.NewAPIKeyService(db),
+		BackOffice:           postgres.NewBackOfficeService(db),
 		// Onboarding: access requests, self-registration, the staff queue.
 		Onboarding:     postgres.NewOnboardingService(db),
 		OnboardingMail: notifier,

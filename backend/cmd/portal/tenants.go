@@ -24,7 +24,7 @@ import (
 // are read-only for the app role.
 func tenantsCmd(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return usageError("tenants needs one of apply, list, suspend, activate, invite-staff")
+		return usageError("tenants needs one of apply, list, suspend, activate, invite-staff, api-key")
 	}
 	if err := cfg.ValidateOwner(); err != nil {
 		return err
@@ -65,6 +65,8 @@ func tenantsCmd(ctx context.Context, cfg Config, args []string, stdout io.Writer
 		return nil
 	case "invite-staff":
 		return tenantsInviteStaff(ctx, cfg, db, args[1:], stdout)
+	case "api-key":
+		return tenantsAPIKey(ctx, db, args[1:], stdout)
 	default:
 		return usageError(fmt.Sprintf("unknown tenants command %q", args[0]))
 	}
@@ -186,4 +188,51 @@ func customHosts(t *tenants.Tenant, baseDomain string) []string {
 		}
 	}
 	return out
+}
+
+// tenantsAPIKey creates (or revokes) a tenant's API key: `tenants api-key
+// create -tenant SLUG -name NAME -scope backoffice` prints the key once;
+// only its SHA-256 is kept, so a lost key is revoked and replaced.
+func tenantsAPIKey(ctx context.Context, db *postgres.DB, args []string, stdout io.Writer) error {
+	const use = "tenants api-key create -tenant SLUG -name NAME -scope backoffice[,ecommerce,webhooks] | revoke -tenant SLUG -prefix PREFIX"
+	if len(args) == 0 || (args[0] != "create" && args[0] != "revoke") {
+		return usageError(use)
+	}
+	fs := flag.NewFlagSet("tenants api-key", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	slug := fs.String("tenant", "", "tenant slug")
+	name := fs.String("name", "", "what the key is for, e.g. \"ERP sync\"")
+	scope := fs.String("scope", "", "comma-separated scopes")
+	prefix := fs.String("prefix", "", "the key's prefix (revoke)")
+	if err := fs.Parse(args[1:]); err != nil || fs.NArg() != 0 || *slug == "" {
+		return usageError(use)
+	}
+	t, err := db.FindTenantBySlug(ctx, *slug)
+	if err != nil {
+		return fmt.Errorf("tenants api-key %s: %w", *slug, err)
+	}
+	if args[0] == "revoke" {
+		if *prefix == "" {
+			return usageError(use)
+		}
+		if err := db.RevokeAPIKey(ctx, t.ID, *prefix); err != nil {
+			return fmt.Errorf("tenants api-key revoke: %s", portal.ErrorMessage(err))
+		}
+		fmt.Fprintf(stdout, "revoked API key %s of %s\n", *prefix, t.Name)
+		return nil
+	}
+	var scopes []string
+	for _, sc := range strings.Split(*scope, ",") {
+		if sc = strings.TrimSpace(sc); sc != "" {
+			scopes = append(scopes, sc)
+		}
+	}
+	k, key, err := db.CreateAPIKey(ctx, t.ID, portal.CreateAPIKeyInput{Name: *name, Scopes: scopes})
+	if err != nil {
+		return fmt.Errorf("tenants api-key create: %s", portal.ErrorMessage(err)+fieldMessages(err))
+	}
+	fmt.Fprintf(stdout, "created API key %s (%s) of %s with scope %s.\n"+
+		"Send it as \"Authorization: Bearer <key>\" to the tenant's own host. It is shown only now:\n%s\n",
+		k.Prefix, k.Name, t.Name, strings.Join(k.Scopes, ","), key)
+	return nil
 }

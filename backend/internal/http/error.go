@@ -20,6 +20,7 @@ var codes = map[string]int{
 	portal.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	portal.ERATELIMITED:  http.StatusTooManyRequests,
 	portal.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	portal.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	portal.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -33,6 +34,7 @@ var apiCodes = map[string]string{
 	portal.EUNAVAILABLE:  api.CodeUnavailable,
 	portal.ERATELIMITED:  api.CodeRateLimited,
 	portal.EUNSUPPORTED:  api.CodeUnsupported,
+	portal.ETOOLARGE:     api.CodeTooLarge,
 	portal.EINTERNAL:     api.CodeInternal,
 }
 

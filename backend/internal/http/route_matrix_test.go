@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"example.com/portal/backend/api"
+	"example.com/portal/backend/internal/portal"
 	"example.com/portal/policies"
 )
 
@@ -80,15 +81,44 @@ func TestRoleRouteMatrix(t *testing.T) {
 		t.Fatalf("pending sign in: %d %s", w.Code, w.Body)
 	}
 	pending := w.Result().Cookies()
+	// API keys of each scope, for the routes that take keys.
+	keys := map[string]string{}
+	for _, scope := range []string{portal.ScopeBackOffice, portal.ScopeEcommerce, portal.ScopeWebhooks} {
+		_, keys[scope] = e.boKey(t, "acme", scope)
+	}
 	checked := 0
 	for _, rt := range e.srv.Routes() {
 		if rt.Access.Public {
 			continue
 		}
-		path := strings.ReplaceAll(rt.Pattern, "{id}", uuid.NewString())
+		path := strings.ReplaceAll(strings.ReplaceAll(rt.Pattern, "{id}", uuid.NewString()), "{external_id}", "EXT-1")
 		body := ""
 		if rt.Method == "POST" || rt.Method == "PUT" {
 			body = "{}"
+		}
+		if rt.Access.Scope != "" {
+			t.Run(rt.Method+" "+rt.Pattern, func(t *testing.T) {
+				// Only a key with the scope: no session of any role, no
+				// pending sign-in, no key of another scope.
+				if w := e.request(rt.Method, host, path, body, nil, nil); w.Code != http.StatusUnauthorized {
+					t.Errorf("no key: %d, want 401", w.Code)
+				}
+				for name, c := range map[string][]*http.Cookie{"pending": pending, "admin": cookies[policies.RoleAdmin],
+					"tenant_admin": cookies[policies.RoleTenantAdmin]} {
+					if w := e.request(rt.Method, host, path, body, c, nil); w.Code != http.StatusUnauthorized {
+						t.Errorf("%s session: %d, want 401", name, w.Code)
+					}
+				}
+				for scope, key := range keys {
+					w := e.request(rt.Method, host, path, body, nil, map[string]string{"Authorization": "Bearer " + key})
+					denied := w.Code == http.StatusUnauthorized || w.Code == http.StatusForbidden
+					if denied == (scope == rt.Access.Scope) || w.Code >= 500 {
+						t.Errorf("key of scope %s: %d %s", scope, w.Code, w.Body)
+					}
+				}
+			})
+			checked++
+			continue
 		}
 		t.Run(rt.Method+" "+rt.Pattern, func(t *testing.T) {
 			if w := e.request(rt.Method, host, path, body, nil, nil); w.Code != http.StatusUnauthorized {

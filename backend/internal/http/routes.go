@@ -19,6 +19,9 @@ type Access struct {
 	// MFAPending: only a sign-in awaiting its second factor (and no full
 	// session) may call the route.
 	MFAPending bool
+	// Scope: only a tenant API key with this scope may call the route
+	// (the back-office API); sessions do not count.
+	Scope string
 }
 
 var public = Access{Public: true}
@@ -85,6 +88,7 @@ func (s *Server) routes() chi.Router {
 			s.accountRoutes(r)
 			s.orderRoutes(r)
 			s.cardPaymentRoutes(r)
+			s.backOfficeRoutes(r)
 
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 				return errNotFound
@@ -111,6 +115,8 @@ func (s *Server) api(r chi.Router, method, path string, a Access, h func(http.Re
 	switch {
 	case a.MFAPending:
 		handler = s.handle(s.requirePending(h))
+	case a.Scope != "":
+		handler = s.handle(s.requireAPIKey(a.Scope, h))
 	case !a.Public:
 		handler = s.handle(s.authorize(a.Permission, h))
 	}

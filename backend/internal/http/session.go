@@ -128,6 +128,12 @@ const maxJSONBody = 64 << 10
 // decodeJSON reads r's body into v strictly: unknown fields, trailing data
 // and oversized bodies are the client's mistake (400), never a 500.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	return decodeJSONMax(w, r, v, maxJSONBody)
+}
+
+// decodeJSONMax is decodeJSON with its own bound on the body's size (the
+// back-office API's batches are larger than any form).
+func decodeJSONMax(w http.ResponseWriter, r *http.Request, v any, max int64) error {
 	// application/json is not a CORS-safelisted type: a cross-site page
 	// cannot send it without a preflight, which is never granted. With
 	// CrossOriginProtection this is the second line against CSRF (a
@@ -136,7 +142,7 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return &portal.Error{Code: portal.EUNSUPPORTED, Message: "Send the request body as application/json.",
 			Fields: []portal.FieldError{{Field: "Content-Type", Message: "Must be application/json."}}}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	if err == nil && nulEscape.Match(body) {
 		// PostgreSQL text cannot hold NUL: refused here, for every field
 		// of every route, instead of failing in the database as a 500.

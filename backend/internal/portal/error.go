@@ -19,6 +19,7 @@ const (
 	EUNAVAILABLE  = "unavailable"  // a dependency is down; retry later (503)
 	ERATELIMITED  = "rate_limited" // too many attempts; retry later (429)
 	EUNSUPPORTED  = "unsupported"  // the body is of a media type the route does not take (415)
+	ETOOLARGE     = "too_large"    // the request carries more than the route takes (413)
 )
 
 // Error is a domain error: a code, a message safe to show the client, and
