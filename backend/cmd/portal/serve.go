@@ -18,6 +18,7 @@ import (
 	"example.com/portal/backend/internal/sealed"
 	"example.com/portal/backend/internal/stripe"
 	"example.com/portal/policies"
+	"example.com/portal/tenants"
 )
 
 // serve runs the HTTP server until ctx ends, then drains in-flight requests.
@@ -130,6 +131,9 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 	}
 	logger.Info("serving", "addr", ln.Addr().String(), "base_domain", cfg.BaseDomain, "version", version)
 
+	if cards != nil {
+		go reconcileCardPayments(ctx, db, cardPayments, logger)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -151,4 +155,43 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 	handler.Wait() // e-mails still being sent
 	logger.Info("stopped")
 	return nil
+}
+
+// Card payments still under way after reconcileAge are asked about every
+// reconcileEvery: a lost webhook does not leave an invoice unpaid.
+const (
+	reconcileEvery = 10 * time.Minute
+	reconcileAge   = 15 * time.Minute
+)
+
+// reconcileCardPayments runs the reconciliation for every tenant that takes
+// card payments until ctx ends. With several servers each runs it; the
+// attempt's row lock makes a second run of the same answer a no-op.
+func reconcileCardPayments(ctx context.Context, db *postgres.DB, svc *postgres.CardPaymentService, logger *slog.Logger) {
+	t := time.NewTicker(reconcileEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		list, err := db.ListTenants(ctx)
+		if err != nil {
+			logger.ErrorContext(ctx, "reconcile card payments: list tenants", "error", err.Error())
+			continue
+		}
+		for _, tn := range list {
+			if tn.Settings.StripeAccount == "" || tn.Status != tenants.StatusActive {
+				continue
+			}
+			n, err := svc.Reconcile(tenants.NewContext(ctx, tn), reconcileAge)
+			switch {
+			case err != nil:
+				logger.ErrorContext(ctx, "reconcile card payments", "tenant", tn.Slug, "error", err.Error())
+			case n > 0:
+				logger.InfoContext(ctx, "reconciled card payments", "tenant", tn.Slug, "changed", n)
+			}
+		}
+	}
 }

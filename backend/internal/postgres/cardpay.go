@@ -284,60 +284,77 @@ func (s *CardPaymentService) ApplyCardEvent(ctx context.Context, ev portal.CardE
 		if n, _ := res.RowsAffected(); n == 0 || ev.PaymentIntentID == "" {
 			return nil // applied before, or not about a payment
 		}
-		var a struct {
-			id, status, account string
-			refunded            int64
+		a, err := lockAttempt(ctx, tx, ev.PaymentIntentID)
+		if err != nil || a == nil || a.account != ev.Account {
+			return err // nil when not a payment started here
 		}
-		err = tx.QueryRowContext(ctx, `SELECT id::text, status, stripe_account, refunded_minor
-			FROM payment_attempts WHERE payment_intent_id = ? FOR UPDATE`, ev.PaymentIntentID).
-			Scan(&a.id, &a.status, &a.account, &a.refunded)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && a.account != ev.Account) {
-			return nil // not a payment started here
+		return s.applyIntent(ctx, tx, a, ev)
+	})
+}
+
+// cardAttempt is a payment attempt as the event handling needs it.
+type cardAttempt struct {
+	id, intentID, status, account string
+	refunded                      int64
+}
+
+// lockAttempt reads and locks the attempt of a PaymentIntent; nil when
+// there is none.
+func lockAttempt(ctx context.Context, tx bun.Tx, intentID string) (*cardAttempt, error) {
+	a := &cardAttempt{intentID: intentID}
+	err := tx.QueryRowContext(ctx, `SELECT id::text, status, stripe_account, refunded_minor
+		FROM payment_attempts WHERE payment_intent_id = ? FOR UPDATE`, intentID).Scan(&a.id, &a.status, &a.account, &a.refunded)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: find attempt: %w", err)
+	}
+	return a, nil
+}
+
+// applyIntent moves the attempt a on by the event: forward only.
+func (s *CardPaymentService) applyIntent(ctx context.Context, tx bun.Tx, a *cardAttempt, ev portal.CardEvent) error {
+	setStatus := func(status string, close bool) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE payment_attempts SET status = ?, updated_at = ? WHERE id = ?`, status, s.db.Now(), a.id); err != nil {
+			return fmt.Errorf("postgres: attempt status: %w", err)
 		}
-		if err != nil {
-			return fmt.Errorf("postgres: find attempt: %w", err)
-		}
-		setStatus := func(status string, close bool) error {
-			if _, err := tx.ExecContext(ctx, `UPDATE payment_attempts SET status = ?, updated_at = ? WHERE id = ?`, status, s.db.Now(), a.id); err != nil {
-				return fmt.Errorf("postgres: attempt status: %w", err)
-			}
-			if close {
-				if _, err := tx.ExecContext(ctx, `UPDATE payment_attempt_invoices SET open = false WHERE attempt_id = ?`, a.id); err != nil {
-					return fmt.Errorf("postgres: close attempt: %w", err)
-				}
-			}
-			return nil
-		}
-		switch ev.Type {
-		case "payment_intent.succeeded":
-			if a.status == "succeeded" {
-				return nil
-			}
-			if err := s.recordPaid(ctx, tx, a.id, ev); err != nil {
-				return err
-			}
-			return setStatus("succeeded", true)
-		case "payment_intent.processing":
-			if slices.Contains(reusable, a.status) {
-				return setStatus("processing", false)
-			}
-		case "payment_intent.payment_failed":
-			// The intent goes back to needing a payment method: the
-			// customer may try another card on the same attempt.
-			if a.status != "succeeded" && a.status != "canceled" {
-				return setStatus("requires_payment_method", false)
-			}
-		case "payment_intent.canceled":
-			if a.status != "succeeded" {
-				return setStatus("canceled", true)
-			}
-		case "charge.refunded":
-			if a.status == "succeeded" && ev.AmountRefunded.Amount > a.refunded {
-				return s.recordRefund(ctx, tx, a.id, ev.AmountRefunded.Amount-a.refunded)
+		if close {
+			if _, err := tx.ExecContext(ctx, `UPDATE payment_attempt_invoices SET open = false WHERE attempt_id = ?`, a.id); err != nil {
+				return fmt.Errorf("postgres: close attempt: %w", err)
 			}
 		}
 		return nil
-	})
+	}
+	switch ev.Type {
+	case "payment_intent.succeeded":
+		if a.status == "succeeded" {
+			return nil
+		}
+		if err := s.recordPaid(ctx, tx, a.id, ev); err != nil {
+			return err
+		}
+		return setStatus("succeeded", true)
+	case "payment_intent.processing":
+		if slices.Contains(reusable, a.status) {
+			return setStatus("processing", false)
+		}
+	case "payment_intent.payment_failed":
+		// The intent goes back to needing a payment method: the customer
+		// may try another card on the same attempt.
+		if a.status != "succeeded" && a.status != "canceled" {
+			return setStatus("requires_payment_method", false)
+		}
+	case "payment_intent.canceled":
+		if a.status != "succeeded" {
+			return setStatus("canceled", true)
+		}
+	case "charge.refunded":
+		if a.status == "succeeded" && ev.AmountRefunded.Amount > a.refunded {
+			return s.recordRefund(ctx, tx, a.id, ev.AmountRefunded.Amount-a.refunded)
+		}
+	}
+	return nil
 }
 
 // recordPaid applies a succeeded payment: each invoice's amount paid grows
@@ -444,4 +461,71 @@ func (s *CardPaymentService) recordRefund(ctx context.Context, tx bun.Tx, attemp
 		return fmt.Errorf("postgres: refund: %w", err)
 	}
 	return nil
+}
+
+// reconcileEvents maps a PaymentIntent's status, as Stripe reports it, to
+// the event that would have brought the attempt there.
+var reconcileEvents = map[string]string{
+	"succeeded":               "payment_intent.succeeded",
+	"processing":              "payment_intent.processing",
+	"canceled":                "payment_intent.canceled",
+	"requires_payment_method": "payment_intent.payment_failed",
+}
+
+// Reconcile asks Stripe about the tenant's attempts (tenant of ctx) whose
+// payment has been under way (confirmed but not settled) for longer than
+// age, and applies what Stripe says, as the missing webhook would have:
+// a lost or undelivered event does not leave an invoice unpaid. It
+// returns how many attempts changed.
+func (s *CardPaymentService) Reconcile(ctx context.Context, age time.Duration) (int, error) {
+	if s.gateway == nil {
+		return 0, nil
+	}
+	var pending []cardAttempt
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id::text, payment_intent_id, status, stripe_account FROM payment_attempts
+			WHERE status IN ('requires_confirmation', 'requires_action', 'processing') AND updated_at < ?
+			ORDER BY updated_at LIMIT 500`, s.db.Now().Add(-age))
+		if err != nil {
+			return fmt.Errorf("postgres: pending attempts: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var a cardAttempt
+			if err := rows.Scan(&a.id, &a.intentID, &a.status, &a.account); err != nil {
+				return fmt.Errorf("postgres: pending attempts: %w", err)
+			}
+			pending = append(pending, a)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return 0, err
+	}
+	changed := 0
+	for _, p := range pending {
+		// Stripe is asked outside any transaction; the answer is applied
+		// under the attempt's lock, which a webhook may have taken first.
+		pi, err := s.gateway.GetIntent(ctx, p.account, p.intentID)
+		if err != nil {
+			return changed, err
+		}
+		typ, ok := reconcileEvents[pi.Status]
+		if !ok || pi.Status == p.status {
+			continue
+		}
+		err = s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			a, err := lockAttempt(ctx, tx, p.intentID)
+			if err != nil || a == nil || a.status != p.status {
+				return err // gone, or moved on since
+			}
+			changed++
+			return s.applyIntent(ctx, tx, a, portal.CardEvent{Type: typ, Account: a.account, Created: s.db.Now(),
+				PaymentIntentID: a.intentID, IntentStatus: pi.Status, AmountReceived: pi.Amount})
+		})
+		if err != nil {
+			return changed, err
+		}
+	}
+	return changed, nil
 }

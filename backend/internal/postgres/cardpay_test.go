@@ -278,3 +278,52 @@ func TestApplyCardEvents(t *testing.T) {
 		t.Errorf("foreign events changed payments: %v", got)
 	}
 }
+
+// An attempt left processing (its webhook lost) is settled by asking
+// Stripe: stripe-mock answers its fixture, an intent that needs a payment
+// method, so the attempt is released for another try. A recent one is
+// left alone.
+func TestReconcileCardPayments(t *testing.T) {
+	e := newCardEnv(t)
+	old, err := e.pay.PayInvoices(e.ctx, e.jane, portal.PayInvoicesInput{InvoiceIDs: []string{e.ids["INV-1"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recent, err := e.pay.PayInvoices(e.ctx, e.jane, portal.PayInvoicesInput{InvoiceIDs: []string{e.ids["INV-4"]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.owner.InTx(e.a, mustTenant(e.a).ID, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE payment_attempts SET status = 'processing',
+			updated_at = CASE WHEN id = ? THEN ?::timestamptz - interval '2 hours' ELSE ? END`, old.AttemptID, e.now, e.now)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.pay.Reconcile(e.ctx, time.Hour)
+	if err != nil || n != 1 {
+		t.Fatalf("reconcile: %d changed, %v; want 1", n, err)
+	}
+	if got := e.rec.Requests("GET", "/v1/payment_intents/"+old.PaymentIntentID); len(got) != 1 || got[0].Header.Get("Stripe-Account") != "acct_1AlphaMetals" {
+		t.Errorf("asked Stripe %d times about the old attempt", len(got))
+	}
+	status := func(id string) (s string) {
+		t.Helper()
+		if err := e.owner.InTx(e.a, mustTenant(e.a).ID, func(ctx context.Context, tx bun.Tx) error {
+			return tx.QueryRowContext(ctx, `SELECT status FROM payment_attempts WHERE id = ?`, id).Scan(&s)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if s := status(old.AttemptID); s != "requires_payment_method" {
+		t.Errorf("old attempt = %s", s)
+	}
+	if s := status(recent.AttemptID); s != "processing" {
+		t.Errorf("recent attempt = %s, want untouched", s)
+	}
+	// Nothing left to settle: a second run changes nothing.
+	if n, err := e.pay.Reconcile(e.ctx, time.Hour); err != nil || n != 0 {
+		t.Errorf("second run: %d, %v", n, err)
+	}
+}
