@@ -32,7 +32,7 @@ func syncProducts(from, n int, price int64) []portal.ProductInput {
 		k := from + i
 		rows[i] = portal.ProductInput{ExternalID: fmt.Sprintf("P-%d", k), Code: fmt.Sprintf("AL-%d", k), Name: fmt.Sprintf("Plate %d", k),
 			Form: "plate", Grade: "6061-T6", Dimensions: `1/4" x 48" x 96"`, StockUOM: "ea", PricingUOM: "lb", ListPrice: price,
-			LowStockLevel: 5, LeadTimeDays: 3, Active: true}
+			LowStockLevel: 5, LeadTimeDays: 3}
 	}
 	return rows
 }
