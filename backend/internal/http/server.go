@@ -38,11 +38,11 @@ type Server struct {
 	Account    portal.AccountService
 	// Orders reads a customer's dashboard, orders, shipments and payments.
 	Orders portal.OrderService
-	// APIKeys authenticates the tenant's API keys; BackOffice applies what
-	// the ERP pushes with one (nil: the back-office API answers 401).
+	Mailer portal.Mailer
+	// APIKeys authenticates the tenant's API keys (nil: key routes answer
+	// 401); BackOffice applies what the ERP pushes with one.
 	APIKeys    portal.APIKeyService
 	BackOffice portal.BackOfficeService
-	Mailer     portal.Mailer
 	// SSO keeps single sign-on state and opens SSO sessions; nil: no SSO.
 	SSO portal.SSOService
 	// Getenv reads the server's environment: a tenant's SSO client secret
