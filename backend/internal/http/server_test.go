@@ -84,10 +84,11 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		Tenants: db, BaseDomain: "portal.test", PWA: pwa, Ready: checks, Auth: auth, Resets: auth,
 		Mailer: &mail.Notifier{Sender: sender},
 		Authz:  authz, Sessions: auth, MFA: auth, Users: postgres.NewUserService(db), Account: postgres.NewAccountService(db),
-		Orders:  postgres.NewOrderService(db),
-		APIKeys: postgres.NewAPIKeyService(db), BackOffice: postgres.NewBackOfficeService(db),
+		Orders:     postgres.NewOrderService(db),
 		Onboarding: postgres.NewOnboardingService(db), OnboardingMail: &mail.Notifier{Sender: sender},
 		Logger: logger,
+		// The back-office API: tenant API keys and the ERP's batches.
+		APIKeys: postgres.NewAPIKeyService(db), BackOffice: postgres.NewBackOfficeService(db),
 	})
 	return &env{srv: srv, logs: logs, db: db, owner: owner}
 }
