@@ -146,7 +146,7 @@ type BackOfficeProduct struct {
 	ListPrice     int64   `json:"list_price"`
 	LowStockLevel float64 `json:"low_stock_level"`
 	LeadTimeDays  int     `json:"lead_time_days"`
-	Active        bool    `json:"active"`
+	Active        *bool   `json:"active,omitempty"` // default true
 	// CategoryExternalIDs: absent leaves the product's categories alone;
 	// a list (even empty) makes them exactly those.
 	CategoryExternalIDs []string `json:"category_external_ids,omitempty"`
@@ -163,26 +163,28 @@ type BackOfficeInventory struct {
 
 // BackOfficeOrder is an order with its lines (keyed by line number).
 type BackOfficeOrder struct {
-	ExternalID         string                `json:"external_id"`
-	CustomerExternalID string                `json:"customer_external_id"`
-	OrderNumber        string                `json:"order_number"`
-	PONumber           string                `json:"po_number,omitempty"`
-	Status             string                `json:"status,omitempty"` // internal status (spec 000 §3); a change is a transition
-	Source             string                `json:"source,omitempty"` // portal | ecommerce | internal (default) | edi
-	OrderDate          Date                  `json:"order_date"`
-	RequestedDate      Date                  `json:"requested_date,omitempty"`
-	PromisedDate       Date                  `json:"promised_date,omitempty"`
-	ShipToExternalID   string                `json:"ship_to_external_id,omitempty"`
-	LocationExternalID string                `json:"location_external_id,omitempty"`
-	Currency           string                `json:"currency,omitempty"`
-	Subtotal           int64                 `json:"subtotal"`
-	Tax                int64                 `json:"tax"`
-	Freight            int64                 `json:"freight"`
-	Processing         int64                 `json:"processing"`
-	Total              int64                 `json:"total"`
-	COCRequired        bool                  `json:"coc_required"`
-	Notes              string                `json:"notes,omitempty"`
-	Lines              []BackOfficeOrderLine `json:"lines"`
+	ExternalID         string `json:"external_id"`
+	CustomerExternalID string `json:"customer_external_id"`
+	OrderNumber        string `json:"order_number"`
+	PONumber           string `json:"po_number,omitempty"`
+	Status             string `json:"status,omitempty"` // internal status (spec 000 §3); a change is a transition
+	Source             string `json:"source,omitempty"` // portal | ecommerce | internal (default) | edi
+	OrderDate          Date   `json:"order_date"`
+	RequestedDate      Date   `json:"requested_date,omitempty"`
+	PromisedDate       Date   `json:"promised_date,omitempty"`
+	ShipToExternalID   string `json:"ship_to_external_id,omitempty"`
+	LocationExternalID string `json:"location_external_id,omitempty"`
+	Currency           string `json:"currency,omitempty"`
+	Subtotal           int64  `json:"subtotal"`
+	Tax                int64  `json:"tax"`
+	Freight            int64  `json:"freight"`
+	Processing         int64  `json:"processing"`
+	Total              int64  `json:"total"`
+	COCRequired        bool   `json:"coc_required"`
+	Notes              string `json:"notes,omitempty"`
+	// Lines: absent leaves an existing order's lines alone; a list makes
+	// them exactly those.
+	Lines []BackOfficeOrderLine `json:"lines,omitempty"`
 }
 
 // BackOfficeOrderLine is one line of an order.

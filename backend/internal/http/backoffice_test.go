@@ -273,7 +273,7 @@ func boOrderFixture(t *testing.T, e *env, host, key string) {
 		}
 	}
 	if r := decodeBatch(t, e.bo("PUT", host, api.PathBackOfficeProducts, `[{"external_id":"P-1","code":"AL-1","name":"Plate","form":"plate",
-		"stock_uom":"ea","pricing_uom":"ea","list_price":1000,"low_stock_level":5,"active":true}]`, key)); r.Errors != 0 {
+		"stock_uom":"ea","pricing_uom":"ea","list_price":1000,"low_stock_level":5}]`, key)); r.Errors != 0 {
 		t.Fatalf("products: %+v", r)
 	}
 }
@@ -304,6 +304,17 @@ func TestBackOfficeOrdersTransitionsAndOutbox(t *testing.T) {
 	}
 	if n := e.ownerInt(t, "acme", `SELECT count(*) FROM order_lines`); n != 2 || len(e.outbox(t, "acme")) != 1 {
 		t.Errorf("second push wrote: %d lines, %v", n, e.outbox(t, "acme"))
+	}
+	// Without "lines" the order keeps them; a product sent without
+	// "active" is active.
+	noLines := `[{"external_id":"SO-1","customer_external_id":"C-1","order_number":"SO-2026-0001","source":"edi","order_date":"2026-12-01",
+		"promised_date":"2026-12-10","total":250000}]`
+	if r := decodeBatch(t, e.bo("PUT", boHost, api.PathBackOfficeOrders, noLines, key)); r.Unchanged != 1 ||
+		e.ownerInt(t, "acme", `SELECT count(*) FROM order_lines`) != 2 {
+		t.Errorf("push without lines: %+v", r)
+	}
+	if n := e.ownerInt(t, "acme", `SELECT count(*) FROM products WHERE active`); n != 1 {
+		t.Error("a product sent without active is inactive")
 	}
 	// Allowed: pending_review → confirmed, with status_changed and confirmed.
 	path := api.PathBackOfficeOrders + "/SO-1/status"

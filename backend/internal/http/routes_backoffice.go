@@ -168,9 +168,11 @@ func fromAPIBackOfficeOrder(o api.BackOfficeOrder) portal.BackOfficeOrderInput {
 		PromisedDate: o.PromisedDate, ShipToExternalID: o.ShipToExternalID, LocationExternalID: o.LocationExternalID,
 		Currency: o.Currency, Subtotal: o.Subtotal, Tax: o.Tax, Freight: o.Freight, Processing: o.Processing, Total: o.Total,
 		COCRequired: o.COCRequired, Notes: o.Notes}
-	in.Lines = convertRows(o.Lines, func(l api.BackOfficeOrderLine) portal.BackOfficeOrderLineInput {
-		return portal.BackOfficeOrderLineInput(l)
-	})
+	if o.Lines != nil {
+		in.Lines = convertRows(o.Lines, func(l api.BackOfficeOrderLine) portal.BackOfficeOrderLineInput {
+			return portal.BackOfficeOrderLineInput(l)
+		})
+	}
 	return in
 }
 

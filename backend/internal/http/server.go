@@ -49,8 +49,8 @@ type Server struct {
 	ParseCardEvent func(payload []byte, signature string) (*portal.CardEvent, error)
 	CardEvents     portal.CardEventApplier
 	Mailer         portal.Mailer
-	// APIKeys authenticates the tenant's API keys; BackOffice applies what
-	// the ERP pushes with one (nil: the back-office API answers 401).
+	// APIKeys authenticates the tenant's API keys (nil: key routes answer
+	// 401); BackOffice applies what the ERP pushes with one.
 	APIKeys    portal.APIKeyService
 	BackOffice portal.BackOfficeService
 	// SSO keeps single sign-on state and opens SSO sessions; nil: no SSO.

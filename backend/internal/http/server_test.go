@@ -100,9 +100,10 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		ParseCardEvent: func(payload []byte, sig string) (*portal.CardEvent, error) {
 			return stripe.ParseEvent(payload, sig, testStripeWebhookSecret)
 		},
-		APIKeys: postgres.NewAPIKeyService(db), BackOffice: postgres.NewBackOfficeService(db),
 		Onboarding: postgres.NewOnboardingService(db), OnboardingMail: &mail.Notifier{Sender: sender},
 		Logger: logger,
+		// The back-office API: tenant API keys and the ERP's batches.
+		APIKeys: postgres.NewAPIKeyService(db), BackOffice: postgres.NewBackOfficeService(db),
 	})
 	return &env{srv: srv, logs: logs, db: db, owner: owner, stripe: rec}
 }

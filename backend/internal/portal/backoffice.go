@@ -110,7 +110,7 @@ type ProductInput struct {
 	ListPrice           int64  // minor units per pricing unit
 	LowStockLevel       float64
 	LeadTimeDays        int
-	Active              bool
+	Active              *bool // nil: true
 	CategoryExternalIDs []string
 }
 
@@ -141,7 +141,7 @@ type BackOfficeOrderInput struct {
 	Total               int64
 	COCRequired         bool
 	Notes               string
-	Lines               []BackOfficeOrderLineInput
+	Lines               []BackOfficeOrderLineInput // nil: an existing order keeps its lines
 }
 
 // BackOfficeOrderLineInput is one line of an order, keyed by its line number.

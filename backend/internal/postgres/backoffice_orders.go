@@ -221,6 +221,9 @@ func boCreateOrderTx(ctx context.Context, tx bun.Tx, now time.Time, in portal.Ba
 // without a job status keeps the one it has (queued when new).
 func boOrderLinesTx(ctx context.Context, tx bun.Tx, orderID string, lines []portal.BackOfficeOrderLineInput, existing bool) (bool, error) {
 	changed := false
+	if existing && lines == nil {
+		return false, nil // not sent: the lines stay as they are
+	}
 	if existing {
 		nos := []int{0}
 		for _, l := range lines {

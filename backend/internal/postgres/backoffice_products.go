@@ -147,7 +147,7 @@ func upsertProductsTx(ctx context.Context, tx bun.Tx, now time.Time, rows []port
 		sb.WriteString(row)
 		args = append(args, uuid.Must(uuid.NewV7()).String(), in.ExternalID, in.Code, in.Name, in.Description, in.Form, in.Grade,
 			in.Dimensions, in.StockUOM, in.PricingUOM, boDefault(in.Currency, "USD"), in.ListPrice, boQty(in.LowStockLevel),
-			in.LeadTimeDays, in.Active, now, now)
+			in.LeadTimeDays, in.Active == nil || *in.Active, now, now)
 	}
 	set, old, exc := make([]string, len(boProductCols)), make([]string, len(boProductCols)), make([]string, len(boProductCols))
 	for k, c := range boProductCols {

@@ -32,7 +32,7 @@ func syncProducts(from, n int, price int64) []portal.ProductInput {
 		k := from + i
 		rows[i] = portal.ProductInput{ExternalID: fmt.Sprintf("P-%d", k), Code: fmt.Sprintf("AL-%d", k), Name: fmt.Sprintf("Plate %d", k),
 			Form: "plate", Grade: "6061-T6", Dimensions: `1/4" x 48" x 96"`, StockUOM: "ea", PricingUOM: "lb", ListPrice: price,
-			LowStockLevel: 5, LeadTimeDays: 3, Active: true}
+			LowStockLevel: 5, LeadTimeDays: 3}
 	}
 	return rows
 }
@@ -107,4 +107,46 @@ func BenchmarkBackOfficeProductSync10k(b *testing.B) {
 	b.ReportMetric(perCreate, "s/10k-products")
 	b.ReportMetric(total/perCreate, "rows/s")
 	b.ReportMetric(updated.Seconds()/float64(b.N), "s/10k-price-updates")
+}
+
+// TestAPIKeyLastUsedAtMostOncePerMinute: authentication records a key's
+// use, but rewrites last_used_at only once it is a minute old.
+func TestAPIKeyLastUsedAtMostOncePerMinute(t *testing.T) {
+	d := pgtest.New(t)
+	owner := d.OpenOwner(t)
+	app := d.OpenApp(t, postgres.Options{})
+	ctx, _ := newBackOfficeTenant(t, d, owner, app, "alpha")
+	tn, _ := tenants.FromContext(ctx)
+	k, key, err := owner.CreateAPIKey(ctx, tn.ID, portal.CreateAPIKeyInput{Name: "ERP", Scopes: []string{portal.ScopeBackOffice}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
+	app.Now = func() time.Time { return now }
+	svc := postgres.NewAPIKeyService(app)
+	lastUsed := func() time.Time {
+		var at time.Time
+		if err := app.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+			return tx.QueryRowContext(ctx, `SELECT last_used_at FROM api_keys WHERE id = ?`, k.ID).Scan(&at)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return at.UTC()
+	}
+	for _, step := range []struct {
+		after time.Duration
+		want  time.Time
+	}{{0, now}, {30 * time.Second, now}, {61 * time.Second, now.Add(61 * time.Second)}} {
+		now = time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC).Add(step.after)
+		got, err := svc.AuthenticateAPIKey(ctx, key)
+		if err != nil || got.ID != k.ID {
+			t.Fatalf("authenticate after %v: %+v %v", step.after, got, err)
+		}
+		if at := lastUsed(); !at.Equal(step.want) {
+			t.Errorf("after %v: last_used_at %v, want %v", step.after, at, step.want)
+		}
+	}
+	if _, err := svc.AuthenticateAPIKey(context.Background(), key); err == nil {
+		t.Error("authenticated without a tenant")
+	}
 }
