@@ -78,6 +78,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		}
 	}
 	cardPayments := postgres.NewCardPaymentService(db, cards)
+	keys := postgres.NewAPIKeyService(db)
 	var parseCardEvent func([]byte, string) (*portal.CardEvent, error)
 	if cfg.StripeWebhookSecret != "" {
 		parseCardEvent = func(payload []byte, signature string) (*portal.CardEvent, error) {
@@ -107,7 +108,8 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		Getenv:               getenv,
 		Mailer:               notifier,
 		Authz:                authz,
-		APIKeys:              postgres.NewAPIKeyService(db),
+		APIKeys:              keys,
+		KeyManager:           keys,
 		BackOffice:           postgres.NewBackOfficeService(db),
 		// Onboarding: access requests, self-registration, the staff queue.
 		Onboarding:     postgres.NewOnboardingService(db),

@@ -88,6 +88,7 @@ func (s *Server) routes() chi.Router {
 			s.accountRoutes(r)
 			s.orderRoutes(r)
 			s.cardPaymentRoutes(r)
+			s.apiKeyRoutes(r)
 			s.backOfficeRoutes(r)
 
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {

@@ -51,7 +51,9 @@ type Server struct {
 	Mailer         portal.Mailer
 	// APIKeys authenticates the tenant's API keys (nil: key routes answer
 	// 401); BackOffice applies what the ERP pushes with one.
-	APIKeys    portal.APIKeyService
+	APIKeys portal.APIKeyService
+	// KeyManager is the tenant admins' management of those keys.
+	KeyManager portal.APIKeyManager
 	BackOffice portal.BackOfficeService
 	// SSO keeps single sign-on state and opens SSO sessions; nil: no SSO.
 	SSO portal.SSOService

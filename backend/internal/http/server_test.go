@@ -87,6 +87,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 	auth := postgres.NewAuthService(db)
 	cards, rec := stripetest.Unchecked(t)
 	cardPayments := postgres.NewCardPaymentService(db, cards)
+	keys := postgres.NewAPIKeyService(db)
 	authz, err := policies.New()
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +104,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		Onboarding: postgres.NewOnboardingService(db), OnboardingMail: &mail.Notifier{Sender: sender},
 		Logger: logger,
 		// The back-office API: tenant API keys and the ERP's batches.
-		APIKeys: postgres.NewAPIKeyService(db), BackOffice: postgres.NewBackOfficeService(db),
+		APIKeys: keys, KeyManager: keys, BackOffice: postgres.NewBackOfficeService(db),
 	})
 	return &env{srv: srv, logs: logs, db: db, owner: owner, stripe: rec}
 }

@@ -44,7 +44,9 @@ type APIKey struct {
 	Scopes     []string
 	CreatedAt  time.Time
 	LastUsedAt time.Time // zero when never used
-	RevokedAt  time.Time // zero when live
+	// RevokedAt is when the key stops working: zero while live, in the
+	// future during a rotation's grace period.
+	RevokedAt time.Time
 }
 
 // HasScope reports whether the key carries scope.
@@ -137,4 +139,25 @@ type APIKeyService interface {
 	// ("<prefix>.<secret>") presents and records its use. EUNAUTHORIZED
 	// for a malformed, unknown, wrong or revoked key.
 	AuthenticateAPIKey(ctx context.Context, key string) (*APIKey, error)
+}
+
+// APIKeyRotationGrace is how long a rotated key keeps working beside its
+// replacement, so that the client can switch without an outage.
+const APIKeyRotationGrace = 24 * time.Hour
+
+// APIKeyManager is how a tenant's admins manage its API keys (staff area
+// and API). Every change is in the audit log.
+type APIKeyManager interface {
+	// ListAPIKeys returns the tenant's keys, newest first, revoked ones
+	// included (with RevokedAt).
+	ListAPIKeys(ctx context.Context, actor *User) ([]APIKey, error)
+	// CreateAPIKey creates a key; the returned full key is shown once.
+	// Errors: EINVALID.
+	CreateAPIKey(ctx context.Context, actor *User, in CreateAPIKeyInput, c Client) (*APIKey, string, error)
+	// RotateAPIKey creates a key with the same name and scopes and lets
+	// the old one work for APIKeyRotationGrace more. Errors: ENOTFOUND
+	// (also for a key already revoked).
+	RotateAPIKey(ctx context.Context, actor *User, id string, c Client) (*APIKey, string, error)
+	// RevokeAPIKey ends a key now. Errors: ENOTFOUND.
+	RevokeAPIKey(ctx context.Context, actor *User, id string, c Client) error
 }

@@ -8,6 +8,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -39,6 +41,18 @@ const keyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 // is kept. It runs as whichever role db logged in as (the operator command
 // uses the owner), under tenantID.
 func (db *DB) CreateAPIKey(ctx context.Context, tenantID string, in portal.CreateAPIKeyInput) (*portal.APIKey, string, error) {
+	var k *portal.APIKey
+	var full string
+	err := db.InTx(ctx, tenantID, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		k, full, err = createAPIKeyTx(ctx, tx, db.Now(), in)
+		return err
+	})
+	return k, full, err
+}
+
+// createAPIKeyTx inserts a new key in the transaction's tenant.
+func createAPIKeyTx(ctx context.Context, tx bun.Tx, now time.Time, in portal.CreateAPIKeyInput) (*portal.APIKey, string, error) {
 	if err := in.Validate(); err != nil {
 		return nil, "", err
 	}
@@ -50,16 +64,13 @@ func (db *DB) CreateAPIKey(ctx context.Context, tenantID string, in portal.Creat
 	for i, b := range raw[32:] {
 		tail[i] = keyAlphabet[int(b)%len(keyAlphabet)] // 256 % 62 bias is harmless: the prefix is an identifier, not a secret
 	}
-	k := &portal.APIKey{ID: uuid.Must(uuid.NewV7()).String(), Name: in.Name, Scopes: in.Scopes,
-		Prefix: "pk_" + scopeShort[in.Scopes[0]] + "_" + string(tail), CreatedAt: db.Now().UTC()}
+	k := &portal.APIKey{ID: uuid.Must(uuid.NewV7()).String(), Name: strings.TrimSpace(in.Name), Scopes: in.Scopes,
+		Prefix: "pk_" + scopeShort[in.Scopes[0]] + "_" + string(tail), CreatedAt: now.UTC()}
 	secret := portal.NewAPIKeySecret(k.Prefix, [32]byte(raw[:32]))
 	sum := sha256.Sum256([]byte(secret))
-	err := db.InTx(ctx, tenantID, func(ctx context.Context, tx bun.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (tenant_id, id, name, prefix, secret_hash, scopes, created_at)
-			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?)`,
-			k.ID, k.Name, k.Prefix, sum[:], pgdialect.Array(k.Scopes), k.CreatedAt)
-		return err
-	})
+	_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (tenant_id, id, name, prefix, secret_hash, scopes, created_at)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?)`,
+		k.ID, k.Name, k.Prefix, sum[:], pgdialect.Array(k.Scopes), k.CreatedAt)
 	if err != nil {
 		return nil, "", fmt.Errorf("postgres: create api key: %w", err)
 	}
@@ -110,7 +121,7 @@ func (s *APIKeyService) AuthenticateAPIKey(ctx context.Context, key string) (*po
 		if err != nil {
 			return err
 		}
-		if subtle.ConstantTimeCompare(stored, sum[:]) != 1 || revo.Valid {
+		if subtle.ConstantTimeCompare(stored, sum[:]) != 1 || (revo.Valid && !revo.Time.After(now)) {
 			return errBadAPIKey
 		}
 		k.Scopes, k.LastUsedAt = scopes, lastUsed.Time
@@ -129,4 +140,128 @@ func (s *APIKeyService) AuthenticateAPIKey(ctx context.Context, key string) (*po
 		return nil, fmt.Errorf("postgres: authenticate api key: %w", err)
 	}
 	return &k, nil
+}
+
+var _ portal.APIKeyManager = (*APIKeyService)(nil)
+
+var (
+	errNoAPIKey     = portal.Errorf(portal.ENOTFOUND, "No such API key.")
+	errNotTenantKey = portal.Errorf(portal.EFORBIDDEN, "API keys are the distributor's staff's to manage.")
+)
+
+// ListAPIKeys implements portal.APIKeyManager.
+func (s *APIKeyService) ListAPIKeys(ctx context.Context, actor *portal.User) ([]portal.APIKey, error) {
+	if actor.CustomerID != "" {
+		return nil, errNotTenantKey
+	}
+	out := []portal.APIKey{}
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id::text, name, prefix, scopes, created_at, last_used_at, revoked_at
+			FROM api_keys ORDER BY created_at DESC, id DESC`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var k portal.APIKey
+			var lastUsed, revoked sql.NullTime
+			if err := rows.Scan(&k.ID, &k.Name, &k.Prefix, pgdialect.Array(&k.Scopes), &k.CreatedAt, &lastUsed, &revoked); err != nil {
+				return err
+			}
+			k.LastUsedAt, k.RevokedAt = lastUsed.Time, revoked.Time
+			out = append(out, k)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list api keys: %w", err)
+	}
+	return out, nil
+}
+
+// CreateAPIKey implements portal.APIKeyManager.
+func (s *APIKeyService) CreateAPIKey(ctx context.Context, actor *portal.User, in portal.CreateAPIKeyInput, c portal.Client) (*portal.APIKey, string, error) {
+	if actor.CustomerID != "" {
+		return nil, "", errNotTenantKey
+	}
+	var k *portal.APIKey
+	var full string
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		if k, full, err = createAPIKeyTx(ctx, tx, s.db.Now(), in); err != nil {
+			return err
+		}
+		return auditTx(ctx, tx, s.db.Now().UTC(), "api_key_created", actor, "", c,
+			map[string]any{"prefix": k.Prefix, "name": k.Name, "scopes": k.Scopes})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return k, full, nil
+}
+
+// RotateAPIKey implements portal.APIKeyManager.
+func (s *APIKeyService) RotateAPIKey(ctx context.Context, actor *portal.User, id string, c portal.Client) (*portal.APIKey, string, error) {
+	if actor.CustomerID != "" {
+		return nil, "", errNotTenantKey
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, "", errNoAPIKey
+	}
+	var k *portal.APIKey
+	var full string
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		now := s.db.Now().UTC()
+		var old portal.APIKey
+		err := tx.QueryRowContext(ctx, `SELECT name, prefix, scopes FROM api_keys WHERE id = ? AND revoked_at IS NULL FOR UPDATE`, id).
+			Scan(&old.Name, &old.Prefix, pgdialect.Array(&old.Scopes))
+		if errors.Is(err, sql.ErrNoRows) {
+			return errNoAPIKey
+		}
+		if err != nil {
+			return err
+		}
+		if k, full, err = createAPIKeyTx(ctx, tx, now, portal.CreateAPIKeyInput{Name: old.Name, Scopes: old.Scopes}); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = ? WHERE id = ?`, now.Add(portal.APIKeyRotationGrace), id); err != nil {
+			return err
+		}
+		return auditTx(ctx, tx, now, "api_key_rotated", actor, "", c, map[string]any{"prefix": old.Prefix, "new_prefix": k.Prefix})
+	})
+	if err != nil {
+		if portal.ErrorCode(err) != portal.EINTERNAL {
+			return nil, "", err
+		}
+		return nil, "", fmt.Errorf("postgres: rotate api key: %w", err)
+	}
+	return k, full, nil
+}
+
+// RevokeAPIKey implements portal.APIKeyManager: the key stops now, also
+// when it was in a rotation's grace period.
+func (s *APIKeyService) RevokeAPIKey(ctx context.Context, actor *portal.User, id string, c portal.Client) error {
+	if actor.CustomerID != "" {
+		return errNotTenantKey
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		return errNoAPIKey
+	}
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		now := s.db.Now().UTC()
+		var prefix string
+		err := tx.QueryRowContext(ctx, `UPDATE api_keys SET revoked_at = ? WHERE id = ? AND (revoked_at IS NULL OR revoked_at > ?)
+			RETURNING prefix`, now, id, now).Scan(&prefix)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errNoAPIKey
+		}
+		if err != nil {
+			return err
+		}
+		return auditTx(ctx, tx, now, "api_key_revoked", actor, "", c, map[string]any{"prefix": prefix})
+	})
+	if err != nil && portal.ErrorCode(err) == portal.EINTERNAL {
+		return fmt.Errorf("postgres: revoke api key: %w", err)
+	}
+	return err
 }
