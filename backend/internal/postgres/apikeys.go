@@ -78,10 +78,12 @@ func createAPIKeyTx(ctx context.Context, tx bun.Tx, now time.Time, in portal.Cre
 }
 
 // RevokeAPIKey revokes the tenant's key with prefix (operator command and
-// tests); revoking twice keeps the first time.
+// tests); revoking twice keeps the first time, and a key in a rotation's
+// grace period stops now.
 func (db *DB) RevokeAPIKey(ctx context.Context, tenantID, prefix string) error {
 	return db.InTx(ctx, tenantID, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE prefix = ?`, db.Now().UTC(), prefix)
+		now := db.Now().UTC()
+		res, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = LEAST(coalesce(revoked_at, ?), ?) WHERE prefix = ?`, now, now, prefix)
 		if err != nil {
 			return fmt.Errorf("postgres: revoke api key: %w", err)
 		}
