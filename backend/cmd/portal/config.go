@@ -41,6 +41,9 @@ type Config struct {
 	StripePublishableKey string // PORTAL_STRIPE_PUBLISHABLE_KEY
 	StripeAPIURL         string // PORTAL_STRIPE_API_URL
 	StripeWebhookSecret  string // PORTAL_STRIPE_WEBHOOK_SECRET (secret)
+	// WebhookAllowLoopback lets webhook receivers be on loopback and use
+	// plain http: local development only (PORTAL_WEBHOOK_ALLOW_LOOPBACK).
+	WebhookAllowLoopback bool
 	// EncryptionKeys seal secrets stored in the database (TOTP seeds):
 	// the first seals, all open (PORTAL_ENCRYPTION_KEYS).
 	EncryptionKeys [][]byte
@@ -82,6 +85,7 @@ var envVars = []envVar{
 	{Name: "PORTAL_STRIPE_SECRET_KEY", Help: "the platform's Stripe secret key (sk_… or a restricted rk_…); without it no tenant takes card payments", Secret: true},
 	{Name: "PORTAL_STRIPE_PUBLISHABLE_KEY", Help: "the platform's Stripe publishable key (pk_…), handed to Stripe.js in the browser at payment time; required with the secret key"},
 	{Name: "PORTAL_STRIPE_WEBHOOK_SECRET", Help: "signing secret (whsec_…) of the platform's Connect webhook endpoint, <any tenant host>/stripe/webhook; without it the endpoint answers 404", Secret: true},
+	{Name: "PORTAL_WEBHOOK_ALLOW_LOOPBACK", Default: "false", Help: "let webhook receivers be on loopback (127.0.0.1, ::1) and use plain http: local development only; private, link-local and metadata addresses stay refused"},
 	{Name: "PORTAL_STRIPE_API_URL", Help: "Stripe's API address; empty: Stripe itself (make test points it at stripe-mock)"},
 	{Name: "PORTAL_TRUSTED_PROXIES", Help: "comma-separated addresses or CIDRs of the load balancers in front of the server; only their X-Forwarded-For/-Proto are believed (client addresses drive sign-in throttling and the audit log)"},
 }
@@ -140,6 +144,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.StripeSecretKey, c.StripePublishableKey, c.StripeAPIURL = get("PORTAL_STRIPE_SECRET_KEY"), get("PORTAL_STRIPE_PUBLISHABLE_KEY"), get("PORTAL_STRIPE_API_URL")
 	c.StripeWebhookSecret = get("PORTAL_STRIPE_WEBHOOK_SECRET")
+	if c.WebhookAllowLoopback, err = strconv.ParseBool(get("PORTAL_WEBHOOK_ALLOW_LOOPBACK")); err != nil {
+		errs = append(errs, errors.New("PORTAL_WEBHOOK_ALLOW_LOOPBACK: must be true or false"))
+	}
 	switch {
 	case c.StripeWebhookSecret != "" && !strings.HasPrefix(c.StripeWebhookSecret, "whsec_"):
 		errs = append(errs, errors.New("PORTAL_STRIPE_WEBHOOK_SECRET: must be a webhook signing secret, whsec_…"))

@@ -17,6 +17,7 @@ import (
 	"example.com/portal/backend/internal/pwa"
 	"example.com/portal/backend/internal/sealed"
 	"example.com/portal/backend/internal/stripe"
+	"example.com/portal/backend/internal/webhook"
 	"example.com/portal/policies"
 	"example.com/portal/tenants"
 )
@@ -79,6 +80,8 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 	}
 	cardPayments := postgres.NewCardPaymentService(db, cards)
 	keys := postgres.NewAPIKeyService(db)
+	webhooks := postgres.NewWebhookService(db)
+	webhooks.AllowHTTP = cfg.WebhookAllowLoopback
 	var parseCardEvent func([]byte, string) (*portal.CardEvent, error)
 	if cfg.StripeWebhookSecret != "" {
 		parseCardEvent = func(payload []byte, signature string) (*portal.CardEvent, error) {
@@ -110,6 +113,8 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		Authz:                authz,
 		APIKeys:              keys,
 		KeyManager:           keys,
+		Webhooks:             webhooks,
+		WebhookClient:        webhook.Guard{AllowLoopback: cfg.WebhookAllowLoopback}.Client(10 * time.Second),
 		BackOffice:           postgres.NewBackOfficeService(db),
 		// Onboarding: access requests, self-registration, the staff queue.
 		Onboarding:     postgres.NewOnboardingService(db),

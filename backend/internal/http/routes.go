@@ -89,6 +89,7 @@ func (s *Server) routes() chi.Router {
 			s.orderRoutes(r)
 			s.cardPaymentRoutes(r)
 			s.apiKeyRoutes(r)
+			s.webhookRoutes(r)
 			s.backOfficeRoutes(r)
 
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {

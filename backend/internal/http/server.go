@@ -54,7 +54,11 @@ type Server struct {
 	APIKeys portal.APIKeyService
 	// KeyManager is the tenant admins' management of those keys.
 	KeyManager portal.APIKeyManager
-	BackOffice portal.BackOfficeService
+	// Webhooks are the tenant's webhook endpoints; WebhookClient sends
+	// their deliveries (default: the guarded client, no loopback).
+	Webhooks      portal.WebhookService
+	WebhookClient *http.Client
+	BackOffice    portal.BackOfficeService
 	// SSO keeps single sign-on state and opens SSO sessions; nil: no SSO.
 	SSO portal.SSOService
 	// Getenv reads the server's environment: a tenant's SSO client secret

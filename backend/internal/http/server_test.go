@@ -1,6 +1,7 @@
 package http_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"example.com/portal/backend/api"
 	porthttp "example.com/portal/backend/internal/http"
@@ -18,8 +20,10 @@ import (
 	"example.com/portal/backend/internal/pgtest"
 	"example.com/portal/backend/internal/portal"
 	"example.com/portal/backend/internal/postgres"
+	"example.com/portal/backend/internal/sealed"
 	"example.com/portal/backend/internal/stripe"
 	"example.com/portal/backend/internal/stripe/stripetest"
+	"example.com/portal/backend/internal/webhook"
 	"example.com/portal/policies"
 	"example.com/portal/tenants"
 )
@@ -71,7 +75,11 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		}
 	}
 	seedUser(t, owner, "acme", "jane@acme-customer.example", "Jane Buyer", "buyer")
-	db := d.OpenApp(t, postgres.Options{})
+	box, err := sealed.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := d.OpenApp(t, postgres.Options{Secrets: box})
 	if pwa == nil {
 		pwa = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			tn, _ := tenants.FromContext(r.Context())
@@ -88,6 +96,8 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 	cards, rec := stripetest.Unchecked(t)
 	cardPayments := postgres.NewCardPaymentService(db, cards)
 	keys := postgres.NewAPIKeyService(db)
+	webhooks := postgres.NewWebhookService(db)
+	webhooks.AllowHTTP = true // receivers of the tests are on loopback
 	authz, err := policies.New()
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +114,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		Onboarding: postgres.NewOnboardingService(db), OnboardingMail: &mail.Notifier{Sender: sender},
 		Logger: logger,
 		// The back-office API: tenant API keys and the ERP's batches.
-		APIKeys: keys, KeyManager: keys, BackOffice: postgres.NewBackOfficeService(db),
+		APIKeys: keys, KeyManager: keys, Webhooks: webhooks, WebhookClient: webhook.Guard{AllowLoopback: true}.Client(5 * time.Second), BackOffice: postgres.NewBackOfficeService(db),
 	})
 	return &env{srv: srv, logs: logs, db: db, owner: owner, stripe: rec}
 }

@@ -267,6 +267,11 @@ var isoBuilders = map[string]isoBuilder{
 		return isoRow{"tenant_id": isoID(fx.Tenant), "attempt_id": isoID(attempt), "invoice_id": isoID(fx.Invoice),
 			"customer_id": isoID(fx.Customer), "amount_minor": 25000, "open": open, "payment_id": isoID(fx.Payment)}
 	}},
+	"webhook_endpoints": {row: func(fx *isoFixture, fresh bool) isoRow {
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": isoPick(fresh, fx.Event), "url": "https://hooks.example/" + fx.Name,
+			"events": "{order.created}", "secret_sealed": "sealed", "previous_secret_sealed": "sealed-old",
+			"previous_expires_at": "2026-11-21T10:00:00Z", "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-20T10:00:00Z"}
+	}},
 	"stripe_events": {row: func(fx *isoFixture, fresh bool) isoRow {
 		return isoRow{"tenant_id": isoID(fx.Tenant), "event_id": "evt_" + strings.ReplaceAll(isoPick(fresh, fx.Event), "-", ""),
 			"event_type": "payment_intent.succeeded", "created_at": "2026-11-20T10:00:00Z", "applied_at": "2026-11-20T10:00:01Z"}
