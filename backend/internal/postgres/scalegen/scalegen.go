@@ -103,11 +103,12 @@ func Ensure(ctx context.Context, sc Scale, opt Options) (*Stats, error) {
 	if _, err := admin.Exec(ctx, postgres.RolesSQL); err != nil {
 		return nil, fmt.Errorf("scalegen: roles: %w", err)
 	}
-	// One loader at a time on a server (test binaries may run in parallel).
-	if _, err := admin.Exec(ctx, "SELECT pg_advisory_lock(7403)"); err != nil {
+	// One loader of a scale at a time on a server (test binaries may run in
+	// parallel).
+	if _, err := admin.Exec(ctx, "SELECT pg_advisory_lock(7403, hashtext($1))", sc.Name); err != nil {
 		return nil, err
 	}
-	defer admin.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(7403)") //nolint:errcheck // ends with the session
+	defer admin.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(7403, hashtext($1))", sc.Name) //nolint:errcheck // ends with the session
 
 	prefix := "portal_scale_" + sc.Name + "_"
 	building := prefix + "build"
