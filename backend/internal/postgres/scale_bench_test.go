@@ -322,4 +322,3 @@ func BenchmarkScaleDashboard(b *testing.B) {
 		return err
 	}, func(*rand.Rand, scalegen.Customer) *scaleRequest { return &scaleRequest{} })
 }
-
