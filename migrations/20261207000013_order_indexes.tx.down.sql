@@ -1,6 +1,4 @@
 DROP INDEX IF EXISTS order_lines_idx1;
-DROP INDEX IF EXISTS orders_idx5;
-DROP EXTENSION IF EXISTS pg_trgm;
 DROP INDEX IF EXISTS invoices_idx4;
 DROP INDEX IF EXISTS invoices_idx3;
 DROP INDEX IF EXISTS orders_idx4;
