@@ -75,11 +75,15 @@ type OrderSummary struct {
 
 // OrderList is a page of orders.
 type OrderList struct {
-	Orders     []OrderSummary `json:"orders"`
-	Total      int            `json:"total"`
-	Page       int            `json:"page"`
-	PageSize   int            `json:"page_size"`
-	TotalPages int            `json:"total_pages"`
+	Orders []OrderSummary `json:"orders"`
+	Total  int            `json:"total"`
+	// TotalIsLowerBound: a search counts its matches up to 1,000 only, so
+	// Total means "at least" (the screen shows "1,000+"); pages beyond it
+	// still load while they have rows.
+	TotalIsLowerBound bool `json:"total_is_lower_bound,omitempty"`
+	Page              int  `json:"page"`
+	PageSize          int  `json:"page_size"`
+	TotalPages        int  `json:"total_pages"`
 	// Statuses are the options of the status filter.
 	Statuses []Status `json:"statuses"`
 }

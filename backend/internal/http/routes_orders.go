@@ -97,7 +97,8 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	out := api.OrderList{Orders: make([]api.OrderSummary, 0, len(list)), Total: total, Page: checked.Page,
-		PageSize: checked.PageSize, TotalPages: pages(total, checked.PageSize)}
+		PageSize: checked.PageSize, TotalPages: pages(total, checked.PageSize),
+		TotalIsLowerBound: strings.TrimSpace(f.Search) != "" && total >= portal.SearchCountLimit}
 	for _, o := range list {
 		out.Orders = append(out.Orders, toAPIOrderSummary(o))
 	}

@@ -184,6 +184,14 @@ const (
 	SortPONumber    = "po_number"
 )
 
+// SearchCountLimit caps how many matches of a search are counted: a
+// common word in a customer with 200,000 orders would otherwise be checked
+// against every order and line to say "61,234". Below the cap a search's
+// total is exact; at or above it, it is a lower bound (at least the cap, and
+// at least every order up to the page shown), which the API says with
+// total_is_lower_bound and the screen shows as "1,000+".
+const SearchCountLimit = 1000
+
 // PageSizes are the page sizes lists offer (spec 000 orders_table).
 var PageSizes = []int{20, 50, 100}
 
@@ -352,7 +360,8 @@ type OrderService interface {
 	Dashboard(ctx context.Context, actor *User) (*Dashboard, error)
 
 	// FindOrders returns a page of the customer's orders and how many match
-	// in all. Errors: EINVALID (naming the query parameter).
+	// in all; for a search, counted up to SearchCountLimit only (see there).
+	// Errors: EINVALID (naming the query parameter).
 	FindOrders(ctx context.Context, actor *User, f OrderFilter) ([]OrderSummary, int, error)
 
 	// FindOrderByID returns one order with lines, timeline and shipments.

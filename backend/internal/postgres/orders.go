@@ -52,12 +52,8 @@ func (s *OrderService) read(ctx context.Context, actor *portal.User, fn func(ctx
 // customerReadTimeout bounds every statement of a customer's read.
 const customerReadTimeout = "'5s'"
 
-// searchCountLimit caps how many matches of a search FindOrders counts: a
-// common word in a customer with 200,000 orders would otherwise be checked
-// against every order and line to say "61,234". Below the cap the total is
-// exact; at or above it, it is a lower bound (at least the cap, and at least
-// every order up to the page shown).
-const searchCountLimit = 1000
+// searchCountLimit: see portal.SearchCountLimit.
+const searchCountLimit = portal.SearchCountLimit
 
 // orderSummaryColumns select an OrderSummary from orders o; the line count
 // and the latest non-void invoice come from their own indexes.
