@@ -82,6 +82,14 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 	keys := postgres.NewAPIKeyService(db)
 	webhooks := postgres.NewWebhookService(db)
 	webhooks.AllowHTTP = cfg.WebhookAllowLoopback
+	hookClient := webhook.Guard{AllowLoopback: cfg.WebhookAllowLoopback}.Client(10 * time.Second)
+	// Webhook deliveries: the outbox is dispatched every second to the job
+	// queue, whose workers run in this process (each server runs its own;
+	// River hands every job to one of them).
+	deliverer, err := postgres.NewDeliverer(db, webhooks, hookClient, 20, logger)
+	if err != nil {
+		return err
+	}
 	var parseCardEvent func([]byte, string) (*portal.CardEvent, error)
 	if cfg.StripeWebhookSecret != "" {
 		parseCardEvent = func(payload []byte, signature string) (*portal.CardEvent, error) {
@@ -114,7 +122,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		APIKeys:              keys,
 		KeyManager:           keys,
 		Webhooks:             webhooks,
-		WebhookClient:        webhook.Guard{AllowLoopback: cfg.WebhookAllowLoopback}.Client(10 * time.Second),
+		WebhookClient:        hookClient,
 		BackOffice:           postgres.NewBackOfficeService(db),
 		// Onboarding: access requests, self-registration, the staff queue.
 		Onboarding:     postgres.NewOnboardingService(db),
@@ -141,6 +149,10 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 	if cards != nil {
 		go reconcileCardPayments(ctx, db, cardPayments, logger)
 	}
+	if err := deliverer.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("webhook deliveries: %w", err)
+	}
+	go deliverer.RunDispatcher(ctx, time.Second)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -160,6 +172,9 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		return err
 	}
 	handler.Wait() // e-mails still being sent
+	if err := deliverer.Stop(sctx); err != nil {
+		logger.Warn("webhook deliveries still running at shutdown", "error", err.Error())
+	}
 	logger.Info("stopped")
 	return nil
 }

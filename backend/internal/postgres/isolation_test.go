@@ -270,7 +270,13 @@ var isoBuilders = map[string]isoBuilder{
 	"webhook_endpoints": {row: func(fx *isoFixture, fresh bool) isoRow {
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": isoPick(fresh, fx.Event), "url": "https://hooks.example/" + fx.Name,
 			"events": "{order.created}", "secret_sealed": "sealed", "previous_secret_sealed": "sealed-old",
-			"previous_expires_at": "2026-11-21T10:00:00Z", "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-20T10:00:00Z"}
+			"previous_expires_at": "2026-11-21T10:00:00Z", "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-20T10:00:00Z",
+			"failing_since": "2026-11-20T11:00:00Z"}
+	}},
+	"webhook_deliveries": {row: func(fx *isoFixture, fresh bool) isoRow {
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": isoPick(fresh, fx.PaymentAttempt2), "endpoint_id": isoID(fx.Event),
+			"event_id": isoID(fx.Event), "event_type": "order.created", "attempt": 1, "succeeded": true, "status_code": 200,
+			"latency_ms": 12, "error": "", "attempted_at": "2026-11-20T10:00:00Z"}
 	}},
 	"stripe_events": {row: func(fx *isoFixture, fresh bool) isoRow {
 		return isoRow{"tenant_id": isoID(fx.Tenant), "event_id": "evt_" + strings.ReplaceAll(isoPick(fresh, fx.Event), "-", ""),

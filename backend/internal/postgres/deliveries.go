@@ -1,0 +1,335 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+
+	"example.com/portal/backend/internal/webhook"
+	"example.com/portal/tenants"
+)
+
+// Webhook delivery (spec 000 section 5): the outbox's events go to every
+// enabled endpoint of the tenant that subscribes to their type, through a
+// PostgreSQL job queue (River), so a delivery survives a crash of the
+// server and is retried on the spec's schedule.
+//
+// Dispatch turns unpublished outbox events into one job per (event,
+// endpoint) and marks the events published. The job is unique by its
+// arguments, so a dispatch repeated after a crash between the two steps
+// enqueues nothing twice; a delivery repeated after a crash mid-request
+// carries the same event id (X-Webhook-Id), for the receiver to ignore.
+
+// WebhookRetrySchedule is the delay before each retry (spec: 30 s, 2 min,
+// 10 min, 1 h, 4 h): five retries after the first attempt.
+var WebhookRetrySchedule = []time.Duration{30 * time.Second, 2 * time.Minute, 10 * time.Minute, time.Hour, 4 * time.Hour}
+
+// webhookQueue is River's queue of deliveries.
+const webhookQueue = "webhooks"
+
+// DeliveryArgs is one delivery job: an outbox event to an endpoint.
+type DeliveryArgs struct {
+	TenantID   string `json:"tenant_id"`
+	EventID    string `json:"event_id"`
+	EndpointID string `json:"endpoint_id"`
+}
+
+// Kind implements river.JobArgs.
+func (DeliveryArgs) Kind() string { return "webhook_delivery" }
+
+// InsertOpts implements river.JobArgsWithInsertOpts.
+func (DeliveryArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: webhookQueue, MaxAttempts: len(WebhookRetrySchedule) + 1, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// Deliverer dispatches the outbox and runs the delivery worker.
+type Deliverer struct {
+	db       *DB
+	webhooks *WebhookService
+	client   *http.Client
+	logger   *slog.Logger
+	river    *river.Client[pgx.Tx]
+	// DisableAfter turns an endpoint off once it has failed continuously
+	// for this long (default 3 days).
+	DisableAfter time.Duration
+}
+
+// NewDeliverer returns a deliverer sending with client (the dial guard's)
+// and up to workers deliveries at once.
+func NewDeliverer(db *DB, webhooks *WebhookService, client *http.Client, workers int, logger *slog.Logger) (*Deliverer, error) {
+	d := &Deliverer{db: db, webhooks: webhooks, client: client, logger: logger, DisableAfter: 72 * time.Hour}
+	ws := river.NewWorkers()
+	river.AddWorker(ws, &deliveryWorker{d: d})
+	rc, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{
+		Queues:            map[string]river.QueueConfig{webhookQueue: {MaxWorkers: workers}},
+		Workers:           ws,
+		Logger:            logger,
+		FetchPollInterval: 200 * time.Millisecond,
+		JobTimeout:        30 * time.Second,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: delivery queue: %w", err)
+	}
+	d.river = rc
+	return d, nil
+}
+
+// Start runs the workers until Stop.
+func (d *Deliverer) Start(ctx context.Context) error { return d.river.Start(ctx) }
+
+// Stop lets running deliveries finish.
+func (d *Deliverer) Stop(ctx context.Context) error { return d.river.Stop(ctx) }
+
+// RetryNow makes a scheduled retry of a job run at once (an admin's
+// "retry now", and the tests' clock).
+func (d *Deliverer) RetryNow(ctx context.Context, jobID int64) error {
+	_, err := d.river.JobRetry(ctx, jobID)
+	return err
+}
+
+// Dispatch enqueues the unpublished outbox events of every tenant and
+// returns how many jobs it enqueued.
+func (d *Deliverer) Dispatch(ctx context.Context) (int, error) {
+	list, err := d.db.ListTenants(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, tn := range list {
+		k, err := d.dispatchTenant(ctx, tn.ID)
+		n += k
+		if err != nil {
+			return n, fmt.Errorf("postgres: dispatch %s: %w", tn.Slug, err)
+		}
+	}
+	return n, nil
+}
+
+func (d *Deliverer) dispatchTenant(ctx context.Context, tenantID string) (int, error) {
+	n := 0
+	err := d.db.InTx(ctx, tenantID, func(ctx context.Context, tx bun.Tx) error {
+		type event struct{ id, typ string }
+		var events []event
+		rows, err := tx.QueryContext(ctx, `SELECT id::text, event_type FROM outbox_events WHERE published_at IS NULL
+			ORDER BY occurred_at, id LIMIT 500 FOR UPDATE SKIP LOCKED`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var e event
+			if err := rows.Scan(&e.id, &e.typ); err != nil {
+				rows.Close()
+				return err
+			}
+			events = append(events, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(events) == 0 {
+			return err
+		}
+		subscribers := map[string][]string{} // event type → endpoint ids
+		rows, err = tx.QueryContext(ctx, `SELECT id::text, events FROM webhook_endpoints WHERE enabled`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			var types []string
+			if err := rows.Scan(&id, pgdialect.Array(&types)); err != nil {
+				rows.Close()
+				return err
+			}
+			for _, t := range types {
+				subscribers[t] = append(subscribers[t], id)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var params []river.InsertManyParams
+		ids := make([]string, len(events))
+		for i, e := range events {
+			ids[i] = e.id
+			for _, ep := range subscribers[e.typ] {
+				params = append(params, river.InsertManyParams{Args: DeliveryArgs{TenantID: tenantID, EventID: e.id, EndpointID: ep}})
+			}
+		}
+		if len(params) > 0 {
+			if _, err := d.river.InsertMany(ctx, params); err != nil {
+				return fmt.Errorf("enqueue: %w", err)
+			}
+		}
+		n = len(params)
+		_, err = tx.ExecContext(ctx, `UPDATE outbox_events SET published_at = ? WHERE id IN (?)`, d.db.Now(), bun.In(ids))
+		return err
+	})
+	return n, err
+}
+
+// RunDispatcher dispatches every interval until ctx ends.
+func (d *Deliverer) RunDispatcher(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := d.Dispatch(ctx); err != nil && ctx.Err() == nil {
+			d.logger.ErrorContext(ctx, "webhook dispatch", "error", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+type deliveryWorker struct {
+	river.WorkerDefaults[DeliveryArgs]
+	d *Deliverer
+}
+
+// NextRetry follows the spec's schedule.
+func (w *deliveryWorker) NextRetry(job *river.Job[DeliveryArgs]) time.Time {
+	return time.Now().Add(WebhookRetrySchedule[min(max(job.Attempt-1, 0), len(WebhookRetrySchedule)-1)])
+}
+
+// errDelivery is a failed attempt, retried on the schedule.
+type errDelivery struct{ msg string }
+
+func (e errDelivery) Error() string { return e.msg }
+
+// Work delivers one event to one endpoint and records the attempt.
+func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs]) error {
+	d, a := w.d, job.Args
+	ctx = tenants.NewContext(ctx, &tenants.Tenant{ID: a.TenantID})
+	ep, secrets, err := d.webhooks.WebhookSecrets(ctx, a.EndpointID)
+	if err != nil {
+		if errors.Is(err, errNoWebhook) {
+			return nil // deleted since: nothing to deliver to
+		}
+		return err
+	}
+	if !ep.Enabled {
+		return nil
+	}
+	var typ string
+	var payload []byte
+	var occurred time.Time
+	err = d.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT event_type, payload, occurred_at FROM outbox_events WHERE id = ?`, a.EventID).
+			Scan(&typ, &payload, &occurred)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	body, header, err := webhook.Sign(webhook.Delivery{Envelope: webhook.Envelope{ID: a.EventID, Type: typ, TenantID: a.TenantID,
+		OccurredAt: occurred.UTC(), Data: json.RawMessage(payload)}, Timestamp: start}, secrets...)
+	if err != nil {
+		return err
+	}
+	status, retryAfter, sendErr := w.send(ctx, ep.URL, body, header)
+	latency := time.Since(start)
+	ok := sendErr == nil && status >= 200 && status < 300
+	msg := ""
+	switch {
+	case sendErr != nil:
+		msg = sendErr.Error()
+	case !ok:
+		msg = "receiver answered " + strconv.Itoa(status)
+	}
+	gone := status == http.StatusGone
+	disable := ""
+	err = d.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var code any
+		if status != 0 {
+			code = status
+		}
+		now := d.db.Now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, attempt,
+				succeeded, status_code, latency_ms, error, attempted_at)
+			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			uuid.Must(uuid.NewV7()).String(), a.EndpointID, a.EventID, typ, job.Attempt, ok, code, latency.Milliseconds(), msg, now); err != nil {
+			return err
+		}
+		if ok {
+			_, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL`, a.EndpointID)
+			return err
+		}
+		var since time.Time
+		if err := tx.QueryRowContext(ctx, `UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, ?) WHERE id = ?
+			RETURNING failing_since`, now, a.EndpointID).Scan(&since); err != nil {
+			return err
+		}
+		switch {
+		case gone:
+			disable = "The receiver answered 410 Gone."
+		case now.Sub(since) >= d.DisableAfter:
+			disable = "Every delivery failed since " + since.UTC().Format(time.RFC3339) + "."
+		}
+		if disable != "" {
+			_, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET enabled = false, disabled_reason = ?, updated_at = ? WHERE id = ?`,
+				disable, now, a.EndpointID)
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	switch {
+	case ok:
+		return nil
+	case disable != "":
+		d.logger.WarnContext(ctx, "webhook endpoint disabled", "tenant_id", a.TenantID, "endpoint_id", a.EndpointID, "reason", disable)
+		return river.JobCancel(errDelivery{msg})
+	case retryAfter > 0 && job.Attempt <= len(WebhookRetrySchedule) &&
+		retryAfter > WebhookRetrySchedule[min(job.Attempt-1, len(WebhookRetrySchedule)-1)]:
+		// The receiver asked for longer than the schedule's next step.
+		return river.JobSnooze(retryAfter)
+	}
+	return errDelivery{msg}
+}
+
+// maxRetryAfter bounds how long a receiver's Retry-After may push a
+// retry back.
+const maxRetryAfter = 4 * time.Hour
+
+// send posts the delivery; a 3xx is an answer like any other (the client
+// follows no redirects).
+func (w *deliveryWorker) send(ctx context.Context, url string, body []byte, header http.Header) (status int, retryAfter time.Duration, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, 0, err
+	}
+	req.Header = header
+	req.Header.Set("User-Agent", "portal-webhooks/1")
+	resp, err := w.d.client.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
+		retryAfter = min(time.Duration(s)*time.Second, maxRetryAfter)
+	}
+	return resp.StatusCode, retryAfter, nil
+}
