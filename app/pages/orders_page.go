@@ -447,9 +447,13 @@ func (p *ordersPage) renderList() app.UI {
 	}
 	first := (l.Page-1)*l.PageSize + 1
 	last := first + len(l.Orders) - 1
+	total := strconv.Itoa(l.Total)
+	if l.TotalIsLowerBound { // a search counts to 1,000 only
+		total += "+"
+	}
 	return app.Div().Class("card card--wide").Body(
 		app.P().ID("orders-count").Class("card__note").Aria("live", "polite").
-			Text(strconv.Itoa(first)+"–"+strconv.Itoa(last)+" of "+strconv.Itoa(l.Total)+" orders"),
+			Text(strconv.Itoa(first)+"–"+strconv.Itoa(last)+" of "+total+" orders"),
 		app.Div().Class("table-wrap").Body(app.Table().ID("orders").Class("table").Body(
 			app.THead().Body(app.Tr().Body(
 				app.Th().Text("Order #"), app.Th().Text("Your PO#"), app.Th().Text("Date"), app.Th().Text("Status"),

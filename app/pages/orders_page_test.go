@@ -3,8 +3,15 @@ package pages
 import (
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"example.com/portal/app/apiclient"
+	"example.com/portal/app/state"
+	"example.com/portal/backend/api"
 )
 
 func TestOrderFilterURLRoundTrip(t *testing.T) {
@@ -40,6 +47,27 @@ func TestOrderFilterAPIQuery(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.f.apiQuery(today).Encode(); got != tt.want {
 			t.Errorf("%+v: API query %q, want %q", tt.f, got, tt.want)
+		}
+	}
+}
+
+// A search counted to its cap says "1,000+", not an exact figure.
+func TestOrdersCountLowerBound(t *testing.T) {
+	s := state.Session{Status: state.Loaded, Data: apiclient.Session{SignedIn: true, User: apiclient.User{Email: "tom@x.example"}}}
+	for _, c := range []struct {
+		capped bool
+		want   string
+	}{{false, "1–1 of 1000 orders"}, {true, "1–1 of 1000+ orders"}} {
+		list := api.OrderList{Orders: []api.OrderSummary{{ID: "o1", OrderNumber: "SO-1", OrderDate: "2026-12-05"}},
+			Total: 1000, TotalIsLowerBound: c.capped, Page: 1, PageSize: 20, TotalPages: 50}
+		p := &ordersPage{chrome: chrome{brand: brands["acme.test"], path: "/portal/orders"}, session: s, list: list, loaded: true}
+		e := app.NewTestEngine()
+		if err := e.Load(p); err != nil {
+			t.Fatal(err)
+		}
+		e.ConsumeAll()
+		if html := app.HTMLString(p); !strings.Contains(html, c.want) {
+			t.Errorf("capped=%v: no %q in\n%s", c.capped, c.want, html)
 		}
 	}
 }
