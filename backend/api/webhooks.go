@@ -55,3 +55,39 @@ type WebhookTestResult struct {
 	LatencyMS  int64  `json:"latency_ms"`
 	Error      string `json:"error,omitempty"`
 }
+
+// Paths of an endpoint's delivery log: GET PathWebhooks/{id}/deliveries
+// (WebhookDeliveryList, newest first; query limit, at most 200); POST
+// PathWebhooks/{id}/deliveries/{delivery_id}/replay sends that attempt's
+// event again now (202); POST PathWebhooks/{id}/replay (ReplayRequest →
+// ReplayResult, 202) sends again every event of the endpoint's types in a
+// time range, at most 10,000. Replays carry the events' own ids.
+
+// WebhookDelivery is one attempt.
+type WebhookDelivery struct {
+	ID          string    `json:"id"`
+	EventID     string    `json:"event_id"`
+	EventType   string    `json:"event_type"`
+	Attempt     int       `json:"attempt"`
+	Succeeded   bool      `json:"succeeded"`
+	StatusCode  int       `json:"status_code,omitempty"`
+	LatencyMS   int       `json:"latency_ms"`
+	Error       string    `json:"error,omitempty"`
+	AttemptedAt time.Time `json:"attempted_at"`
+}
+
+// WebhookDeliveryList is an endpoint's latest attempts.
+type WebhookDeliveryList struct {
+	Deliveries []WebhookDelivery `json:"deliveries"`
+}
+
+// ReplayRequest is a time range of events, [from, to).
+type ReplayRequest struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+}
+
+// ReplayResult says how many events were queued again.
+type ReplayResult struct {
+	Events int `json:"events"`
+}

@@ -123,6 +123,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		KeyManager:           keys,
 		Webhooks:             webhooks,
 		WebhookClient:        hookClient,
+		WebhookDeliveries:    deliverer,
 		BackOffice:           postgres.NewBackOfficeService(db),
 		// Onboarding: access requests, self-registration, the staff queue.
 		Onboarding:     postgres.NewOnboardingService(db),

@@ -153,6 +153,38 @@ func TestWebhookDelivery(t *testing.T) {
 		t.Errorf("delivery: %v %s", err, body)
 	}
 
+	// The log, newest first; replaying the failed attempt and a time range
+	// sends the event again with its own id.
+	w = e.request("GET", host, api.PathWebhooks+"/"+shipped.ID+"/deliveries", "", alex, nil)
+	var log api.WebhookDeliveryList
+	if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &log) != nil || len(log.Deliveries) != 2 || !log.Deliveries[0].Succeeded ||
+		log.Deliveries[1].StatusCode != 503 || log.Deliveries[1].EventID != shippedEvent {
+		t.Fatalf("delivery log: %d %s", w.Code, w.Body)
+	}
+	if w := e.request("POST", host, api.PathWebhooks+"/"+shipped.ID+"/deliveries/"+log.Deliveries[1].ID+"/replay", "", alex, nil); w.Code != http.StatusAccepted {
+		t.Fatalf("replay: %d %s", w.Code, w.Body)
+	}
+	waitFor(t, "the replay", func() bool { return down.count() == 3 })
+	from, to := time.Now().Add(-time.Hour).UTC().Format(time.RFC3339), time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	w = e.request("POST", host, api.PathWebhooks+"/"+shipped.ID+"/replay", `{"from":"`+from+`","to":"`+to+`"}`, alex, nil)
+	if w.Code != http.StatusAccepted || !strings.Contains(w.Body.String(), `"events":1`) {
+		t.Fatalf("replay range: %d %s", w.Code, w.Body)
+	}
+	waitFor(t, "the range replay", func() bool { return down.count() == 4 })
+	down.mu.Lock()
+	for i, h := range down.got {
+		if h.Get("X-Webhook-Id") != shippedEvent {
+			t.Errorf("request %d carries id %q", i, h.Get("X-Webhook-Id"))
+		}
+	}
+	down.mu.Unlock()
+	if w := e.request("POST", host, api.PathWebhooks+"/"+shipped.ID+"/replay", `{"from":"`+to+`","to":"`+from+`"}`, alex, nil); w.Code != http.StatusBadRequest {
+		t.Errorf("backwards range: %d", w.Code)
+	}
+	if w := e.request("GET", host, api.PathWebhooks+"/"+uuid.NewString()+"/deliveries", "", alex, nil); w.Code != http.StatusNotFound {
+		t.Errorf("log of an unknown endpoint: %d", w.Code)
+	}
+
 	// 410 Gone: one attempt, the endpoint is turned off, no retry.
 	event("price.changed")
 	if n, err := d.Dispatch(context.Background()); err != nil || n != 1 {

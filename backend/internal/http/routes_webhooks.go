@@ -26,6 +26,52 @@ func (s *Server) webhookRoutes(r chi.Router) {
 	s.api(r, "PUT", api.PathWebhooks+"/{id}", needs(policies.WebhooksManage), s.handleWebhookUpdate)
 	s.api(r, "DELETE", api.PathWebhooks+"/{id}", needs(policies.WebhooksManage), s.handleWebhookDelete)
 	s.api(r, "POST", api.PathWebhooks+"/{id}/test", needs(policies.WebhooksManage), s.handleWebhookTest)
+	s.api(r, "GET", api.PathWebhooks+"/{id}/deliveries", needs(policies.WebhooksManage), s.handleWebhookDeliveries)
+	s.api(r, "POST", api.PathWebhooks+"/{id}/deliveries/{delivery}/replay", needs(policies.WebhooksManage), s.handleWebhookReplayOne)
+	s.api(r, "POST", api.PathWebhooks+"/{id}/replay", needs(policies.WebhooksManage), s.handleWebhookReplayRange)
+}
+
+func (s *Server) handleWebhookDeliveries(w http.ResponseWriter, r *http.Request) error {
+	q := queryParser{values: r.URL.Query()}
+	limit := q.int("limit")
+	if err := q.err(func() error { return nil }); err != nil {
+		return err
+	}
+	if limit == 0 {
+		limit = 50
+	}
+	cur, _ := userFrom(r.Context())
+	list, err := s.WebhookDeliveries.ListDeliveries(r.Context(), cur.user, chi.URLParam(r, "id"), limit)
+	if err != nil {
+		return err
+	}
+	out := api.WebhookDeliveryList{Deliveries: make([]api.WebhookDelivery, 0, len(list))}
+	for _, d := range list {
+		out.Deliveries = append(out.Deliveries, api.WebhookDelivery{ID: d.ID, EventID: d.EventID, EventType: d.EventType, Attempt: d.Attempt,
+			Succeeded: d.Succeeded, StatusCode: d.StatusCode, LatencyMS: d.LatencyMS, Error: d.Error, AttemptedAt: d.AttemptedAt.UTC()})
+	}
+	return writePrivateJSON(w, out)
+}
+
+func (s *Server) handleWebhookReplayOne(w http.ResponseWriter, r *http.Request) error {
+	cur, _ := userFrom(r.Context())
+	if err := s.WebhookDeliveries.ReplayDelivery(r.Context(), cur.user, chi.URLParam(r, "id"), chi.URLParam(r, "delivery")); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusAccepted, api.ReplayResult{Events: 1})
+}
+
+func (s *Server) handleWebhookReplayRange(w http.ResponseWriter, r *http.Request) error {
+	var in api.ReplayRequest
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	cur, _ := userFrom(r.Context())
+	n, err := s.WebhookDeliveries.ReplayRange(r.Context(), cur.user, chi.URLParam(r, "id"), in.From, in.To)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusAccepted, api.ReplayResult{Events: n})
 }
 
 func (s *Server) handleWebhookList(w http.ResponseWriter, r *http.Request) error {

@@ -58,7 +58,9 @@ type Server struct {
 	// their deliveries (default: the guarded client, no loopback).
 	Webhooks      portal.WebhookService
 	WebhookClient *http.Client
-	BackOffice    portal.BackOfficeService
+	// WebhookDeliveries reads the delivery log and replays.
+	WebhookDeliveries portal.WebhookDeliveryService
+	BackOffice        portal.BackOfficeService
 	// SSO keeps single sign-on state and opens SSO sessions; nil: no SSO.
 	SSO portal.SSOService
 	// Getenv reads the server's environment: a tenant's SSO client secret

@@ -98,6 +98,10 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 	keys := postgres.NewAPIKeyService(db)
 	webhooks := postgres.NewWebhookService(db)
 	webhooks.AllowHTTP = true // receivers of the tests are on loopback
+	deliverer, err := postgres.NewDeliverer(db, webhooks, webhook.Guard{AllowLoopback: true}.Client(5*time.Second), 4, logger)
+	if err != nil {
+		t.Fatal(err)
+	}
 	authz, err := policies.New()
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +118,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		Onboarding: postgres.NewOnboardingService(db), OnboardingMail: &mail.Notifier{Sender: sender},
 		Logger: logger,
 		// The back-office API: tenant API keys and the ERP's batches.
-		APIKeys: keys, KeyManager: keys, Webhooks: webhooks, WebhookClient: webhook.Guard{AllowLoopback: true}.Client(5 * time.Second), BackOffice: postgres.NewBackOfficeService(db),
+		APIKeys: keys, KeyManager: keys, Webhooks: webhooks, WebhookDeliveries: deliverer, WebhookClient: webhook.Guard{AllowLoopback: true}.Client(5 * time.Second), BackOffice: postgres.NewBackOfficeService(db),
 	})
 	return &env{srv: srv, logs: logs, db: db, owner: owner, stripe: rec}
 }

@@ -100,3 +100,32 @@ type WebhookService interface {
 	// grace period. Errors: ENOTFOUND.
 	WebhookSecrets(ctx context.Context, id string) (*WebhookEndpoint, []string, error)
 }
+
+// WebhookDelivery is one attempt in an endpoint's delivery log.
+type WebhookDelivery struct {
+	ID, EventID, EventType string
+	Attempt                int
+	Succeeded              bool
+	StatusCode             int // 0: no answer
+	LatencyMS              int
+	Error                  string
+	AttemptedAt            time.Time
+}
+
+// MaxReplayEvents bounds one replay of a time range.
+const MaxReplayEvents = 10_000
+
+// WebhookDeliveryService reads an endpoint's delivery log and sends
+// events again (tenant admins).
+type WebhookDeliveryService interface {
+	// ListDeliveries returns the endpoint's latest attempts, newest first.
+	// Errors: ENOTFOUND.
+	ListDeliveries(ctx context.Context, actor *User, endpointID string, limit int) ([]WebhookDelivery, error)
+	// ReplayDelivery sends the event of a logged attempt again, now, with
+	// the same event id. Errors: ENOTFOUND.
+	ReplayDelivery(ctx context.Context, actor *User, endpointID, deliveryID string) error
+	// ReplayRange sends again every event of the endpoint's types that
+	// occurred in [from, to), at most MaxReplayEvents, and says how many.
+	// Errors: EINVALID, ENOTFOUND.
+	ReplayRange(ctx context.Context, actor *User, endpointID string, from, to time.Time) (int, error)
+}

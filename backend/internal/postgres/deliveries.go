@@ -20,6 +20,7 @@ import (
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 
+	"example.com/portal/backend/internal/portal"
 	"example.com/portal/backend/internal/webhook"
 	"example.com/portal/tenants"
 )
@@ -47,6 +48,9 @@ type DeliveryArgs struct {
 	TenantID   string `json:"tenant_id"`
 	EventID    string `json:"event_id"`
 	EndpointID string `json:"endpoint_id"`
+	// Replay is set on a replay, so that it is a job of its own beside the
+	// first delivery of the event (jobs are unique by their arguments).
+	Replay string `json:"replay,omitempty"`
 }
 
 // Kind implements river.JobArgs.
@@ -332,4 +336,157 @@ func (w *deliveryWorker) send(ctx context.Context, url string, body []byte, head
 		retryAfter = min(time.Duration(s)*time.Second, maxRetryAfter)
 	}
 	return resp.StatusCode, retryAfter, nil
+}
+
+var _ portal.WebhookDeliveryService = (*Deliverer)(nil)
+
+// endpointEvents checks that the endpoint exists in the tenant of ctx and
+// returns its event types.
+func endpointEvents(ctx context.Context, tx bun.Tx, id string) ([]string, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, errNoWebhook
+	}
+	var types []string
+	err := tx.QueryRowContext(ctx, `SELECT events FROM webhook_endpoints WHERE id = ?`, id).Scan(pgdialect.Array(&types))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoWebhook
+	}
+	return types, err
+}
+
+// ListDeliveries implements portal.WebhookDeliveryService.
+func (d *Deliverer) ListDeliveries(ctx context.Context, actor *portal.User, endpointID string, limit int) ([]portal.WebhookDelivery, error) {
+	if actor.CustomerID != "" {
+		return nil, errStaffWebhook
+	}
+	limit = min(max(limit, 1), 200)
+	out := []portal.WebhookDelivery{}
+	err := d.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := endpointEvents(ctx, tx, endpointID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id::text, event_id::text, event_type, attempt, succeeded, coalesce(status_code, 0),
+				latency_ms, error, attempted_at
+			FROM webhook_deliveries WHERE endpoint_id = ? ORDER BY attempted_at DESC, id DESC LIMIT ?`, endpointID, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var w portal.WebhookDelivery
+			if err := rows.Scan(&w.ID, &w.EventID, &w.EventType, &w.Attempt, &w.Succeeded, &w.StatusCode, &w.LatencyMS, &w.Error,
+				&w.AttemptedAt); err != nil {
+				return err
+			}
+			out = append(out, w)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		if portal.ErrorCode(err) != portal.EINTERNAL {
+			return nil, err
+		}
+		return nil, fmt.Errorf("postgres: list deliveries: %w", err)
+	}
+	return out, nil
+}
+
+// replay enqueues events for the endpoint again. Each replay is a job of
+// its own (its Replay id), beside any earlier delivery of the same event.
+func (d *Deliverer) replay(ctx context.Context, endpointID string, eventIDs []string) error {
+	tn, _ := tenants.FromContext(ctx)
+	replay := uuid.Must(uuid.NewV7()).String()
+	params := make([]river.InsertManyParams, len(eventIDs))
+	for i, id := range eventIDs {
+		params[i] = river.InsertManyParams{Args: DeliveryArgs{TenantID: tn.ID, EventID: id, EndpointID: endpointID, Replay: replay}}
+	}
+	for len(params) > 0 {
+		n := min(len(params), 1000)
+		if _, err := d.river.InsertMany(ctx, params[:n]); err != nil {
+			return fmt.Errorf("postgres: replay: %w", err)
+		}
+		params = params[n:]
+	}
+	return nil
+}
+
+// ReplayDelivery implements portal.WebhookDeliveryService.
+func (d *Deliverer) ReplayDelivery(ctx context.Context, actor *portal.User, endpointID, deliveryID string) error {
+	if actor.CustomerID != "" {
+		return errStaffWebhook
+	}
+	if _, err := uuid.Parse(deliveryID); err != nil {
+		return errNoDelivery
+	}
+	var eventID string
+	err := d.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := endpointEvents(ctx, tx, endpointID); err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, `SELECT event_id::text FROM webhook_deliveries WHERE id = ? AND endpoint_id = ?`,
+			deliveryID, endpointID).Scan(&eventID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errNoDelivery
+		}
+		if err != nil {
+			return err
+		}
+		return auditTx(ctx, tx, d.db.Now().UTC(), "webhook_replayed", actor, "", portal.Client{},
+			map[string]any{"webhook_id": endpointID, "event_id": eventID})
+	})
+	if err != nil {
+		if portal.ErrorCode(err) != portal.EINTERNAL {
+			return err
+		}
+		return fmt.Errorf("postgres: replay delivery: %w", err)
+	}
+	return d.replay(ctx, endpointID, []string{eventID})
+}
+
+var errNoDelivery = portal.Errorf(portal.ENOTFOUND, "No such delivery.")
+
+// ReplayRange implements portal.WebhookDeliveryService.
+func (d *Deliverer) ReplayRange(ctx context.Context, actor *portal.User, endpointID string, from, to time.Time) (int, error) {
+	if actor.CustomerID != "" {
+		return 0, errStaffWebhook
+	}
+	if !to.After(from) {
+		return 0, &portal.Error{Code: portal.EINVALID, Message: "Check the range.",
+			Fields: []portal.FieldError{{Field: "to", Message: "The end is not after the start."}}}
+	}
+	var ids []string
+	err := d.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		types, err := endpointEvents(ctx, tx, endpointID)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id::text FROM outbox_events WHERE event_type IN (?) AND occurred_at >= ? AND occurred_at < ?
+			ORDER BY occurred_at, id LIMIT ?`, bun.In(types), from, to, portal.MaxReplayEvents)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return auditTx(ctx, tx, d.db.Now().UTC(), "webhook_replayed", actor, "", portal.Client{},
+			map[string]any{"webhook_id": endpointID, "from": from, "to": to, "events": len(ids)})
+	})
+	if err != nil {
+		if portal.ErrorCode(err) != portal.EINTERNAL {
+			return 0, err
+		}
+		return 0, fmt.Errorf("postgres: replay range: %w", err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	return len(ids), d.replay(ctx, endpointID, ids)
 }
