@@ -108,19 +108,23 @@ func firstName(name string) string {
 }
 
 // accountSummaryTx reads the account card of a customer, its sales rep and
-// how many of its orders are in progress, in one statement.
+// how many of its orders are in progress, in one statement. The counts and
+// sums come from the customer's rollups (migration 22), a few rows per
+// customer whatever its history, kept by triggers on orders and invoices.
 func accountSummaryTx(ctx context.Context, tx bun.Tx, customerID string) (portal.AccountSummary, *portal.SalesRep, int, error) {
 	var a portal.AccountSummary
 	var inProgress int
 	var rep portal.SalesRep
 	var hasRep bool
 	err := tx.QueryRowContext(ctx, `SELECT c.account_number, c.company_name, c.payment_terms, c.status, c.currency, c.credit_limit_minor,
-			coalesce((SELECT sum(i.total_minor - i.amount_paid_minor) FROM invoices i
+			coalesce((SELECT sum(i.total_minor - i.paid_minor) FROM customer_invoice_sums i
 				WHERE i.tenant_id = c.tenant_id AND i.customer_id = c.id AND i.status IN ('open', 'partially_paid')), 0),
-			coalesce((SELECT sum(i.total_minor) FROM invoices i
+			coalesce((SELECT sum(i.total_minor) FROM customer_invoice_sums i
 				WHERE i.tenant_id = c.tenant_id AND i.customer_id = c.id AND i.status <> 'void'), 0),
-			(SELECT count(*) FROM orders o WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status <> 'draft'),
-			(SELECT count(*) FROM orders o WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status IN (?)),
+			coalesce((SELECT sum(o.orders) FROM customer_order_counts o
+				WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status <> 'draft'), 0),
+			coalesce((SELECT sum(o.orders) FROM customer_order_counts o
+				WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status IN (?)), 0),
 			r.id IS NOT NULL, coalesce(r.name, ''), coalesce(r.email, ''), coalesce(r.phone, '')
 		FROM customers c LEFT JOIN sales_reps r ON r.tenant_id = c.tenant_id AND r.id = c.sales_rep_id
 		WHERE c.id = ?`, bun.In(portal.OpenOrderStatuses()), customerID).Scan(

@@ -1,0 +1,10 @@
+DROP TRIGGER IF EXISTS invoices_rollup_delete ON invoices;
+DROP TRIGGER IF EXISTS invoices_rollup_update ON invoices;
+DROP TRIGGER IF EXISTS invoices_rollup_insert ON invoices;
+DROP FUNCTION IF EXISTS customer_invoice_sums_apply();
+DROP TRIGGER IF EXISTS orders_rollup_delete ON orders;
+DROP TRIGGER IF EXISTS orders_rollup_update ON orders;
+DROP TRIGGER IF EXISTS orders_rollup_insert ON orders;
+DROP FUNCTION IF EXISTS customer_order_counts_apply();
+DROP TABLE IF EXISTS customer_invoice_sums;
+DROP TABLE IF EXISTS customer_order_counts;
