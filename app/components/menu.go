@@ -65,6 +65,7 @@ var StaffMenu = []MenuItem{
 	{Label: "Access Requests", Path: PathStaffAccessRequests, Description: "Approve or reject access requests and registrations",
 		Built: true, Capability: api.CapabilityAccessRequests},
 	{Label: "Staff", Path: api.PageStaffUsers, Description: "Invite and manage the staff", Built: true, Capability: "staff_users:read"},
+	{Label: "Integrations", Path: api.PageStaffIntegrations, Description: "API keys and webhooks", Built: true, Capability: api.CapabilityAPIKeys},
 }
 
 // BuiltItems returns the entries of items whose screen is built, in order.

@@ -35,6 +35,7 @@ func Register() {
 		app.Route(components.PathRegisterProfile, newProfilePage)
 		app.Route(components.PathRegisterPending, newPendingPage)
 		app.Route(components.PathStaffAccessRequests, newStaffAccessRequestsPage)
+		app.Route(api.PageStaffIntegrations, newStaffIntegrationsPage)
 		app.Route(api.PageMFA, newMFAPage)
 		app.Route(api.PageMFASettings, newMFASettingsPage)
 		app.Route(api.PageAccount, newAccountPage)

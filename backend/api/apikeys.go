@@ -10,6 +10,16 @@ import "time"
 // PathAPIKeys/{id} revokes one at once.
 const PathAPIKeys = "/api/v1/api-keys"
 
+// PageStaffIntegrations is the staff screen of the tenant's API keys and
+// webhook endpoints; each half shows with its capability.
+const PageStaffIntegrations = "/portal/staff/integrations"
+
+// Capabilities (in /api/v1/me) of the integration screens.
+const (
+	CapabilityAPIKeys  = "api_keys:manage"
+	CapabilityWebhooks = "webhooks:manage"
+)
+
 // APIKey is a key as lists show it: never its secret.
 type APIKey struct {
 	ID         string     `json:"id"`
@@ -26,6 +36,8 @@ type APIKey struct {
 // APIKeyList is the tenant's keys, newest first.
 type APIKeyList struct {
 	Keys []APIKey `json:"keys"`
+	// Scopes are the scopes a key may carry, for the form that makes one.
+	Scopes []string `json:"scopes"`
 }
 
 // CreateAPIKeyRequest names a key and its scopes.

@@ -30,6 +30,8 @@ type Webhook struct {
 // WebhookList is the tenant's endpoints.
 type WebhookList struct {
 	Webhooks []Webhook `json:"webhooks"`
+	// Events are the event types an endpoint may subscribe to.
+	Events []string `json:"events"`
 }
 
 // WebhookRequest creates or changes an endpoint.

@@ -13,10 +13,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"example.com/portal/backend/internal/pgtest"
@@ -73,8 +75,46 @@ func New(tb testing.TB) context.Context {
 		chromedp.Flag("disable-dev-shm-usage", true),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	tb.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	// The page's uncaught exceptions and console errors (a Wasm panic
+	// among them) go to the test's log, so a screen that stops updating
+	// says why.
+	var mu sync.Mutex
+	ended := false
+	logf := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !ended {
+			tb.Logf(format, args...)
+		}
+	}
+	listener := func(ev any) {
+		switch e := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			d := e.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil {
+				msg += " " + d.Exception.Description
+			}
+			logf("browser: uncaught: %s", msg)
+		case *runtime.EventConsoleAPICalled:
+			if e.Type != "error" {
+				return
+			}
+			var parts []string
+			for _, a := range e.Args {
+				parts = append(parts, strings.Trim(string(a.Value), `"`)+a.Description)
+			}
+			logf("browser: console error: %s", strings.Join(parts, " "))
+		}
+	}
+	ctx, cancelCtx := chromedp.NewContext(actx, chromedp.WithListener(listener))
+	tb.Cleanup(func() {
+		mu.Lock()
+		ended = true
+		mu.Unlock()
+		cancelCtx()
+		cancelAlloc()
+	})
 	if err := chromedp.Do(ctx); err != nil { // starts the browser
 		tb.Fatalf("browsertest: start %s: %v", path, err)
 	}

@@ -25,7 +25,7 @@ func (s *Server) handleAPIKeyList(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	out := api.APIKeyList{Keys: make([]api.APIKey, 0, len(keys))}
+	out := api.APIKeyList{Keys: make([]api.APIKey, 0, len(keys)), Scopes: portal.Scopes}
 	for i := range keys {
 		out.Keys = append(out.Keys, toAPIKey(&keys[i]))
 	}

@@ -80,7 +80,7 @@ func (s *Server) handleWebhookList(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	out := api.WebhookList{Webhooks: make([]api.Webhook, 0, len(list))}
+	out := api.WebhookList{Webhooks: make([]api.Webhook, 0, len(list)), Events: portal.WebhookEvents}
 	for i := range list {
 		out.Webhooks = append(out.Webhooks, toAPIWebhook(&list[i]))
 	}

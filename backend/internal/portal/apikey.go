@@ -18,6 +18,9 @@ const (
 	ScopeWebhooks   = "webhooks"
 )
 
+// Scopes lists every API key scope, in the order forms show them.
+var Scopes = []string{ScopeEcommerce, ScopeBackOffice, ScopeWebhooks}
+
 // ValidScope reports whether s is an API key scope.
 func ValidScope(s string) bool {
 	return s == ScopeEcommerce || s == ScopeBackOffice || s == ScopeWebhooks
@@ -120,11 +123,11 @@ func (in CreateAPIKeyInput) Validate() error {
 		fields = append(fields, FieldError{"name", "Give the key a name of up to 200 characters."})
 	}
 	if len(in.Scopes) == 0 {
-		fields = append(fields, FieldError{"scope", "Name at least one scope."})
+		fields = append(fields, FieldError{"scopes", "Name at least one scope."})
 	}
 	for _, s := range in.Scopes {
 		if !ValidScope(s) {
-			fields = append(fields, FieldError{"scope", "Unknown scope " + s + " (ecommerce, backoffice or webhooks)."})
+			fields = append(fields, FieldError{"scopes", "Unknown scope " + s + " (ecommerce, backoffice or webhooks)."})
 		}
 	}
 	if len(fields) > 0 {
