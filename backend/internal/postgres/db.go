@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -99,6 +100,24 @@ func (db *DB) InTenantTx(ctx context.Context, fn func(ctx context.Context, tx bu
 		return ErrNoTenant
 	}
 	return db.InTx(ctx, t.ID, fn)
+}
+
+// InTenantReadTx is InTenantTx for a customer's read: the transaction is
+// READ ONLY and each of its statements is cut off after timeout. The
+// timeout is set in the statement that sets the tenant, so it costs no
+// round trip of its own.
+func (db *DB) InTenantReadTx(ctx context.Context, timeout time.Duration, fn func(ctx context.Context, tx bun.Tx) error) error {
+	t, ok := tenants.FromContext(ctx)
+	if !ok || t.ID == "" {
+		return ErrNoTenant
+	}
+	return db.Bun.RunInTx(ctx, &sql.TxOptions{ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.ExecContext(ctx, "SELECT set_config('app.tenant_id', ?, true), set_config('statement_timeout', ?, true)",
+			t.ID, strconv.FormatInt(timeout.Milliseconds(), 10)); err != nil {
+			return fmt.Errorf("postgres: set tenant: %w", err)
+		}
+		return fn(ctx, tx)
+	})
 }
 
 // InTx is InTenantTx with an explicit tenant id, for the operator command and

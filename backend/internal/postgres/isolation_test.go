@@ -292,6 +292,16 @@ var isoBuilders = map[string]isoBuilder{
 			"invoice_number": "INV-" + id, "status": "open", "invoice_date": "2026-11-03", "due_date": "2026-12-03",
 			"total_minor": 25000, "external_id": "INV-EXT-" + id}
 	}},
+	// The rollups' rows of the seeded orders and invoices come from their
+	// triggers; the fixture's own rows take statuses no order has.
+	"customer_order_counts": {row: func(fx *isoFixture, fresh bool) isoRow {
+		return isoRow{"tenant_id": isoID(fx.Tenant), "customer_id": isoID(fx.Customer), "status": "fixture-" + isoPick(fresh, fx.Event),
+			"orders": 3}
+	}},
+	"customer_invoice_sums": {row: func(fx *isoFixture, fresh bool) isoRow {
+		return isoRow{"tenant_id": isoID(fx.Tenant), "customer_id": isoID(fx.Customer), "status": "fixture-" + isoPick(fresh, fx.Event),
+			"invoices": 2, "total_minor": 50000, "paid_minor": 1000}
+	}},
 }
 
 func isoOrderLine(fx *isoFixture, id string, lineNo int) isoRow {

@@ -32,25 +32,20 @@ var (
 	errNoCustomer = portal.Errorf(portal.EFORBIDDEN, "Staff have no customer account of their own.")
 )
 
-// read runs fn in a tenant transaction for a customer's user; staff, who
-// have no customer, are refused before any query.
+// read runs fn in a read-only tenant transaction for a customer's user;
+// staff, who have no customer, are refused before any query. A customer's
+// screen never needs more than a fraction of a second: a query that runs
+// away (a plan gone wrong at scale) is cut off after customerReadTimeout
+// instead of holding a connection and a core.
 func (s *OrderService) read(ctx context.Context, actor *portal.User, fn func(ctx context.Context, tx bun.Tx) error) error {
 	if actor.CustomerID == "" {
 		return errNoCustomer
 	}
-	return s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		// A customer's screen never needs more than a fraction of a second;
-		// a query that runs away (a plan gone wrong at scale) is cut off
-		// instead of holding a connection and a core.
-		if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = "+customerReadTimeout); err != nil {
-			return err
-		}
-		return fn(ctx, tx)
-	})
+	return s.db.InTenantReadTx(ctx, customerReadTimeout, fn)
 }
 
 // customerReadTimeout bounds every statement of a customer's read.
-const customerReadTimeout = "'5s'"
+const customerReadTimeout = 5 * time.Second
 
 // searchCountLimit: see portal.SearchCountLimit.
 const searchCountLimit = portal.SearchCountLimit
