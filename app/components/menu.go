@@ -50,7 +50,7 @@ var Menu = []MenuItem{
 	{Label: "Shop", Path: "/portal/shop", Description: "Browse and order products"},
 	{Label: "My Orders", Path: api.PageOrders, Description: "Order history and tracking", Built: true},
 	{Label: "Quotations", Path: "/portal/quotes", Description: "View and accept quotes"},
-	{Label: "Invoices", Path: "/portal/invoices", Description: "Invoice access"},
+	{Label: "Invoices", Path: api.PageInvoices, Description: "Invoice access", Built: true},
 	{Label: "Receipts", Path: "/portal/receipts", Description: "Payment receipts"},
 	{Label: "Shipments", Path: api.PageShipments, Description: "Shipment tracking", Built: true},
 	{Label: "Credit Notes", Path: "/portal/credit-notes", Description: "Credit note history"},

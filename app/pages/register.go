@@ -45,6 +45,8 @@ func Register() {
 		// Orders and shipments (issue 4).
 		app.Route(api.PageOrders, newOrdersPage)
 		app.RouteWithRegexp(orderPathPattern, newOrderPage)
+		app.Route(api.PageInvoices, newInvoicesPage)
+		app.RouteWithRegexp(invoicePathPattern, newInvoicePage)
 		app.Route(api.PageShipments, newShipmentsPage)
 		state.Register()
 	})

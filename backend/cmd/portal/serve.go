@@ -110,6 +110,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		Users:          postgres.NewUserService(db),
 		Account:        postgres.NewAccountService(db),
 		Orders:         postgres.NewOrderService(db),
+		Invoices:       postgres.NewInvoiceService(db),
 		// Card payments: off (403) without the platform's Stripe keys.
 		CardPayments:         cardPayments,
 		StripePublishableKey: cfg.StripePublishableKey,

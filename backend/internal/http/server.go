@@ -38,6 +38,8 @@ type Server struct {
 	Account    portal.AccountService
 	// Orders reads a customer's dashboard, orders, shipments and payments.
 	Orders portal.OrderService
+	// Invoices reads a customer's invoices (nil: the invoice routes answer 404).
+	Invoices portal.InvoiceService
 	// CardPayments pays invoices by card through the tenant's Stripe
 	// connected account, with StripePublishableKey handed to Stripe.js;
 	// nil or no key: the portal takes no card payments.
