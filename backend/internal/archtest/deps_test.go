@@ -52,13 +52,14 @@ func moduleRoot(t *testing.T) string {
 // TestLeafPackages: the wire contract and the tenant identity compile into
 // the Wasm UI, so they may use only the standard library; the domain may add
 // only the tenants package; webhook signing and dialing stands alone beside
-// the Standard Webhooks library.
+// the Standard Webhooks library; PDF rendering only the domain and fpdf.
 func TestLeafPackages(t *testing.T) {
 	for pkg, allowed := range map[string][]string{
 		module + "/backend/api":              nil,
 		module + "/tenants":                  nil,
 		module + "/backend/internal/portal":  {module + "/tenants"},
 		module + "/backend/internal/webhook": {"github.com/standard-webhooks/standard-webhooks/libraries/go"},
+		module + "/backend/internal/pdfdoc":  {module + "/backend/internal/portal", module + "/tenants", "codeberg.org/go-pdf/fpdf"},
 	} {
 		for _, d := range deps(t, "", "", pkg) {
 			if d == pkg || slices.Contains(allowed, d) {
