@@ -1,0 +1,180 @@
+package postgres_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"example.com/portal/backend/internal/minio"
+	"example.com/portal/backend/internal/pgtest"
+	"example.com/portal/backend/internal/portal"
+	"example.com/portal/backend/internal/postgres"
+	"example.com/portal/tenants"
+)
+
+// docObjects is the services' MinIO with a bucket of the test's own.
+func docObjects(t *testing.T, endpoint string) *minio.Store {
+	t.Helper()
+	cfg := minio.Config{Endpoint: endpoint, AccessKey: os.Getenv("PORTAL_S3_ACCESS_KEY"), SecretKey: os.Getenv("PORTAL_S3_SECRET_KEY"),
+		Region: "us-east-1", Bucket: "docs-" + strconv.FormatInt(time.Now().UnixNano(), 36)}
+	if endpoint == "" {
+		cfg.Endpoint = os.Getenv("PORTAL_S3_ENDPOINT")
+		if c, err := net.DialTimeout("tcp", cfg.Endpoint, 2*time.Second); err != nil {
+			pgtest.Unavailable(t, "MinIO at %q: %v", cfg.Endpoint, err)
+		} else {
+			c.Close()
+		}
+	}
+	s, err := minio.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if endpoint == "" {
+		if err := s.EnsureBucket(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+func docCount(t *testing.T, db *postgres.DB, tenantID, q string, args ...any) int {
+	t.Helper()
+	var n int
+	err := db.InTx(context.Background(), tenantID, func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, q, args...).Scan(&n)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestDocumentCreateMTR(t *testing.T) {
+	e := newOrderEnv(t)
+	objects := docObjects(t, "")
+	ds := postgres.NewDocumentStore(e.app, objects)
+	ta, _ := tenants.FromContext(e.a)
+	body := []byte("%PDF-1.7 mill test report")
+	d, err := ds.Create(context.Background(), ta.ID, portal.NewDocument{
+		CustomerID: e.jane.CustomerID, Type: "mtr", Name: "MTR-H123.pdf", OrderID: e.ids["SO-1001"], HeatNumber: "H123",
+		OrderLineIDs: []string{e.ids["SO-1001/1"], e.ids["SO-1001/2"]},
+	}, bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.ObjectKey != ta.ID+"/"+d.ID || d.SizeBytes != int64(len(body)) || len(d.SHA256) != 64 || d.OrderNumber != "SO-1001" {
+		t.Errorf("document = %+v", d)
+	}
+	if got := d.ExpiresAt.Sub(d.CreatedAt); got != 3650*24*time.Hour {
+		t.Errorf("retention = %s, want 3650 days", got)
+	}
+	if n := docCount(t, e.app, ta.ID, `SELECT count(*) FROM document_order_lines WHERE document_id = ?`, d.ID); n != 2 {
+		t.Errorf("MTR lines = %d, want 2", n)
+	}
+	if n := docCount(t, e.app, ta.ID, `SELECT count(*) FROM outbox_events WHERE event_type = 'document.available' AND subject_id = ?
+		AND payload->>'order_number' = 'SO-1001'`, d.ID); n != 1 {
+		t.Errorf("document.available events = %d, want 1", n)
+	}
+	rc, _, err := objects.Get(context.Background(), d.ObjectKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(rc)
+	rc.Close()
+	if !bytes.Equal(got, body) {
+		t.Fatalf("object = %q", got)
+	}
+
+	// Another customer's order cannot be attached: the row fails, and the
+	// object put before it is removed.
+	_, err = ds.Create(context.Background(), ta.ID, portal.NewDocument{
+		CustomerID: e.jane.CustomerID, Type: "coc", Name: "COC-SO-2001.pdf", OrderID: e.ids["SO-2001"],
+	}, bytes.NewReader(body), int64(len(body)))
+	if err == nil {
+		t.Fatal("a document of Jane's naming another customer's order was stored")
+	}
+	objs := 0
+	if err := objects.List(context.Background(), ta.ID+"/", func(minio.ObjectInfo) error { objs++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if objs != 1 {
+		t.Fatalf("objects after a failed insert = %d, want 1 (the orphan must be removed)", objs)
+	}
+}
+
+func TestDocumentCreateStoreUnavailable(t *testing.T) {
+	e := newOrderEnv(t)
+	ds := postgres.NewDocumentStore(e.app, docObjects(t, "127.0.0.1:1"))
+	ta, _ := tenants.FromContext(e.a)
+	_, err := ds.Create(context.Background(), ta.ID, portal.NewDocument{
+		CustomerID: e.jane.CustomerID, Type: "pod", Name: "POD-1Z999.pdf", ShipmentID: e.ids["SH-1"],
+	}, bytes.NewReader([]byte("%PDF-1.4")), 8)
+	if portal.ErrorCode(err) != portal.EUNAVAILABLE {
+		t.Fatalf("Create with MinIO down: %v, want unavailable", err)
+	}
+	if n := docCount(t, e.app, ta.ID, `SELECT count(*) FROM documents`); n != 0 {
+		t.Fatalf("%d rows written with MinIO down", n)
+	}
+	if n := docCount(t, e.app, ta.ID, `SELECT count(*) FROM outbox_events WHERE event_type = 'document.available'`); n != 0 {
+		t.Fatalf("%d events written with MinIO down", n)
+	}
+}
+
+func TestDocumentRetentionAndOrphans(t *testing.T) {
+	e := newOrderEnv(t)
+	objects := docObjects(t, "")
+	ds := postgres.NewDocumentStore(e.app, objects)
+	ta, _ := tenants.FromContext(e.a)
+	now := time.Now()
+	ds.Now = func() time.Time { return now }
+	mk := func(typ, name string) *portal.Document {
+		d, err := ds.Create(context.Background(), ta.ID, portal.NewDocument{CustomerID: e.jane.CustomerID, Type: typ, Name: name, OrderID: e.ids["SO-1001"]},
+			bytes.NewReader([]byte("%PDF-1.4")), 8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	confirmation := mk("order_confirmation", "OC-SO-1001.pdf") // 730 days
+	coc := mk("coc", "COC-SO-1001.pdf")                        // 3650 days
+
+	now = now.AddDate(0, 0, 729)
+	if n, err := ds.DeleteExpired(context.Background(), ta.ID, 100); err != nil || n != 0 {
+		t.Fatalf("day 729: deleted %d, %v; want 0", n, err)
+	}
+	now = now.AddDate(0, 0, 2)
+	if n, err := ds.DeleteExpired(context.Background(), ta.ID, 100); err != nil || n != 1 {
+		t.Fatalf("day 731: deleted %d, %v; want 1", n, err)
+	}
+	if _, _, err := objects.Get(context.Background(), confirmation.ObjectKey); !errors.Is(err, minio.ErrNotFound) {
+		t.Errorf("expired object still there: %v", err)
+	}
+	if n := docCount(t, e.app, ta.ID, `SELECT count(*) FROM documents WHERE id = ?`, coc.ID); n != 1 {
+		t.Errorf("the CoC (10 years) was deleted")
+	}
+
+	// An object no row names is an orphan once older than an hour.
+	orphan := minio.ObjectKey(ta.ID, "orphan")
+	if err := objects.Put(context.Background(), orphan, bytes.NewReader([]byte("x")), 1, "application/pdf"); err != nil {
+		t.Fatal(err)
+	}
+	ds.Now = time.Now
+	if n, err := ds.SweepOrphans(context.Background(), ta.ID); err != nil || n != 0 {
+		t.Fatalf("fresh sweep removed %d, %v; want 0", n, err)
+	}
+	ds.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+	if n, err := ds.SweepOrphans(context.Background(), ta.ID); err != nil || n != 1 {
+		t.Fatalf("sweep removed %d, %v; want 1 (the orphan only)", n, err)
+	}
+	if _, _, err := objects.Get(context.Background(), coc.ObjectKey); err != nil {
+		t.Fatalf("the sweep removed a document's object: %v", err)
+	}
+}
