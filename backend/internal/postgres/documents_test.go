@@ -178,3 +178,41 @@ func TestDocumentRetentionAndOrphans(t *testing.T) {
 		t.Fatalf("the sweep removed a document's object: %v", err)
 	}
 }
+
+func TestDocumentOpenScopedToCustomerAndTenant(t *testing.T) {
+	e := newOrderEnv(t)
+	ds := postgres.NewDocumentStore(e.app, docObjects(t, ""))
+	ta, _ := tenants.FromContext(e.a)
+	d, err := ds.Create(context.Background(), ta.ID, portal.NewDocument{CustomerID: e.jane.CustomerID, Type: "coc", Name: "COC-SO-1001.pdf",
+		OrderID: e.ids["SO-1001"]}, bytes.NewReader([]byte("%PDF-1.4 coc")), 12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, rc, err := ds.Open(e.a, e.jane, d.ID, "stream")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(rc)
+	rc.Close()
+	if string(b) != "%PDF-1.4 coc" || got.OrderNumber != "SO-1001" {
+		t.Fatalf("Open = %+v %q", got, b)
+	}
+	if n := docCount(t, e.app, ta.ID, `SELECT count(*) FROM document_downloads WHERE document_id = ? AND user_id = ? AND via = 'stream'`, d.ID, e.jane.ID); n != 1 {
+		t.Fatalf("downloads recorded = %d, want 1", n)
+	}
+	other := *e.jane
+	other.CustomerID = e.ids["other-customer"]
+	if _, _, err := ds.Open(e.a, &other, d.ID, "stream"); portal.ErrorCode(err) != portal.ENOTFOUND {
+		t.Errorf("another customer's Open: %v, want not found", err)
+	}
+	// The same customer id asked in another tenant sees nothing (RLS).
+	if _, _, err := ds.Open(e.b, e.jane, d.ID, "stream"); portal.ErrorCode(err) != portal.ENOTFOUND {
+		t.Errorf("another tenant's Open: %v, want not found", err)
+	}
+	if _, err := ds.Document(e.a, e.jane, "not-a-uuid"); portal.ErrorCode(err) != portal.ENOTFOUND {
+		t.Errorf("malformed id: %v, want not found", err)
+	}
+	if n := docCount(t, e.app, ta.ID, `SELECT count(*) FROM document_downloads`); n != 1 {
+		t.Fatalf("refused opens recorded downloads: %d", n)
+	}
+}
