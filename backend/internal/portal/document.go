@@ -53,3 +53,20 @@ type Document struct {
 	SHA256                     string
 	CreatedAt, ExpiresAt       time.Time
 }
+
+// DocumentFilter narrows a customer's documents list.
+type DocumentFilter struct {
+	Q        string   // order number or document name, case-insensitive substring
+	Types    []string // document type codes; empty: all
+	From, To time.Time
+	OrderID  string
+	Page     int // from 1
+	PageSize int
+}
+
+// DocumentPage is one page of a documents list.
+type DocumentPage struct {
+	Items          []Document
+	Total          int
+	Page, PageSize int
+}

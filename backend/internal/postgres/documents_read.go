@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"io"
+	"strings"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -75,4 +76,73 @@ func (s *DocumentStore) RecordDownload(ctx context.Context, actor *portal.User, 
 			uuid.Must(uuid.NewV7()).String(), actor.CustomerID, actor.ID, d.ID, d.Name, via, s.Now().UTC())
 		return err
 	})
+}
+
+// Documents lists the actor's customer's documents, newest first.
+func (s *DocumentStore) Documents(ctx context.Context, actor *portal.User, f portal.DocumentFilter) (*portal.DocumentPage, error) {
+	if actor == nil || actor.CustomerID == "" {
+		return nil, portal.Errorf(portal.EFORBIDDEN, "Documents belong to a customer.")
+	}
+	for _, t := range f.Types {
+		if _, ok := portal.DocumentTypes[t]; !ok {
+			return nil, &portal.Error{Code: portal.EINVALID, Message: "Unknown document type.", Fields: []portal.FieldError{{Field: "type", Message: "unknown: " + t}}}
+		}
+	}
+	if f.OrderID != "" {
+		if _, err := uuid.Parse(f.OrderID); err != nil {
+			return nil, &portal.Error{Code: portal.EINVALID, Message: "Bad order id.", Fields: []portal.FieldError{{Field: "order_id", Message: "not an id"}}}
+		}
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.PageSize < 1 || f.PageSize > 100 {
+		f.PageSize = 25
+	}
+	where := []string{"d.customer_id = ?"}
+	args := []any{actor.CustomerID}
+	if f.Q != "" {
+		where = append(where, "(d.name ILIKE ? OR o.order_number ILIKE ?)")
+		pat := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(f.Q) + "%"
+		args = append(args, pat, pat)
+	}
+	if len(f.Types) > 0 {
+		where = append(where, "d.type IN (?)")
+		args = append(args, bun.In(f.Types))
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "d.created_at >= ?"), append(args, f.From)
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "d.created_at < ?"), append(args, f.To)
+	}
+	if f.OrderID != "" {
+		where, args = append(where, "d.order_id = ?"), append(args, f.OrderID)
+	}
+	from := ` FROM documents d LEFT JOIN orders o ON o.tenant_id = d.tenant_id AND o.id = d.order_id WHERE ` + strings.Join(where, " AND ")
+	p := &portal.DocumentPage{Page: f.Page, PageSize: f.PageSize, Items: []portal.Document{}}
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := tx.QueryRowContext(ctx, "SELECT count(*)"+from, args...).Scan(&p.Total); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.type, d.name, coalesce(d.order_id::text, ''), coalesce(o.order_number, ''),
+			d.content_type, d.size_bytes, d.created_at`+from+` ORDER BY d.created_at DESC, d.id DESC LIMIT ? OFFSET ?`,
+			append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d := portal.Document{CustomerID: actor.CustomerID}
+			if err := rows.Scan(&d.ID, &d.Type, &d.Name, &d.OrderID, &d.OrderNumber, &d.ContentType, &d.SizeBytes, &d.CreatedAt); err != nil {
+				return err
+			}
+			p.Items = append(p.Items, d)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
 }

@@ -303,3 +303,52 @@ func BenchmarkDocumentZip100(b *testing.B) {
 		})
 	}
 }
+
+func TestDocumentsList(t *testing.T) {
+	e := newOrderEnv(t)
+	ds := postgres.NewDocumentStore(e.app, docObjects(t, ""))
+	ta, _ := tenants.FromContext(e.a)
+	now := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	mk := func(cust, typ, name, order string, day int) {
+		ds.Now = func() time.Time { return now.AddDate(0, 0, day) }
+		if _, err := ds.Create(context.Background(), ta.ID, portal.NewDocument{CustomerID: cust, Type: typ, Name: name, OrderID: e.ids[order],
+			HeatNumber: "H1"}, bytes.NewReader([]byte("%PDF-1.4")), 8); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk(e.jane.CustomerID, "coc", "COC-SO-1001.pdf", "SO-1001", 0)
+	mk(e.jane.CustomerID, "mtr", "MTR-H1.pdf", "SO-1001", 1)
+	mk(e.jane.CustomerID, "order_confirmation", "OC-SO-1002.pdf", "SO-1002", 2)
+	mk(e.ids["other-customer"], "coc", "COC-SO-2001.pdf", "SO-2001", 3)
+	names := func(f portal.DocumentFilter) string {
+		t.Helper()
+		p, err := ds.Documents(e.a, e.jane, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n []string
+		for _, d := range p.Items {
+			n = append(n, d.Name)
+		}
+		return strconv.Itoa(p.Total) + ":" + strings.Join(n, ",")
+	}
+	for _, c := range []struct {
+		f    portal.DocumentFilter
+		want string
+	}{
+		{portal.DocumentFilter{}, "3:OC-SO-1002.pdf,MTR-H1.pdf,COC-SO-1001.pdf"},
+		{portal.DocumentFilter{Q: "so-1001"}, "2:MTR-H1.pdf,COC-SO-1001.pdf"}, // order number or name
+		{portal.DocumentFilter{Types: []string{"mtr", "order_confirmation"}}, "2:OC-SO-1002.pdf,MTR-H1.pdf"},
+		{portal.DocumentFilter{From: now.AddDate(0, 0, 1), To: now.AddDate(0, 0, 2)}, "1:MTR-H1.pdf"},
+		{portal.DocumentFilter{OrderID: e.ids["SO-1002"]}, "1:OC-SO-1002.pdf"},
+		{portal.DocumentFilter{OrderID: e.ids["SO-2001"]}, "0:"}, // another customer's order
+		{portal.DocumentFilter{PageSize: 2, Page: 2}, "3:COC-SO-1001.pdf"},
+	} {
+		if got := names(c.f); got != c.want {
+			t.Errorf("Documents(%+v) = %s, want %s", c.f, got, c.want)
+		}
+	}
+	if _, err := ds.Documents(e.a, e.jane, portal.DocumentFilter{Types: []string{"nope"}}); portal.ErrorCode(err) != portal.EINVALID {
+		t.Errorf("unknown type: %v, want invalid", err)
+	}
+}
