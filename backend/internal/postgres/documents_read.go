@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -145,4 +146,29 @@ func (s *DocumentStore) Documents(ctx context.Context, actor *portal.User, f por
 		return nil, err
 	}
 	return p, nil
+}
+
+// LinkExpiry is how long a presigned download link lives.
+const LinkExpiry = 5 * time.Minute
+
+// Link returns a presigned URL of one of the actor's customer's documents,
+// valid for expiry (at most LinkExpiry; 0 means LinkExpiry), and records
+// the download.
+func (s *DocumentStore) Link(ctx context.Context, actor *portal.User, id string, expiry time.Duration, attachment bool) (string, time.Time, error) {
+	if expiry <= 0 || expiry > LinkExpiry {
+		expiry = LinkExpiry
+	}
+	d, err := s.Document(ctx, actor, id)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	at := time.Now()
+	u, err := s.objects.PresignedGet(ctx, d.ObjectKey, expiry, d.Name, attachment)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if err := s.RecordDownload(ctx, actor, d, "link"); err != nil {
+		return "", time.Time{}, err
+	}
+	return u.String(), at.Add(expiry).UTC(), nil
 }

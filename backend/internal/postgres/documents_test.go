@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"runtime"
 	"strconv"
@@ -350,5 +351,49 @@ func TestDocumentsList(t *testing.T) {
 	}
 	if _, err := ds.Documents(e.a, e.jane, portal.DocumentFilter{Types: []string{"nope"}}); portal.ErrorCode(err) != portal.EINVALID {
 		t.Errorf("unknown type: %v, want invalid", err)
+	}
+}
+
+func TestDocumentLinkExpires(t *testing.T) {
+	e := newOrderEnv(t)
+	ds := postgres.NewDocumentStore(e.app, docObjects(t, ""))
+	ta, _ := tenants.FromContext(e.a)
+	d, err := ds.Create(context.Background(), ta.ID, portal.NewDocument{CustomerID: e.jane.CustomerID, Type: "coc", Name: "COC-SO-1001.pdf",
+		OrderID: e.ids["SO-1001"]}, bytes.NewReader([]byte("%PDF-1.4 link")), 13)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := *e.jane
+	other.CustomerID = e.ids["other-customer"]
+	if _, _, err := ds.Link(e.a, &other, d.ID, time.Second, false); portal.ErrorCode(err) != portal.ENOTFOUND {
+		t.Fatalf("another customer's link: %v, want not found", err)
+	}
+	u, exp, err := ds.Link(e.a, e.jane, d.ID, time.Second, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if time.Until(exp) > time.Second+time.Millisecond*100 {
+		t.Errorf("expires_at %s is beyond the asked second", exp)
+	}
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(b) != "%PDF-1.4 link" {
+		t.Fatalf("fresh link: %d %q", resp.StatusCode, b)
+	}
+	time.Sleep(2100 * time.Millisecond)
+	resp, err = http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("expired link answered %d, want 403", resp.StatusCode)
+	}
+	if n := docCount(t, e.app, ta.ID, `SELECT count(*) FROM document_downloads WHERE via = 'link'`); n != 1 {
+		t.Fatalf("link downloads = %d, want 1", n)
 	}
 }
