@@ -155,6 +155,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		return fmt.Errorf("webhook deliveries: %w", err)
 	}
 	go deliverer.RunDispatcher(ctx, time.Second)
+	go maintainDocuments(ctx, db, postgres.NewDocumentStore(db, store), logger)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

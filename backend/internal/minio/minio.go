@@ -1,7 +1,7 @@
 // Package minio is the document store adapter: an S3-compatible object store
 // (MinIO in development and tests, any S3 service in production) reached
 // through minio-go. Object keys are chosen by the server and always start
-// with the tenant's prefix, tenants/<tenant_id>/.
+// with the tenant's id: <tenant_id>/<document_id> (see ObjectKey).
 package minio
 
 import (
@@ -23,13 +23,16 @@ type Config struct {
 	Bucket    string
 	UseTLS    bool
 	Region    string
+	// ServerSideEncryption stores every object with SSE-S3 (see sse).
+	ServerSideEncryption bool
 }
 
 // Store is a bucket of the object store.
 type Store struct {
-	client *miniogo.Client
-	bucket string
-	region string
+	client  *miniogo.Client
+	bucket  string
+	region  string
+	encrypt bool
 }
 
 // New returns a store for cfg. It does not contact the server.
@@ -48,7 +51,7 @@ func New(cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("minio: client: %w", err)
 	}
-	return &Store{client: c, bucket: cfg.Bucket, region: cfg.Region}, nil
+	return &Store{client: c, bucket: cfg.Bucket, region: cfg.Region, encrypt: cfg.ServerSideEncryption}, nil
 }
 
 // EnsureBucket creates the bucket when it does not exist yet.

@@ -31,7 +31,7 @@ type authEnv struct {
 	owner *postgres.DB
 }
 
-func newAuthEnv(t *testing.T) *authEnv {
+func newAuthEnv(t testing.TB) *authEnv {
 	t.Helper()
 	ctx := context.Background()
 	d := pgtest.New(t)

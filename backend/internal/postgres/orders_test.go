@@ -26,7 +26,7 @@ type orderEnv struct {
 	ids    map[string]string // order, shipment and invoice numbers → ids
 }
 
-func newOrderEnv(t *testing.T) *orderEnv {
+func newOrderEnv(t testing.TB) *orderEnv {
 	t.Helper()
 	e := &orderEnv{authEnv: newAuthEnv(t), ids: map[string]string{}}
 	_, _, jane, err := e.svc.SignIn(e.a, portal.SignInInput{Email: "jane@example.com", Password: authPassword})

@@ -1,0 +1,174 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"example.com/portal/backend/internal/minio"
+	"example.com/portal/backend/internal/portal"
+)
+
+var errNoDocument = portal.Errorf(portal.ENOTFOUND, "No such document.")
+
+// Document returns one of the actor's customer's documents in the tenant of
+// ctx. Another customer's or another tenant's id is ENOTFOUND, as is any id
+// for a staff actor (they have the back-office API).
+func (s *DocumentStore) Document(ctx context.Context, actor *portal.User, id string) (*portal.Document, error) {
+	if actor == nil || actor.CustomerID == "" {
+		return nil, errNoDocument
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, errNoDocument
+	}
+	var d portal.Document
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT d.id, d.customer_id, d.type, d.name, coalesce(d.order_id::text, ''),
+			coalesce(o.order_number, ''), coalesce(d.invoice_id::text, ''), coalesce(d.shipment_id::text, ''), d.heat_number,
+			d.object_key, d.content_type, d.size_bytes, d.sha256, d.created_at, d.expires_at
+			FROM documents d LEFT JOIN orders o ON o.tenant_id = d.tenant_id AND o.id = d.order_id
+			WHERE d.id = ? AND d.customer_id = ?`, id, actor.CustomerID).Scan(
+			&d.ID, &d.CustomerID, &d.Type, &d.Name, &d.OrderID, &d.OrderNumber, &d.InvoiceID, &d.ShipmentID, &d.HeatNumber,
+			&d.ObjectKey, &d.ContentType, &d.SizeBytes, &d.SHA256, &d.CreatedAt, &d.ExpiresAt)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoDocument
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// Open streams the content of one of the actor's customer's documents and
+// records the download (via is stream, link or zip). The caller closes it.
+func (s *DocumentStore) Open(ctx context.Context, actor *portal.User, id, via string) (*portal.Document, io.ReadCloser, error) {
+	d, err := s.Document(ctx, actor, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	rc, _, err := s.objects.Get(ctx, d.ObjectKey)
+	switch {
+	case errors.Is(err, minio.ErrNotFound):
+		return nil, nil, errNoDocument
+	case errors.Is(err, minio.ErrUnavailable):
+		return nil, nil, portal.Errorf(portal.EUNAVAILABLE, "The document store is unavailable; try again later.")
+	case err != nil:
+		return nil, nil, err
+	}
+	if err := s.RecordDownload(ctx, actor, d, via); err != nil {
+		rc.Close()
+		return nil, nil, err
+	}
+	return d, rc, nil
+}
+
+// RecordDownload adds a download of d by actor to the customer's activity.
+func (s *DocumentStore) RecordDownload(ctx context.Context, actor *portal.User, d *portal.Document, via string) error {
+	return s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO document_downloads (tenant_id, id, customer_id, user_id, document_id, document_name, via, at)
+			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?)`,
+			uuid.Must(uuid.NewV7()).String(), actor.CustomerID, actor.ID, d.ID, d.Name, via, s.Now().UTC())
+		return err
+	})
+}
+
+// Documents lists the actor's customer's documents, newest first.
+func (s *DocumentStore) Documents(ctx context.Context, actor *portal.User, f portal.DocumentFilter) (*portal.DocumentPage, error) {
+	if actor == nil || actor.CustomerID == "" {
+		return nil, portal.Errorf(portal.EFORBIDDEN, "Documents belong to a customer.")
+	}
+	for _, t := range f.Types {
+		if _, ok := portal.DocumentTypes[t]; !ok {
+			return nil, &portal.Error{Code: portal.EINVALID, Message: "Unknown document type.", Fields: []portal.FieldError{{Field: "type", Message: "unknown: " + t}}}
+		}
+	}
+	if f.OrderID != "" {
+		if _, err := uuid.Parse(f.OrderID); err != nil {
+			return nil, &portal.Error{Code: portal.EINVALID, Message: "Bad order id.", Fields: []portal.FieldError{{Field: "order_id", Message: "not an id"}}}
+		}
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	if f.PageSize < 1 || f.PageSize > 100 {
+		f.PageSize = 25
+	}
+	where := []string{"d.customer_id = ?"}
+	args := []any{actor.CustomerID}
+	if f.Q != "" {
+		where = append(where, "(d.name ILIKE ? OR o.order_number ILIKE ?)")
+		pat := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(f.Q) + "%"
+		args = append(args, pat, pat)
+	}
+	if len(f.Types) > 0 {
+		where = append(where, "d.type IN (?)")
+		args = append(args, bun.In(f.Types))
+	}
+	if !f.From.IsZero() {
+		where, args = append(where, "d.created_at >= ?"), append(args, f.From)
+	}
+	if !f.To.IsZero() {
+		where, args = append(where, "d.created_at < ?"), append(args, f.To)
+	}
+	if f.OrderID != "" {
+		where, args = append(where, "d.order_id = ?"), append(args, f.OrderID)
+	}
+	from := ` FROM documents d LEFT JOIN orders o ON o.tenant_id = d.tenant_id AND o.id = d.order_id WHERE ` + strings.Join(where, " AND ")
+	p := &portal.DocumentPage{Page: f.Page, PageSize: f.PageSize, Items: []portal.Document{}}
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		if err := tx.QueryRowContext(ctx, "SELECT count(*)"+from, args...).Scan(&p.Total); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.type, d.name, coalesce(d.order_id::text, ''), coalesce(o.order_number, ''),
+			d.content_type, d.size_bytes, d.created_at`+from+` ORDER BY d.created_at DESC, d.id DESC LIMIT ? OFFSET ?`,
+			append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d := portal.Document{CustomerID: actor.CustomerID}
+			if err := rows.Scan(&d.ID, &d.Type, &d.Name, &d.OrderID, &d.OrderNumber, &d.ContentType, &d.SizeBytes, &d.CreatedAt); err != nil {
+				return err
+			}
+			p.Items = append(p.Items, d)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// LinkExpiry is how long a presigned download link lives.
+const LinkExpiry = 5 * time.Minute
+
+// Link returns a presigned URL of one of the actor's customer's documents,
+// valid for expiry (at most LinkExpiry; 0 means LinkExpiry), and records
+// the download.
+func (s *DocumentStore) Link(ctx context.Context, actor *portal.User, id string, expiry time.Duration, attachment bool) (string, time.Time, error) {
+	if expiry <= 0 || expiry > LinkExpiry {
+		expiry = LinkExpiry
+	}
+	d, err := s.Document(ctx, actor, id)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	at := time.Now()
+	u, err := s.objects.PresignedGet(ctx, d.ObjectKey, expiry, d.Name, attachment)
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	if err := s.RecordDownload(ctx, actor, d, "link"); err != nil {
+		return "", time.Time{}, err
+	}
+	return u.String(), at.Add(expiry).UTC(), nil
+}
