@@ -81,4 +81,5 @@ ALTER TABLE document_downloads FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON document_downloads
     USING (tenant_id = current_setting('app.tenant_id')::uuid)
     WITH CHECK (tenant_id = current_setting('app.tenant_id')::uuid);
-GRANT SELECT, INSERT, DELETE ON document_downloads TO portal_app;
+-- The activity log is append-only for the app role.
+GRANT SELECT, INSERT ON document_downloads TO portal_app;

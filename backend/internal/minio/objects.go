@@ -11,32 +11,28 @@ import (
 
 	miniogo "github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/encrypt"
+
+	"example.com/portal/backend/internal/portal"
 )
 
-// MaxPresignExpiry is the longest a presigned download URL lives (issue 5:
-// "a presigned URL that expires within 5 minutes").
-const MaxPresignExpiry = 5 * time.Minute
+// The store's errors, key scheme and object description are the domain's
+// (portal.ObjectStore, which Store implements).
+const MaxPresignExpiry = portal.MaxPresignExpiry
 
-// ErrNotFound is returned by Get and Stat when the object does not exist.
-var ErrNotFound = errors.New("minio: object not found")
+var (
+	// ErrNotFound is returned by Get when the object does not exist.
+	ErrNotFound = portal.ErrObjectNotFound
+	// ErrUnavailable wraps every failure to reach the store.
+	ErrUnavailable = portal.ErrObjectStoreUnavailable
+)
 
-// ErrUnavailable wraps every failure to reach the store, so callers can
-// answer 503 rather than 500.
-var ErrUnavailable = errors.New("minio: store unavailable")
-
-// ObjectKey is the key of a document's object: <tenant_id>/<document_id>.
-// Both parts are server-chosen ids; a client's file name never reaches a key.
-func ObjectKey(tenantID, documentID string) string {
-	return tenantID + "/" + documentID
-}
+// ObjectKey is portal.ObjectKey.
+func ObjectKey(tenantID, documentID string) string { return portal.ObjectKey(tenantID, documentID) }
 
 // ObjectInfo describes a stored object.
-type ObjectInfo struct {
-	Key          string
-	Size         int64
-	ContentType  string
-	LastModified time.Time
-}
+type ObjectInfo = portal.ObjectInfo
+
+var _ portal.ObjectStore = (*Store)(nil)
 
 // sse is the server-side encryption of every Put: SSE-S3 (server-managed
 // keys) when Config.ServerSideEncryption is set. MinIO only accepts SSE-S3

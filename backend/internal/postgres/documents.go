@@ -13,7 +13,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
-	"example.com/portal/backend/internal/minio"
 	"example.com/portal/backend/internal/portal"
 )
 
@@ -24,13 +23,13 @@ import (
 // orphan that SweepOrphans removes.
 type DocumentStore struct {
 	db      *DB
-	objects *minio.Store
+	objects portal.ObjectStore
 	// Now is the clock of created_at, expires_at and the retention job.
 	Now func() time.Time
 }
 
 // NewDocumentStore returns the store over db and objects.
-func NewDocumentStore(db *DB, objects *minio.Store) *DocumentStore {
+func NewDocumentStore(db *DB, objects portal.ObjectStore) *DocumentStore {
 	return &DocumentStore{db: db, objects: objects, Now: time.Now}
 }
 
@@ -62,12 +61,12 @@ func (s *DocumentStore) Create(ctx context.Context, tenantID string, in portal.N
 	if d.ContentType == "" {
 		d.ContentType = "application/pdf"
 	}
-	d.ObjectKey = minio.ObjectKey(tenantID, d.ID)
+	d.ObjectKey = portal.ObjectKey(tenantID, d.ID)
 	h := sha256.New()
 	counted := &countingReader{r: io.TeeReader(io.LimitReader(body, portal.MaxDocumentBytes+1), h)}
 	if err := s.objects.Put(ctx, d.ObjectKey, counted, size, d.ContentType); err != nil {
 		_ = s.objects.Remove(context.WithoutCancel(ctx), d.ObjectKey)
-		if errors.Is(err, minio.ErrUnavailable) {
+		if errors.Is(err, portal.ErrObjectStoreUnavailable) {
 			return nil, portal.Errorf(portal.EUNAVAILABLE, "The document store is unavailable; try again later.")
 		}
 		return nil, fmt.Errorf("documents: put: %w", err)
@@ -158,7 +157,7 @@ func (s *DocumentStore) DeleteExpired(ctx context.Context, tenantID string, limi
 func (s *DocumentStore) SweepOrphans(ctx context.Context, tenantID string) (int, error) {
 	cutoff := s.Now().Add(-OrphanAge)
 	var old []string
-	err := s.objects.List(ctx, tenantID+"/", func(o minio.ObjectInfo) error {
+	err := s.objects.List(ctx, tenantID+"/", func(o portal.ObjectInfo) error {
 		if o.LastModified.Before(cutoff) {
 			old = append(old, o.Key)
 		}

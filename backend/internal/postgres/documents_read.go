@@ -11,7 +11,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
-	"example.com/portal/backend/internal/minio"
 	"example.com/portal/backend/internal/portal"
 )
 
@@ -55,9 +54,9 @@ func (s *DocumentStore) Open(ctx context.Context, actor *portal.User, id, via st
 	}
 	rc, _, err := s.objects.Get(ctx, d.ObjectKey)
 	switch {
-	case errors.Is(err, minio.ErrNotFound):
+	case errors.Is(err, portal.ErrObjectNotFound):
 		return nil, nil, errNoDocument
-	case errors.Is(err, minio.ErrUnavailable):
+	case errors.Is(err, portal.ErrObjectStoreUnavailable):
 		return nil, nil, portal.Errorf(portal.EUNAVAILABLE, "The document store is unavailable; try again later.")
 	case err != nil:
 		return nil, nil, err

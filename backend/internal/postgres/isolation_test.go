@@ -55,6 +55,7 @@ type isoFixture struct {
 	Shipment, Invoice, Session, AuditEvent, Reset                  uuid.UUID
 	AccessRequest, Payment, APIKey, Event                          uuid.UUID
 	PaymentAttempt, PaymentAttempt2                                uuid.UUID
+	Document, Download                                             uuid.UUID
 }
 
 func newIsoFixture(name string) *isoFixture {
@@ -67,6 +68,7 @@ func newIsoFixture(name string) *isoFixture {
 		Shipment: id(), Invoice: id(), Session: id(), AuditEvent: id(), Reset: id(),
 		AccessRequest: id(), Payment: id(), APIKey: id(), Event: id(),
 		PaymentAttempt: id(), PaymentAttempt2: id(),
+		Document: id(), Download: id(),
 	}
 }
 
@@ -291,6 +293,25 @@ var isoBuilders = map[string]isoBuilder{
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "order_id": isoID(fx.Order),
 			"invoice_number": "INV-" + id, "status": "open", "invoice_date": "2026-11-03", "due_date": "2026-12-03",
 			"total_minor": 25000, "external_id": "INV-EXT-" + id}
+	}},
+	"documents": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, fx.Document)
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "type": "mtr", "name": "MTR-" + id + ".pdf",
+			"order_id": isoID(fx.Order), "invoice_id": isoID(fx.Invoice), "shipment_id": isoID(fx.Shipment), "heat_number": "H-" + id,
+			"object_key": isoID(fx.Tenant) + "/" + id, "content_type": "application/pdf", "size_bytes": 1024, "sha256": "00",
+			"expires_at": "2030-01-01T00:00:00Z"}
+	}},
+	"document_order_lines": {row: func(fx *isoFixture, fresh bool) isoRow {
+		line := fx.OrderLine
+		if fresh {
+			line = fx.OrderLine2
+		}
+		return isoRow{"tenant_id": isoID(fx.Tenant), "document_id": isoID(fx.Document), "order_id": isoID(fx.Order), "order_line_id": isoID(line)}
+	}},
+	"document_downloads": {row: func(fx *isoFixture, fresh bool) isoRow {
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": isoPick(fresh, fx.Download), "customer_id": isoID(fx.Customer),
+			"user_id": isoID(fx.CustomerUser), "document_id": isoID(fx.Document), "document_name": "MTR.pdf", "via": "stream",
+			"at": "2026-11-20T10:00:00Z"}
 	}},
 	// The rollups' rows of the seeded orders and invoices come from their
 	// triggers; the fixture's own rows take statuses no order has.
