@@ -579,8 +579,15 @@ minio_up() {
 			install_pinned minio "$MINIO_MODULE" "$MINIO_VERSION" \
 				"building MinIO server (pinned), about 5 minutes on 2 cores"
 			mkdir -p "$DATA/minio"
+			# A static KMS key (made once, kept with the data) so the local
+			# server does SSE-S3 like production's KMS-backed store does.
+			local kms=$DATA/minio-kms.key
+			if [[ ! -s $kms ]]; then
+				(umask 077 && head -c 32 /dev/urandom | base64 >"$kms.tmp" && mv -f "$kms.tmp" "$kms")
+			fi
 			say "MinIO: starting on $MINIO_ADDR (log: .data/logs/minio.log)"
 			start_bg minio env MINIO_ROOT_USER="$MINIO_USER" MINIO_ROOT_PASSWORD="$MINIO_PASSWORD" \
+				MINIO_KMS_SECRET_KEY="portal-dev:$(tr -d '\n' <"$kms")" \
 				MINIO_BROWSER=off "$BIN/minio" server "$DATA/minio" \
 				--address "$MINIO_ADDR" --console-address "$MINIO_CONSOLE_ADDR"
 		fi

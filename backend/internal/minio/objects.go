@@ -36,9 +36,9 @@ var _ portal.ObjectStore = (*Store)(nil)
 
 // sse is the server-side encryption of every Put: SSE-S3 (server-managed
 // keys) when Config.ServerSideEncryption is set. MinIO only accepts SSE-S3
-// when it has a KMS configured (MINIO_KMS_SECRET_KEY or KES); the local
-// development server has none, so the option defaults to off there and is
-// meant to be on in production (S3 or a MinIO with a KMS).
+// when it has a KMS configured (MINIO_KMS_SECRET_KEY or KES); services.sh
+// gives the local server a static key, and production needs S3 or a MinIO
+// with a KMS.
 func (s *Store) sse() encrypt.ServerSide {
 	if s.encrypt {
 		return encrypt.NewSSE()
