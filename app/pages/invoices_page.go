@@ -268,25 +268,7 @@ func (p *invoicePage) load(force bool) {
 
 // Render implements app.Composer.
 func (p *invoicePage) Render() app.UI {
-	user, signedIn := p.session.User()
-	var signedInAs string
-	if signedIn {
-		signedInAs = displayName(user)
-	}
-	content := []app.UI{
-		app.Nav().Class("breadcrumbs").Aria("label", "Breadcrumbs").Body(
-			app.A().Href(api.PageInvoices).Text("Invoices"),
-			app.Span().Aria("hidden", "true").Text(" / "),
-			app.Span().Aria("current", "page").Text(orDefault(p.inv.InvoiceNumber, "Invoice")),
-		),
-	}
-	if gate := accountGate(p.session, ""); gate != nil {
-		content = append(content, gate)
-	} else {
-		content = append(content, p.renderInvoice()...)
-	}
-	return components.NewLayout().Brand(p.brand).Path(p.path).SignedInAs(signedInAs).
-		Content(app.Section().Class("invoice").Body(content...))
+	return p.detailPage(p.session, api.PageInvoices, "Invoices", orDefault(p.inv.InvoiceNumber, "Invoice"), "invoice", p.renderInvoice)
 }
 
 func (p *invoicePage) renderInvoice() []app.UI {

@@ -78,25 +78,7 @@ func (p *orderPage) toggleLine(n int) app.EventHandler {
 
 // Render implements app.Composer.
 func (p *orderPage) Render() app.UI {
-	user, signedIn := p.session.User()
-	var signedInAs string
-	if signedIn {
-		signedInAs = displayName(user)
-	}
-	content := []app.UI{
-		app.Nav().Class("breadcrumbs").Aria("label", "Breadcrumbs").Body(
-			app.A().Href(api.PageOrders).Text("Orders"),
-			app.Span().Aria("hidden", "true").Text(" / "),
-			app.Span().Aria("current", "page").Text(orDefault(p.order.OrderNumber, "Order")),
-		),
-	}
-	if gate := accountGate(p.session, ""); gate != nil {
-		content = append(content, gate)
-	} else {
-		content = append(content, p.renderOrder()...)
-	}
-	return components.NewLayout().Brand(p.brand).Path(p.path).SignedInAs(signedInAs).
-		Content(app.Section().Class("order").Body(content...))
+	return p.detailPage(p.session, api.PageOrders, "Orders", orDefault(p.order.OrderNumber, "Order"), "order", p.renderOrder)
 }
 
 func (p *orderPage) renderOrder() []app.UI {

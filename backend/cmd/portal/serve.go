@@ -193,7 +193,26 @@ const (
 // card payments until ctx ends. With several servers each runs it; the
 // attempt's row lock makes a second run of the same answer a no-op.
 func reconcileCardPayments(ctx context.Context, db *postgres.DB, svc *postgres.CardPaymentService, logger *slog.Logger) {
-	t := time.NewTicker(reconcileEvery)
+	eachTenantEvery(ctx, db, reconcileEvery, logger, "reconcile card payments", func(ctx context.Context, tn *tenants.Tenant) {
+		if tn.Settings.StripeAccount == "" || tn.Status != tenants.StatusActive {
+			return
+		}
+		n, err := svc.Reconcile(tenants.NewContext(ctx, tn), reconcileAge)
+		switch {
+		case err != nil:
+			logger.ErrorContext(ctx, "reconcile card payments", "tenant", tn.Slug, "error", err.Error())
+		case n > 0:
+			logger.InfoContext(ctx, "reconciled card payments", "tenant", tn.Slug, "changed", n)
+		}
+	})
+}
+
+// eachTenantEvery calls fn for every tenant, every interval, until ctx ends:
+// the loop of the periodic jobs. A failure to list the tenants is logged
+// under job and retried at the next tick.
+func eachTenantEvery(ctx context.Context, db *postgres.DB, every time.Duration, logger *slog.Logger, job string,
+	fn func(ctx context.Context, tn *tenants.Tenant)) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
@@ -203,20 +222,11 @@ func reconcileCardPayments(ctx context.Context, db *postgres.DB, svc *postgres.C
 		}
 		list, err := db.ListTenants(ctx)
 		if err != nil {
-			logger.ErrorContext(ctx, "reconcile card payments: list tenants", "error", err.Error())
+			logger.ErrorContext(ctx, job+": list tenants", "error", err.Error())
 			continue
 		}
 		for _, tn := range list {
-			if tn.Settings.StripeAccount == "" || tn.Status != tenants.StatusActive {
-				continue
-			}
-			n, err := svc.Reconcile(tenants.NewContext(ctx, tn), reconcileAge)
-			switch {
-			case err != nil:
-				logger.ErrorContext(ctx, "reconcile card payments", "tenant", tn.Slug, "error", err.Error())
-			case n > 0:
-				logger.InfoContext(ctx, "reconciled card payments", "tenant", tn.Slug, "changed", n)
-			}
+			fn(ctx, tn)
 		}
 	}
 }

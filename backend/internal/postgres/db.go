@@ -111,23 +111,28 @@ func (db *DB) InTenantReadTx(ctx context.Context, timeout time.Duration, fn func
 	if !ok || t.ID == "" {
 		return ErrNoTenant
 	}
-	return db.Bun.RunInTx(ctx, &sql.TxOptions{ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.ExecContext(ctx, "SELECT set_config('app.tenant_id', ?, true), set_config('statement_timeout', ?, true)",
-			t.ID, strconv.FormatInt(timeout.Milliseconds(), 10)); err != nil {
-			return fmt.Errorf("postgres: set tenant: %w", err)
-		}
-		return fn(ctx, tx)
-	})
+	return db.inTx(ctx, t.ID, &sql.TxOptions{ReadOnly: true}, timeout, fn)
 }
 
 // InTx is InTenantTx with an explicit tenant id, for the operator command and
 // background jobs, where the tenant comes from the job rather than a request.
 func (db *DB) InTx(ctx context.Context, tenantID string, fn func(ctx context.Context, tx bun.Tx) error) error {
+	return db.inTx(ctx, tenantID, &sql.TxOptions{}, 0, fn)
+}
+
+// inTx runs fn in a transaction of opts whose first statement sets the
+// tenant and, when timeout is not 0, the statement timeout, both
+// transaction-locally.
+func (db *DB) inTx(ctx context.Context, tenantID string, opts *sql.TxOptions, timeout time.Duration, fn func(ctx context.Context, tx bun.Tx) error) error {
 	if tenantID == "" {
 		return ErrNoTenant
 	}
-	return db.Bun.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, tx bun.Tx) error {
-		if _, err := tx.ExecContext(ctx, "SELECT set_config('app.tenant_id', ?, true)", tenantID); err != nil {
+	return db.Bun.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
+		q, args := "SELECT set_config('app.tenant_id', ?, true)", []any{tenantID}
+		if timeout != 0 {
+			q, args = q+", set_config('statement_timeout', ?, true)", append(args, strconv.FormatInt(timeout.Milliseconds(), 10))
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("postgres: set tenant: %w", err)
 		}
 		return fn(ctx, tx)
