@@ -44,7 +44,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 	}
 
 	store, err := minio.New(minio.Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
-		Bucket: cfg.S3Bucket, Region: cfg.S3Region, UseTLS: cfg.S3UseTLS})
+		Bucket: cfg.S3Bucket, Region: cfg.S3Region, UseTLS: cfg.S3UseTLS, ServerSideEncryption: cfg.S3SSE})
 	if err != nil {
 		return err
 	}
@@ -97,6 +97,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		}
 	}
 	notifier := &mail.Notifier{Sender: sender}
+	docs := postgres.NewDocumentStore(db, store)
 	handler := porthttp.NewServer(&porthttp.Server{
 		Tenants:        db,
 		BaseDomain:     cfg.BaseDomain,
@@ -111,6 +112,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		Account:        postgres.NewAccountService(db),
 		Orders:         postgres.NewOrderService(db),
 		Invoices:       postgres.NewInvoiceService(db),
+		Documents:      docs,
 		// Card payments: off (403) without the platform's Stripe keys.
 		CardPayments:         cardPayments,
 		StripePublishableKey: cfg.StripePublishableKey,
@@ -155,7 +157,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		return fmt.Errorf("webhook deliveries: %w", err)
 	}
 	go deliverer.RunDispatcher(ctx, time.Second)
-	go maintainDocuments(ctx, db, postgres.NewDocumentStore(db, store), logger)
+	go maintainDocuments(ctx, db, docs, logger)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

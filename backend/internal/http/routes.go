@@ -89,6 +89,7 @@ func (s *Server) routes() chi.Router {
 			s.orderRoutes(r)
 			s.cardPaymentRoutes(r)
 			s.invoiceRoutes(r)
+			s.documentRoutes(r)
 			s.apiKeyRoutes(r)
 			s.webhookRoutes(r)
 			s.backOfficeRoutes(r)
