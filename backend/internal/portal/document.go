@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"time"
+
+	"example.com/portal/tenants"
 )
 
 // DocumentType is one of the ten document types of spec 000 section 4.
@@ -115,4 +117,31 @@ type DocumentService interface {
 	// PDF). Errors: EINVALID naming the field, EUNPROCESSABLE for an
 	// unknown order, shipment, line or heat, ETOOLARGE, EUNAVAILABLE.
 	Upload(ctx context.Context, in DocumentUpload, body io.Reader, size int64) (*Document, error)
+}
+
+// GeneratedTypes are the document types the portal renders itself from
+// its own data, once each becomes available (spec 000 section 4
+// available_when). Credit memos and quotes join them when those entities
+// exist; the statement is rendered on demand.
+var GeneratedTypes = []string{"invoice", "order_confirmation", "packing_slip"}
+
+// DocumentSource is the data a generated document prints.
+type DocumentSource struct {
+	Type     string // one of GeneratedTypes
+	Name     string // file name of the spec's pattern
+	Customer DocumentCustomer
+	Order    *Order
+	Invoice  *InvoiceDetail // invoice
+	Shipment *Shipment      // packing_slip
+}
+
+// DocumentCustomer is the customer block of a generated document.
+type DocumentCustomer struct {
+	ID, Name, AccountNumber, PaymentTerms string
+}
+
+// DocumentRenderer renders generated documents as PDF, branded with the
+// tenant's logo and colours.
+type DocumentRenderer interface {
+	Render(w io.Writer, t *tenants.Tenant, src *DocumentSource) error
 }

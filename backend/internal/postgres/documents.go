@@ -26,6 +26,8 @@ type DocumentStore struct {
 	objects portal.ObjectStore
 	// Now is the clock of created_at, expires_at and the retention job.
 	Now func() time.Time
+	// Renderer renders the documents GenerateDue makes; nil: none.
+	Renderer portal.DocumentRenderer
 }
 
 // NewDocumentStore returns the store over db and objects.

@@ -1,0 +1,3 @@
+DROP INDEX documents_generated_packing_slip_uidx;
+DROP INDEX documents_generated_confirmation_uidx;
+DROP INDEX documents_generated_invoice_uidx;

@@ -1,0 +1,7 @@
+-- The documents the portal generates (invoice, order confirmation, packing
+-- slip) exist once per entity: a second generator's copy fails on these
+-- instead of doubling the document, and the job's NOT EXISTS checks use
+-- them.
+CREATE UNIQUE INDEX documents_generated_invoice_uidx ON documents (tenant_id, invoice_id) WHERE type = 'invoice';
+CREATE UNIQUE INDEX documents_generated_confirmation_uidx ON documents (tenant_id, order_id) WHERE type = 'order_confirmation';
+CREATE UNIQUE INDEX documents_generated_packing_slip_uidx ON documents (tenant_id, shipment_id) WHERE type = 'packing_slip';
