@@ -5,3 +5,7 @@
 CREATE UNIQUE INDEX documents_generated_invoice_uidx ON documents (tenant_id, invoice_id) WHERE type = 'invoice';
 CREATE UNIQUE INDEX documents_generated_confirmation_uidx ON documents (tenant_id, order_id) WHERE type = 'order_confirmation';
 CREATE UNIQUE INDEX documents_generated_packing_slip_uidx ON documents (tenant_id, shipment_id) WHERE type = 'packing_slip';
+
+-- A statement is rendered on demand and never stored: its download is
+-- recorded by name, without a document id.
+ALTER TABLE document_downloads ALTER COLUMN document_id DROP NOT NULL;

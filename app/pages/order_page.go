@@ -286,7 +286,6 @@ func (p *orderPage) renderLines(o api.OrderDetail) app.UI {
 					fact("Grade", l.Grade),
 					fact("Heat number", l.HeatNumber),
 				)),
-
 			))
 		}
 	}

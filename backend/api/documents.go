@@ -22,6 +22,12 @@ const (
 	// PathDocumentsZip: GET with ids (comma separated, 1 to 100) streams
 	// the documents as one zip archive.
 	PathDocumentsZip = PathDocuments + "/zip"
+	// PathStatement: GET with from and to (YYYY-MM-DD, inclusive, at most
+	// five years apart) answers the account statement as a PDF
+	// attachment, rendered on demand: the balance before from, then every
+	// invoice and received payment in the range, in the account's
+	// currency.
+	PathStatement = "/api/v1/statement"
 	// PathBackOfficeDocuments: POST a multipart/form-data upload from the
 	// ERP (back-office API key): fields type (mtr | coc | pod |
 	// bill_of_lading), order_external_id (mtr, coc), shipment_external_id

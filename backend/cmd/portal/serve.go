@@ -12,6 +12,7 @@ import (
 	porthttp "example.com/portal/backend/internal/http"
 	"example.com/portal/backend/internal/mail"
 	"example.com/portal/backend/internal/minio"
+	"example.com/portal/backend/internal/pdfdoc"
 	"example.com/portal/backend/internal/portal"
 	"example.com/portal/backend/internal/postgres"
 	"example.com/portal/backend/internal/pwa"
@@ -98,6 +99,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 	}
 	notifier := &mail.Notifier{Sender: sender}
 	docs := postgres.NewDocumentStore(db, store)
+	docs.Renderer = pdfdoc.Renderer{Logo: tenantLogo(cfg.WebDir)}
 	handler := porthttp.NewServer(&porthttp.Server{
 		Tenants:        db,
 		BaseDomain:     cfg.BaseDomain,
@@ -158,6 +160,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 	}
 	go deliverer.RunDispatcher(ctx, time.Second)
 	go maintainDocuments(ctx, db, docs, logger)
+	go generateDocuments(ctx, db, docs, logger)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

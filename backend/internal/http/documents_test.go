@@ -19,6 +19,7 @@ import (
 	"example.com/portal/backend/api"
 	"example.com/portal/backend/internal/minio"
 	"example.com/portal/backend/internal/minio/miniotest"
+	"example.com/portal/backend/internal/pdfdoc"
 	"example.com/portal/backend/internal/portal"
 	"example.com/portal/backend/internal/postgres"
 )
@@ -74,7 +75,9 @@ func (r *httpResponse) problemFields(t *testing.T, status int) []string {
 // withDocuments gives the env a document store over a bucket of its own.
 func withDocuments(t *testing.T, e *env) *minio.Store {
 	objects := miniotest.Store(t)
-	e.srv.Documents = postgres.NewDocumentStore(e.db, objects)
+	docs := postgres.NewDocumentStore(e.db, objects)
+	docs.Renderer = pdfdoc.Renderer{}
+	e.srv.Documents = docs
 	return objects
 }
 
@@ -272,6 +275,16 @@ func TestDocumentsUploadAndDownload(t *testing.T) {
 		if w := e.request(c.method, c.host, c.path, "", c.cookies, nil); w.Code != 404 {
 			t.Errorf("%s = %d %s", c.name, w.Code, w.Body)
 		}
+	}
+	// The statement, on demand.
+	w = e.request("GET", host, api.PathStatement+"?from=2026-01-01&to=2026-12-31", "", jane, nil)
+	if w.Code != 200 || !bytes.HasPrefix(w.Body.Bytes(), []byte("%PDF-")) ||
+		!strings.HasPrefix(w.Header().Get("Content-Disposition"), "attachment; filename=STMT-") {
+		t.Errorf("statement = %d %v", w.Code, w.Header())
+	}
+	w = e.request("GET", host, api.PathStatement+"?from=2026-13-01", "", jane, nil)
+	if f := problemFields(decodeProblem(t, w, 400)); !slices.Contains(f, "from") {
+		t.Errorf("bad statement range fields %v", f)
 	}
 	if w := e.request("GET", host, api.PathDocuments, "", nil, nil); w.Code != 401 {
 		t.Errorf("signed out = %d", w.Code)

@@ -26,6 +26,7 @@ func (s *Server) documentRoutes(r chi.Router) {
 	s.api(r, "GET", api.PathDocumentsZip, read, s.handleDocumentZip)
 	s.api(r, "GET", api.PathDocuments+"/{id}/content", read, s.handleDocumentContent)
 	s.api(r, "POST", api.PathDocuments+"/{id}/link", read, s.handleDocumentLink)
+	s.api(r, "GET", api.PathStatement, read, s.handleStatement)
 	s.api(r, "POST", api.PathBackOfficeDocuments, backOffice, s.handleDocumentUpload)
 }
 
@@ -139,6 +140,37 @@ func (s *Server) handleDocumentLink(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	return writePrivateJSON(w, api.DocumentLink{URL: u, ExpiresAt: exp})
+}
+
+func (s *Server) handleStatement(w http.ResponseWriter, r *http.Request) error {
+	if s.Documents == nil {
+		return errNotFound
+	}
+	q := queryParser{values: r.URL.Query()}
+	var from, to time.Time
+	if d := q.date("from"); d != nil {
+		from = *d
+	}
+	if d := q.date("to"); d != nil {
+		to = *d
+	}
+	if err := q.err(func() error { return nil }); err != nil {
+		return err
+	}
+	cur, _ := userFrom(r.Context())
+	name, pdf, err := s.Documents.Statement(r.Context(), cur.user, from, to)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/pdf")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Length", strconv.Itoa(len(pdf)))
+	if _, err := w.Write(pdf); err != nil {
+		s.Logger.WarnContext(r.Context(), "statement write cut", "err", err)
+	}
+	return nil
 }
 
 // handleDocumentZip streams the chosen documents as one zip. Every id is

@@ -65,6 +65,13 @@ func (r Renderer) Render(w io.Writer, t *tenants.Tenant, src *portal.DocumentSou
 			d.Lines = portalLines(o.Lines, false)
 		}
 		return PackingSlip(w, b, d)
+	case "statement":
+		st := src.Statement
+		d := StatementDoc{AccountNumber: src.Customer.AccountNumber, From: st.From, To: st.To, Customer: customer, Opening: st.Opening}
+		for _, e := range st.Entries {
+			d.Entries = append(d.Entries, StatementEntry{Date: e.Date, Kind: e.Kind, Reference: e.Reference, DueDate: e.DueDate, Amount: e.Amount})
+		}
+		return Statement(w, b, d)
 	}
 	return fmt.Errorf("pdfdoc: %q is not a generated document type", src.Type)
 }

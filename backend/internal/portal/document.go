@@ -113,6 +113,10 @@ type DocumentService interface {
 	// WriteZip then streams it.
 	CheckZip(ctx context.Context, actor *User, ids []string) ([]*Document, error)
 	WriteZip(ctx context.Context, actor *User, docs []*Document, w io.Writer) error
+	// Statement renders the actor's customer's account statement from
+	// from to to (inclusive) as a PDF, and returns its file name.
+	// Errors: EINVALID naming from or to.
+	Statement(ctx context.Context, actor *User, from, to time.Time) (name string, pdf []byte, err error)
 	// Upload stores an ERP document of the tenant of ctx (size bytes of
 	// PDF). Errors: EINVALID naming the field, EUNPROCESSABLE for an
 	// unknown order, shipment, line or heat, ETOOLARGE, EUNAVAILABLE.
@@ -131,8 +135,28 @@ type DocumentSource struct {
 	Name     string // file name of the spec's pattern
 	Customer DocumentCustomer
 	Order    *Order
-	Invoice  *InvoiceDetail // invoice
-	Shipment *Shipment      // packing_slip
+	Invoice   *InvoiceDetail // invoice
+	Shipment  *Shipment      // packing_slip
+	Statement *Statement     // statement
+}
+
+// Statement is a customer's account statement for a date range (spec 000
+// section 4, rendered on demand): the balance before From, and every
+// invoice (raising it) and received payment (lowering it) in the range,
+// in the customer's currency.
+type Statement struct {
+	From, To time.Time // dates, To inclusive
+	Opening  Money
+	Entries  []StatementEntry
+}
+
+// StatementEntry is one movement of a statement.
+type StatementEntry struct {
+	Date      time.Time
+	Kind      string // invoice | payment
+	Reference string
+	DueDate   *time.Time
+	Amount    Money // positive for invoices, negative for payments
 }
 
 // DocumentCustomer is the customer block of a generated document.

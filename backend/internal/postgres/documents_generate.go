@@ -18,7 +18,7 @@ import (
 // none yet, oldest first. Invoices are billed once the invoice exists (and
 // is not void) on an order in an invoicing status, or on no order;
 // confirmations once the order is past review; packing slips once the
-// shipment is packed.
+// shipment is packed (on an order the customer sees).
 const dueGenerated = `
 SELECT * FROM (
 	SELECT 'invoice' AS type, i.customer_id, coalesce(i.order_id::text, '') AS order_id, i.id::text AS invoice_id,
@@ -37,7 +37,7 @@ SELECT * FROM (
 		(SELECT count(*) FROM shipments p WHERE p.tenant_id = s.tenant_id AND p.order_id = s.order_id
 			AND (p.shipment_number, p.id) <= (s.shipment_number, s.id))::int, s.created_at
 	FROM shipments s JOIN orders o ON o.tenant_id = s.tenant_id AND o.id = s.order_id
-	WHERE s.status IN ('packed', 'shipped', 'delivered')
+	WHERE s.status IN ('packed', 'shipped', 'delivered') AND o.status NOT IN ('draft', 'pending_review', 'cancelled')
 		AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.tenant_id = s.tenant_id AND d.type = 'packing_slip' AND d.shipment_id = s.id)
 ) due ORDER BY since, type LIMIT ?`
 
