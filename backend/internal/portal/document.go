@@ -131,10 +131,10 @@ var GeneratedTypes = []string{"invoice", "order_confirmation", "packing_slip"}
 
 // DocumentSource is the data a generated document prints.
 type DocumentSource struct {
-	Type     string // one of GeneratedTypes
-	Name     string // file name of the spec's pattern
-	Customer DocumentCustomer
-	Order    *Order
+	Type      string // one of GeneratedTypes
+	Name      string // file name of the spec's pattern
+	Customer  DocumentCustomer
+	Order     *Order
 	Invoice   *InvoiceDetail // invoice
 	Shipment  *Shipment      // packing_slip
 	Statement *Statement     // statement
