@@ -1,4 +1,6 @@
-DELETE FROM document_downloads WHERE document_id IS NULL;
+DELETE FROM document_downloads WHERE via = 'email' OR document_id IS NULL;
+ALTER TABLE document_downloads DROP CONSTRAINT document_downloads_via_check;
+ALTER TABLE document_downloads ADD CONSTRAINT document_downloads_via_check CHECK (via IN ('stream', 'link', 'zip'));
 ALTER TABLE document_downloads ALTER COLUMN document_id SET NOT NULL;
 DROP INDEX documents_generated_packing_slip_uidx;
 DROP INDEX documents_generated_confirmation_uidx;

@@ -9,3 +9,7 @@ CREATE UNIQUE INDEX documents_generated_packing_slip_uidx ON documents (tenant_i
 -- A statement is rendered on demand and never stored: its download is
 -- recorded by name, without a document id.
 ALTER TABLE document_downloads ALTER COLUMN document_id DROP NOT NULL;
+
+-- A document e-mailed from the portal is a download too.
+ALTER TABLE document_downloads DROP CONSTRAINT document_downloads_via_check;
+ALTER TABLE document_downloads ADD CONSTRAINT document_downloads_via_check CHECK (via IN ('stream', 'link', 'zip', 'email'));

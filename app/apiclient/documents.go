@@ -31,3 +31,17 @@ func DocumentContentURL(id string, download bool) string {
 func DocumentsZipURL(ids []string) string {
 	return withQuery(api.PathDocumentsZip, url.Values{"ids": {strings.Join(ids, ",")}})
 }
+
+// EmailDocument sends a document, attached, to the addresses (POST
+// /api/v1/documents/{id}/email) and returns the server's confirmation.
+func (c *Client) EmailDocument(ctx context.Context, id string, in api.DocumentEmail) (api.Accepted, error) {
+	var a api.Accepted
+	err := c.do(ctx, "POST", api.PathDocuments+"/"+url.PathEscape(id)+"/email", in, &a)
+	return a, err
+}
+
+// StatementURL is the address of the account statement from from to to
+// (YYYY-MM-DD), a PDF download.
+func StatementURL(from, to string) string {
+	return withQuery(api.PathStatement, url.Values{"from": {from}, "to": {to}})
+}

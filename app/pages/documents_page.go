@@ -111,6 +111,14 @@ type documentsPage struct {
 	loaded    bool
 	selected  []string      // ids chosen for the zip
 	viewing   *api.Document // the document in the viewer
+
+	// The e-mail dialog: the document, the addresses (comma separated)
+	// and note typed, and how sending went.
+	emailing                   *api.Document
+	emailTo, emailNote         string
+	emailDone, emailErr        string
+	emailSending               bool
+	statementFrom, statementTo string // the statement's range, YYYY-MM-DD
 }
 
 func newDocumentsPage() app.Composer { return &documentsPage{} }
@@ -185,6 +193,47 @@ func (p *documentsPage) onSelect(ctx app.Context, _ app.Event) {
 	}
 }
 
+func (p *documentsPage) onEmail(ctx app.Context, _ app.Event) {
+	id := clickedID(ctx)
+	for i := range p.list.Documents {
+		if p.list.Documents[i].ID == id {
+			d := p.list.Documents[i]
+			p.emailing, p.emailTo, p.emailNote, p.emailDone, p.emailErr = &d, "", "", "", ""
+		}
+	}
+	focusFirst(ctx, "email-to")
+}
+
+func (p *documentsPage) sendEmail(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if p.emailing == nil || p.emailSending {
+		return
+	}
+	id := p.emailing.ID
+	in := api.DocumentEmail{Message: p.emailNote}
+	for _, a := range strings.Split(p.emailTo, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			in.To = append(in.To, a)
+		}
+	}
+	p.emailSending, p.emailErr, p.emailDone = true, "", ""
+	var ok api.Accepted
+	callAPI(ctx, func(c context.Context, cl *apiclient.Client) (err error) {
+		ok, err = cl.EmailDocument(c, id, in)
+		return
+	}, func(err error) {
+		p.emailSending = false
+		if p.emailing == nil || p.emailing.ID != id {
+			return
+		}
+		if err != nil {
+			p.emailErr = problemText(err)
+			return
+		}
+		p.emailDone = ok.Detail
+	})
+}
+
 func (p *documentsPage) onView(ctx app.Context, _ app.Event) {
 	id := clickedID(ctx)
 	for i := range p.list.Documents {
@@ -207,9 +256,9 @@ func (p *documentsPage) Render() app.UI {
 	if gate := accountGate(p.session, ""); gate != nil {
 		content = append(content, gate)
 	} else {
-		content = append(content, p.renderFilters(), p.renderList(), app.If(p.viewing != nil, func() app.UI {
+		content = append(content, p.renderFilters(), p.renderList(), p.renderStatement(), app.If(p.viewing != nil, func() app.UI {
 			return documentViewer(*p.viewing, func() { p.viewing = nil })
-		}))
+		}), app.If(p.emailing != nil, p.renderEmail))
 	}
 	return components.NewLayout().Brand(p.brand).Path(p.path).SignedInAs(signedInAs).
 		Content(app.Section().Class("documents").Body(content...))
@@ -269,7 +318,9 @@ func (p *documentsPage) renderList() app.UI {
 			})),
 			app.Td().DataSet("label", "Date").Text(components.FormatDay(&d.CreatedAt)),
 			app.Td().DataSet("label", "Size").Class("num").Text(fileSize(d.SizeBytes)),
-			app.Td().Class("orders__actions").Body(documentActions(d, p.onView)...),
+			app.Td().Class("orders__actions").Body(append(documentActions(d, p.onView),
+				app.Button().ID("email-"+d.ID).Class("button button--small").Type("button").DataSet("id", d.ID).
+					Aria("haspopup", "dialog").Aria("label", "E-mail "+d.Name).OnClick(p.onEmail).Text("E-mail"))...),
 		))
 	}
 	return app.Div().Class("card card--wide").Body(
@@ -287,6 +338,60 @@ func (p *documentsPage) renderList() app.UI {
 			app.TBody().Body(rows...),
 		)),
 		pager(p.list.Page, p.list.TotalPages, func(page int) string { f := p.filter; f.Page = page; return f.href() }),
+	)
+}
+
+// renderEmail is the dialog that e-mails one document.
+func (p *documentsPage) renderEmail() app.UI {
+	d := *p.emailing
+	closeFn := func(app.Context, app.Event) { p.emailing = nil }
+	return app.Div().Class("dialog").Body(
+		app.Form().ID("email-dialog").Class("card dialog__box").Role("dialog").Aria("modal", "true").
+			Aria("labelledby", "email-title").OnSubmit(p.sendEmail).Body(
+			app.H2().ID("email-title").Class("card__title").Text("E-mail "+d.Name),
+			app.Div().Class("field").Body(
+				app.Label().Class("field__label").For("email-to").Text("To (up to 5 addresses, comma separated)"),
+				app.Input().ID("email-to").Type("text").Class("field__input").Attr("autocomplete", "email").Required(true).
+					Value(p.emailTo).OnInput(p.ValueTo(&p.emailTo)),
+			),
+			app.Div().Class("field").Body(
+				app.Label().Class("field__label").For("email-note").Text("Note (optional)"),
+				app.Textarea().ID("email-note").Class("field__input").MaxLength(1000).Rows(3).Text(p.emailNote).OnInput(p.ValueTo(&p.emailNote)),
+			),
+			alertLine("email-error", p.emailErr),
+			app.If(p.emailDone != "", func() app.UI {
+				return app.P().ID("email-done").Class("card__note").Role("status").Text(p.emailDone)
+			}),
+			app.Div().Class("account__actions").Body(
+				app.Button().ID("email-send").Class("button button--primary").Type("submit").Disabled(p.emailSending).Text("Send"),
+				app.Button().ID("email-close").Class("button").Type("button").OnClick(closeFn).Text("Close"),
+			),
+		),
+	)
+}
+
+// renderStatement is the account statement on demand: a date range and a
+// download link.
+func (p *documentsPage) renderStatement() app.UI {
+	ready := p.statementFrom != "" && p.statementTo != "" && p.statementFrom <= p.statementTo
+	return app.Section().ID("statement").Class("card card--wide").Aria("labelledby", "statement-title").Body(
+		app.H2().ID("statement-title").Class("card__title").Text("Account statement"),
+		app.Div().Class("filters__row").Body(
+			app.Div().Class("field").Body(
+				app.Label().Class("field__label").For("statement-from").Text("From"),
+				app.Input().ID("statement-from").Type("date").Class("field__input").Value(p.statementFrom).OnChange(p.ValueTo(&p.statementFrom)),
+			),
+			app.Div().Class("field").Body(
+				app.Label().Class("field__label").For("statement-to").Text("To"),
+				app.Input().ID("statement-to").Type("date").Class("field__input").Value(p.statementTo).OnChange(p.ValueTo(&p.statementTo)),
+			),
+			app.If(ready, func() app.UI {
+				return app.A().ID("statement-download").Class("button button--primary").
+					Href(apiclient.StatementURL(p.statementFrom, p.statementTo)).Attr("download", "").Text("Download statement")
+			}).Else(func() app.UI {
+				return app.Span().Class("card__note").Text("Choose the dates of the statement.")
+			}),
+		),
 	)
 }
 

@@ -132,6 +132,24 @@ func TestBrowserDocuments(t *testing.T) {
 		}), true`),
 		until(`window.__zip === '200 application/zip true'`))
 
+	// E-mail one: the dialog sends it and says to whom.
+	step("e-mail", until(`(`+mtrRow+`.querySelector('button[id^="email-"]').click(), true)`),
+		chromedp.WaitVisible(chromedp.CSS("#email-dialog")),
+		browsertest.Fill("#email-to", "ap@lakeshore-fab.example.com"),
+		browsertest.Fill("#email-note", "For the audit"),
+		browsertest.Submit("#email-dialog"),
+		until(`document.querySelector('#email-done')?.textContent.includes('ap@lakeshore-fab.example.com')`))
+	step("close e-mail", chromedp.Click(chromedp.CSS("#email-close")), until(`document.querySelector('#email-dialog') === null`))
+
+	// The statement for a range downloads as a PDF.
+	step("statement", browsertest.Fill("#statement-from", "2026-01-01"), browsertest.Fill("#statement-to", "2026-12-31"),
+		chromedp.WaitVisible(chromedp.CSS("#statement-download")),
+		until(`(fetch(document.querySelector('#statement-download').href).then(async r => {
+			const b = new Uint8Array(await r.arrayBuffer());
+			window.__stmt = r.status + ' ' + r.headers.get('content-type') + ' ' + String.fromCharCode(...b.slice(0, 5));
+		}), true)`),
+		until(`window.__stmt === '200 application/pdf %PDF-'`))
+
 	// The order's page: the documents card, the Download menu, the MTR link.
 	step("order documents", chromedp.Navigate(origin+"/portal/orders/"+orderID), chromedp.WaitVisible(chromedp.CSS("#order-documents")),
 		until(`document.querySelector('#order-documents').textContent.includes('MTR-HT-E2E-1.pdf')`),

@@ -115,6 +115,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		Orders:         postgres.NewOrderService(db),
 		Invoices:       postgres.NewInvoiceService(db),
 		Documents:      docs,
+		DocumentMail:   notifier,
 		// Card payments: off (403) without the platform's Stripe keys.
 		CardPayments:         cardPayments,
 		StripePublishableKey: cfg.StripePublishableKey,

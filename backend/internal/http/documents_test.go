@@ -256,6 +256,26 @@ func TestDocumentsUploadAndDownload(t *testing.T) {
 		t.Errorf("%d downloads recorded, want 4 (stream, link, zip of two)", n)
 	}
 
+	// E-mailed, attached, with Jane as Reply-To; bad recipients named.
+	w = e.request("POST", host, api.PathDocuments+"/"+mtrDoc.ID+"/email",
+		`{"to":["ap@acme-customer.example","Bob <bob@acme-customer.example>"],"message":"For the audit."}`, jane, nil)
+	if w.Code != 202 {
+		t.Fatalf("email = %d %s", w.Code, w.Body)
+	}
+	if logs := e.logs.String(); !strings.Contains(logs, `"attachments":["MTR-H777.pdf"]`) ||
+		!strings.Contains(logs, `"to":["ap@acme-customer.example","bob@acme-customer.example"]`) {
+		t.Errorf("no mail with the attachment in the log:\n%s", logs)
+	}
+	for _, body := range []string{`{"to":[]}`, `{"to":["not an address"]}`, `{"to":["a@x.example","b@x.example","c@x.example","d@x.example","e@x.example","f@x.example"]}`} {
+		w := e.request("POST", host, api.PathDocuments+"/"+mtrDoc.ID+"/email", body, jane, nil)
+		if f := problemFields(decodeProblem(t, w, 400)); !slices.Contains(f, "to") {
+			t.Errorf("email %s: fields %v", body, f)
+		}
+	}
+	if n := e.ownerInt(t, "acme", `SELECT count(*) FROM document_downloads WHERE via = 'email'`); n != 1 {
+		t.Errorf("%d e-mails recorded, want 1", n)
+	}
+
 	// Another customer's, another tenant's: 404, in every route.
 	other := e.signIn(t, host, "other@elsewhere.example", testPassword)
 	if l := list(other, ""); l.Total != 1 || l.Documents[0].ID != theirDoc.ID {
@@ -268,11 +288,16 @@ func TestDocumentsUploadAndDownload(t *testing.T) {
 	}{
 		{"other customer content", host, "GET", api.PathDocuments + "/" + theirDoc.ID + "/content", jane},
 		{"other customer link", host, "POST", api.PathDocuments + "/" + theirDoc.ID + "/link", jane},
+		{"other customer e-mail", host, "POST", api.PathDocuments + "/" + theirDoc.ID + "/email", jane},
 		{"other customer in a zip", host, "GET", api.PathDocumentsZip + "?ids=" + mtrDoc.ID + "," + theirDoc.ID, jane},
 		{"other tenant content", "globex.portal.test", "GET", api.PathDocuments + "/" + mtrDoc.ID + "/content", gina},
 		{"not an id", host, "GET", api.PathDocuments + "/nope/content", jane},
 	} {
-		if w := e.request(c.method, c.host, c.path, "", c.cookies, nil); w.Code != 404 {
+		body := ""
+		if strings.HasSuffix(c.path, "/email") {
+			body = `{"to":["a@x.example"]}`
+		}
+		if w := e.request(c.method, c.host, c.path, body, c.cookies, nil); w.Code != 404 {
 			t.Errorf("%s = %d %s", c.name, w.Code, w.Body)
 		}
 	}

@@ -6,17 +6,20 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	netmail "net/mail"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
 	"example.com/portal/backend/api"
 	"example.com/portal/backend/internal/portal"
 	"example.com/portal/policies"
+	"example.com/portal/tenants"
 )
 
 // documentRoutes are the customer's documents and the ERP's uploads.
@@ -26,6 +29,7 @@ func (s *Server) documentRoutes(r chi.Router) {
 	s.api(r, "GET", api.PathDocumentsZip, read, s.handleDocumentZip)
 	s.api(r, "GET", api.PathDocuments+"/{id}/content", read, s.handleDocumentContent)
 	s.api(r, "POST", api.PathDocuments+"/{id}/link", read, s.handleDocumentLink)
+	s.api(r, "POST", api.PathDocuments+"/{id}/email", read, s.handleDocumentEmail)
 	s.api(r, "GET", api.PathStatement, read, s.handleStatement)
 	s.api(r, "POST", api.PathBackOfficeDocuments, backOffice, s.handleDocumentUpload)
 }
@@ -140,6 +144,65 @@ func (s *Server) handleDocumentLink(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	return writePrivateJSON(w, api.DocumentLink{URL: u, ExpiresAt: exp})
+}
+
+// maxEmailRecipients bounds who one e-mail of a document goes to.
+const maxEmailRecipients = 5
+
+// handleDocumentEmail sends a document, attached, in the tenant's name,
+// with the sender as Reply-To. It answers once the relay took the message
+// (503 when it did not), so the user knows it went.
+func (s *Server) handleDocumentEmail(w http.ResponseWriter, r *http.Request) error {
+	if s.Documents == nil || s.DocumentMail == nil {
+		return errNotFound
+	}
+	var in api.DocumentEmail
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	var fields []portal.FieldError
+	switch {
+	case len(in.To) == 0:
+		fields = append(fields, portal.FieldError{Field: "to", Message: "at least one address"})
+	case len(in.To) > maxEmailRecipients:
+		fields = append(fields, portal.FieldError{Field: "to", Message: fmt.Sprintf("at most %d addresses", maxEmailRecipients)})
+	}
+	to := make([]string, 0, len(in.To))
+	for _, a := range in.To {
+		addr, err := netmail.ParseAddress(strings.TrimSpace(a))
+		if err != nil {
+			fields = append(fields, portal.FieldError{Field: "to", Message: fmt.Sprintf("%q is not an e-mail address", a)})
+			continue
+		}
+		to = append(to, addr.Address)
+	}
+	if utf8.RuneCountInString(in.Message) > 1000 {
+		fields = append(fields, portal.FieldError{Field: "message", Message: "at most 1,000 characters"})
+	}
+	if len(fields) > 0 {
+		return &portal.Error{Code: portal.EINVALID, Message: "Check the e-mail.", Fields: fields}
+	}
+	cur, _ := userFrom(r.Context())
+	d, rc, err := s.Documents.Open(r.Context(), cur.user, chi.URLParam(r, "id"), "email")
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if d.SizeBytes > portal.MaxEmailedDocumentBytes {
+		return &portal.Error{Code: portal.ETOOLARGE, Message: "This document is too large to e-mail; share a download instead.",
+			Fields: []portal.FieldError{{Field: "id", Message: fmt.Sprintf("larger than %d MiB", portal.MaxEmailedDocumentBytes>>20)}}}
+	}
+	content, err := io.ReadAll(io.LimitReader(rc, portal.MaxEmailedDocumentBytes+1))
+	if err != nil {
+		return portal.Errorf(portal.EUNAVAILABLE, "The document store is unavailable; try again later.")
+	}
+	t, _ := tenants.FromContext(r.Context())
+	if err := s.DocumentMail.SendDocument(r.Context(), t, originOf(r), *cur.user, cur.user.CustomerName, to, *d, content,
+		strings.TrimSpace(in.Message)); err != nil {
+		s.Logger.ErrorContext(r.Context(), "send document", "request_id", RequestIDFrom(r.Context()), "document_id", d.ID, "error", err.Error())
+		return portal.Errorf(portal.EUNAVAILABLE, "The e-mail could not be sent; try again later.")
+	}
+	return writeJSON(w, http.StatusAccepted, api.Accepted{Detail: "Sent " + d.Name + " to " + strings.Join(to, ", ") + "."})
 }
 
 func (s *Server) handleStatement(w http.ResponseWriter, r *http.Request) error {

@@ -42,6 +42,8 @@ type Server struct {
 	Invoices portal.InvoiceService
 	// Documents are the customer's documents and the ERP's uploads.
 	Documents portal.DocumentService
+	// DocumentMail sends a document by e-mail for a customer user.
+	DocumentMail portal.DocumentMailer
 	// CardPayments pays invoices by card through the tenant's Stripe
 	// connected account, with StripePublishableKey handed to Stripe.js;
 	// nil or no key: the portal takes no card payments.

@@ -117,7 +117,8 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 			return stripe.ParseEvent(payload, sig, testStripeWebhookSecret)
 		},
 		Onboarding: postgres.NewOnboardingService(db), OnboardingMail: &mail.Notifier{Sender: sender},
-		Logger: logger,
+		DocumentMail: &mail.Notifier{Sender: sender},
+		Logger:       logger,
 		// The back-office API: tenant API keys and the ERP's batches.
 		APIKeys: keys, KeyManager: keys, Webhooks: webhooks, WebhookDeliveries: deliverer, WebhookClient: webhook.Guard{AllowLoopback: true}.Client(5 * time.Second), BackOffice: postgres.NewBackOfficeService(db),
 	})

@@ -169,3 +169,13 @@ type DocumentCustomer struct {
 type DocumentRenderer interface {
 	Render(w io.Writer, t *tenants.Tenant, src *DocumentSource) error
 }
+
+// DocumentMailer sends a document, attached, from a customer user.
+type DocumentMailer interface {
+	SendDocument(ctx context.Context, t *tenants.Tenant, baseURL string, sender User, company string,
+		to []string, d Document, content []byte, note string) error
+}
+
+// MaxEmailedDocumentBytes is the largest document the portal attaches to an
+// e-mail (10 MiB: what mail servers commonly take once encoded).
+const MaxEmailedDocumentBytes = 10 << 20
