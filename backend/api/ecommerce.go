@@ -25,7 +25,7 @@ const (
 	// issues a customer token (201 CustomerTokenIssued); DELETE (the
 	// customer token itself) revokes it (204).
 	PathEcommerceCustomerTokens = PathEcommerce + "/customer-tokens"
-	PathEcommerceProducts       = PathEcommerce + "/products"  // GET; + "/{product_id}", + "/{product_id}/availability"
+	PathEcommerceProducts       = PathEcommerce + "/products"   // GET; + "/{product_id}", + "/{product_id}/availability"
 	PathEcommerceCartPrice      = PathEcommerce + "/cart/price" // POST CartPriceRequest
 	PathEcommerceOrders         = PathEcommerce + "/orders"     // GET, POST; + "/{order_id}"
 	PathEcommerceQuotes         = PathEcommerce + "/quotes"     // POST QuoteRequest

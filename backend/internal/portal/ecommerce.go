@@ -342,7 +342,7 @@ const CartPriceValidity = 30 * time.Minute
 // (no freight rules or tax engine): they are zero, and GrandTotal is what
 // the lines and processing come to.
 type CartPrice struct {
-	Items                                        []CartLine
+	Items                                          []CartLine
 	Subtotal, Processing, Freight, Tax, GrandTotal Money
 }
 
