@@ -137,10 +137,12 @@ type EcomAvailabilityCheck struct {
 
 // EcomCartItem is a line of a cart.
 type EcomCartItem struct {
-	ProductID  string      `json:"product_id"`
-	Quantity   json.Number `json:"quantity"`
-	UOM        string      `json:"uom"`
-	Processing []string    `json:"processing"`
+	ProductID string `json:"product_id"`
+	// Quantity is a JSON number (or a string holding one); kept raw so
+	// that a bad one is named as its field.
+	Quantity   json.RawMessage `json:"quantity"`
+	UOM        string          `json:"uom"`
+	Processing []string        `json:"processing"`
 }
 
 // CartPriceRequest is POST /ecommerce/cart/price.
@@ -177,11 +179,11 @@ type CartPriced struct {
 
 // EcomOrderLineItem is a line of a new order.
 type EcomOrderLineItem struct {
-	ProductID  string      `json:"product_id"`
-	Quantity   json.Number `json:"quantity"`
-	UOM        string      `json:"uom"`
-	Processing []string    `json:"processing"`
-	LineNotes  *string     `json:"line_notes"`
+	ProductID  string          `json:"product_id"`
+	Quantity   json.RawMessage `json:"quantity"`
+	UOM        string          `json:"uom"`
+	Processing []string        `json:"processing"`
+	LineNotes  *string         `json:"line_notes"`
 }
 
 // EcomOrderRequest is POST /ecommerce/orders.
@@ -289,11 +291,11 @@ type EcomOrderDetail struct {
 
 // EcomQuoteLine is a line of a quote request.
 type EcomQuoteLine struct {
-	ProductID              *string     `json:"product_id"`
-	ProductDescription     string      `json:"product_description"`
-	Quantity               json.Number `json:"quantity"`
-	UOM                    string      `json:"uom"`
-	ProcessingRequirements *string     `json:"processing_requirements"`
+	ProductID              *string         `json:"product_id"`
+	ProductDescription     string          `json:"product_description"`
+	Quantity               json.RawMessage `json:"quantity"`
+	UOM                    string          `json:"uom"`
+	ProcessingRequirements *string         `json:"processing_requirements"`
 }
 
 // EcomQuoteRequest is POST /ecommerce/quotes.

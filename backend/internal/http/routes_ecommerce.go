@@ -336,6 +336,20 @@ func (s *Server) handleEcomAvailability(w http.ResponseWriter, r *http.Request) 
 	return writePrivateJSON(w, out)
 }
 
+// rawNumber is a JSON number, or a JSON string holding one, as text; ""
+// for anything else (the service then names the field).
+func rawNumber(m json.RawMessage) string {
+	var s string
+	if json.Unmarshal(m, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(m, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
 func derefString(p *string) string {
 	if p == nil {
 		return ""
@@ -350,7 +364,7 @@ func (s *Server) handleEcomCartPrice(w http.ResponseWriter, r *http.Request) err
 	}
 	cart := portal.CartInput{ShippingAddressID: derefString(in.ShippingAddressID)}
 	for _, it := range in.Items {
-		cart.Items = append(cart.Items, portal.CartItem{ProductID: it.ProductID, Quantity: it.Quantity.String(), UOM: it.UOM, Processing: it.Processing})
+		cart.Items = append(cart.Items, portal.CartItem{ProductID: it.ProductID, Quantity: rawNumber(it.Quantity), UOM: it.UOM, Processing: it.Processing})
 	}
 	c, err := s.Ecommerce.PriceCart(r.Context(), shopperFrom(r.Context()), cart)
 	if err != nil {
@@ -375,7 +389,7 @@ func (s *Server) handleEcomOrderCreate(w http.ResponseWriter, r *http.Request) e
 	o := portal.EcommerceOrderInput{CustomerID: in.CustomerID, PONumber: derefString(in.PONumber), ShippingAddressID: in.ShippingAddressID,
 		RequestedShipDate: derefString(in.RequestedShipDate), SpecialInstructions: derefString(in.SpecialInstructions)}
 	for _, l := range in.LineItems {
-		o.Lines = append(o.Lines, portal.CartItem{ProductID: l.ProductID, Quantity: l.Quantity.String(), UOM: l.UOM,
+		o.Lines = append(o.Lines, portal.CartItem{ProductID: l.ProductID, Quantity: rawNumber(l.Quantity), UOM: l.UOM,
 			Processing: l.Processing, LineNotes: derefString(l.LineNotes)})
 	}
 	c, err := s.Ecommerce.CreateOrder(r.Context(), shopperFrom(r.Context()), o)
@@ -468,7 +482,7 @@ func (s *Server) handleEcomQuote(w http.ResponseWriter, r *http.Request) error {
 		SpecialInstructions: derefString(in.SpecialInstructions)}
 	for _, l := range in.LineItems {
 		q.Lines = append(q.Lines, portal.QuoteRequestLine{ProductID: derefString(l.ProductID), ProductDescription: l.ProductDescription,
-			Quantity: l.Quantity.String(), UOM: l.UOM, ProcessingRequirements: derefString(l.ProcessingRequirements)})
+			Quantity: rawNumber(l.Quantity), UOM: l.UOM, ProcessingRequirements: derefString(l.ProcessingRequirements)})
 	}
 	c, err := s.Ecommerce.RequestQuote(r.Context(), shopperFrom(r.Context()), q)
 	if err != nil {
