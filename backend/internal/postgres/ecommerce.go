@@ -28,13 +28,17 @@ var _ portal.EcommerceService = (*EcommerceService)(nil)
 type EcommerceService struct {
 	db     *DB
 	orders *OrderService
-	// docs streams documents; nil: document downloads are EUNAVAILABLE.
+	// docs reads and streams documents; without an object store, a
+	// customer's document answers EUNAVAILABLE (others' are still 404).
 	docs *DocumentStore
 }
 
 // NewEcommerceService returns the service over db (app role); docs may be
 // nil when no document store is configured.
 func NewEcommerceService(db *DB, docs *DocumentStore) *EcommerceService {
+	if docs == nil {
+		docs = NewDocumentStore(db, nil)
+	}
 	return &EcommerceService{db: db, orders: NewOrderService(db), docs: docs}
 }
 
@@ -620,7 +624,10 @@ func (s *EcommerceService) OpenDocument(ctx context.Context, sh *portal.Shopper,
 	if sh.CustomerID() == "" {
 		return nil, nil, errNeedsToken
 	}
-	if s.docs == nil {
+	if s.docs.objects == nil {
+		if _, err := s.docs.Document(ctx, sh.User, id); err != nil {
+			return nil, nil, err
+		}
 		return nil, nil, portal.Errorf(portal.EUNAVAILABLE, "The document store is not configured.")
 	}
 	return s.docs.Open(ctx, sh.User, id, "stream")
