@@ -265,6 +265,9 @@ func testEcomCustomerTokens(t *testing.T) {
 	if n := e.ownerInt(t, "acme", `SELECT count(*) FROM customer_tokens WHERE token_hash = sha256(?::bytea)`, jane); n != 1 {
 		t.Errorf("%d tokens stored by hash", n)
 	}
+	if n := e.ownerInt(t, "acme", `SELECT count(*) FROM audit_events WHERE kind = 'customer_token_issued' AND customer_id = ?`, w.janeCustomer); n != 1 {
+		t.Errorf("%d audit events of the issue", n)
+	}
 	if strings.Contains(e.logs.String(), jane) || strings.Contains(e.logs.String(), w.key) {
 		t.Error("a token or key is in the logs")
 	}

@@ -158,7 +158,7 @@ func (s *Server) handleCustomerTokenIssue(w http.ResponseWriter, r *http.Request
 	if sh.User != nil {
 		return portal.Errorf(portal.EFORBIDDEN, "Customer tokens are issued to the API key, not to another token.")
 	}
-	t, token, err := s.Ecommerce.IssueCustomerToken(r.Context(), sh.APIKey, in.Email)
+	t, token, err := s.Ecommerce.IssueCustomerToken(r.Context(), sh.APIKey, in.Email, clientOf(r))
 	if err != nil {
 		return err
 	}

@@ -518,9 +518,10 @@ type EcommerceOrder struct {
 // customer: another customer's ids answer ENOTFOUND, like unknown ones.
 type EcommerceService interface {
 	// IssueCustomerToken gives the storefront of key a token for the
-	// active user with email of an active (or on hold) customer account.
+	// active user with email of an active (or on hold) customer account,
+	// and writes it to the account's audit log (customer_token_issued).
 	// Errors: EINVALID (field email: no such user).
-	IssueCustomerToken(ctx context.Context, key *APIKey, email string) (*CustomerToken, string, error)
+	IssueCustomerToken(ctx context.Context, key *APIKey, email string, c Client) (*CustomerToken, string, error)
 	// AuthenticateCustomerToken finds the live token. EUNAUTHORIZED for a
 	// malformed, unknown, expired or revoked token, or one whose key,
 	// user or account is no longer active.

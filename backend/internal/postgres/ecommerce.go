@@ -51,7 +51,7 @@ var (
 )
 
 // IssueCustomerToken implements portal.EcommerceService.
-func (s *EcommerceService) IssueCustomerToken(ctx context.Context, key *portal.APIKey, email string) (*portal.CustomerToken, string, error) {
+func (s *EcommerceService) IssueCustomerToken(ctx context.Context, key *portal.APIKey, email string, c portal.Client) (*portal.CustomerToken, string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	noUser := &portal.Error{Code: portal.EINVALID, Message: "No active customer user of this portal has this e-mail address.",
 		Fields: []portal.FieldError{{Field: "email", Message: "No active customer user has this address."}}}
@@ -78,7 +78,11 @@ func (s *EcommerceService) IssueCustomerToken(ctx context.Context, key *portal.A
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO customer_tokens (tenant_id, id, api_key_id, customer_id, user_id, token_hash, created_at, expires_at)
 			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?)`, t.ID, key.ID, t.CustomerID, t.UserID, sum[:], now, t.ExpiresAt)
-		return err
+		if err != nil {
+			return err
+		}
+		return auditTx(ctx, tx, now, "customer_token_issued", &portal.User{ID: t.UserID, CustomerID: t.CustomerID}, email, c,
+			map[string]any{"api_key": key.Prefix, "expires_at": t.ExpiresAt})
 	})
 	if err != nil {
 		if portal.ErrorCode(err) != portal.EINTERNAL {
