@@ -455,6 +455,11 @@ func testEcomOrdersQuotes(t *testing.T) {
 		problemHas(t, e.ecom(t, boHost, "POST", api.PathEcommerceOrders, body, jane), status, field)
 	}
 
+	// An account that requires PO numbers gets no order without one.
+	e.exec(t, "acme", `UPDATE customers SET po_required = true WHERE id = ?`, w.janeCustomer)
+	problemHas(t, e.ecom(t, boHost, "POST", api.PathEcommerceOrders, strings.Replace(order, `"po_number":"PO-77"`, `"po_number":null`, 1), jane), 400, "po_number")
+	e.exec(t, "acme", `UPDATE customers SET po_required = false WHERE id = ?`, w.janeCustomer)
+
 	detail := api.PathEcommerceOrders + "/" + created.OrderID
 	d := decodeAs[api.EcomOrderDetail](t, e.ecom(t, boHost, "GET", detail, "", jane), 200)
 	if d.Order.OrderNumber != created.OrderNumber || d.Order.PONumber != "PO-77" || len(d.LineItems) != 1 || d.LineItems[0].Quantity != "2.5" ||
