@@ -271,6 +271,20 @@ func testEcomCustomerTokens(t *testing.T) {
 	if strings.Contains(e.logs.String(), jane) || strings.Contains(e.logs.String(), w.key) {
 		t.Error("a token or key is in the logs")
 	}
+	// A token that ended more than a day ago is deleted at the user's next issue.
+	e.db.Now = func() time.Time { return time.Now().Add(-48 * time.Hour) }
+	w.token(t, "jane@acme-customer.example")
+	e.db.Now = time.Now
+	countJane := func() int {
+		return e.ownerInt(t, "acme", `SELECT count(*) FROM customer_tokens t JOIN users u ON u.id = t.user_id WHERE u.email = 'jane@acme-customer.example'`)
+	}
+	if n := countJane(); n != 2 {
+		t.Fatalf("%d tokens of jane", n)
+	}
+	w.token(t, "jane@acme-customer.example")
+	if n := countJane(); n != 2 {
+		t.Errorf("%d tokens of jane after the next issue, want the old one gone", n)
+	}
 	customer := api.PathEcommerceCustomers + "/" + w.janeCustomer
 	if r := decodeAs[api.EcomCustomer](t, e.ecom(t, boHost, "GET", customer, "", jane), 200); r.Customer.CustomerID != w.janeCustomer ||
 		len(r.Addresses) != 1 || len(r.Contacts) != 1 || r.Credit.CreditLimit != "0.00" {

@@ -52,8 +52,8 @@ var openAPIDocument []byte
 // OpenAPI document that describes them.
 func (s *Server) ecommerceRoutes(r chi.Router) {
 	s.api(r, "GET", api.PathOpenAPI, public, s.handleOpenAPI)
-	s.api(r, "POST", api.PathEcommerceCustomerTokens, storefront(60), s.handleCustomerTokenIssue)
-	s.api(r, "DELETE", api.PathEcommerceCustomerTokens, shopper(60, policies.ProfileRead), s.handleCustomerTokenRevoke)
+	s.api(r, "POST", api.PathEcommerceCustomerTokens, storefront(300), s.handleCustomerTokenIssue)
+	s.api(r, "DELETE", api.PathEcommerceCustomerTokens, shopper(300, policies.ProfileRead), s.handleCustomerTokenRevoke)
 	s.api(r, "GET", api.PathEcommerceProducts, storefront(100), s.handleEcomProducts)
 	s.api(r, "GET", api.PathEcommerceProducts+"/{product_id}", storefront(200), s.handleEcomProduct)
 	s.api(r, "GET", api.PathEcommerceProducts+"/{product_id}/availability", storefront(500), s.handleEcomAvailability)
