@@ -131,6 +131,10 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		WebhookClient:        hookClient,
 		WebhookDeliveries:    deliverer,
 		BackOffice:           postgres.NewBackOfficeService(db),
+		// The storefront's e-commerce API; its rate limits are counted in
+		// PostgreSQL, shared by every server process.
+		Ecommerce:   postgres.NewEcommerceService(db, postgres.NewDocumentStore(db, store)),
+		RateLimiter: postgres.NewRateLimiter(db),
 		// Onboarding: access requests, self-registration, the staff queue.
 		Onboarding:     postgres.NewOnboardingService(db),
 		OnboardingMail: notifier,

@@ -67,6 +67,11 @@ type Server struct {
 	// WebhookDeliveries reads the delivery log and replays.
 	WebhookDeliveries portal.WebhookDeliveryService
 	BackOffice        portal.BackOfficeService
+	// Ecommerce is the storefront's e-commerce API (nil: its routes answer
+	// 401); RateLimiter counts its requests per key and route (nil: no
+	// limits, for tests of other areas only).
+	Ecommerce   portal.EcommerceService
+	RateLimiter portal.RateLimiter
 	// SSO keeps single sign-on state and opens SSO sessions; nil: no SSO.
 	SSO portal.SSOService
 	// Getenv reads the server's environment: a tenant's SSO client secret
