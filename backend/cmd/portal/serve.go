@@ -86,7 +86,9 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 	// Webhook deliveries: the outbox is dispatched every second to the job
 	// queue, whose workers run in this process (each server runs its own;
 	// River hands every job to one of them).
-	deliverer, err := postgres.NewDeliverer(db, webhooks, hookClient, 20, logger)
+	notifier := &mail.Notifier{Sender: sender}
+	deliverer, err := postgres.NewDeliverer(db, webhooks, postgres.DeliveryConfig{Client: hookClient, Workers: 50, Logger: logger,
+		Notifier: notifier, BaseDomain: cfg.BaseDomain})
 	if err != nil {
 		return err
 	}
@@ -96,7 +98,6 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 			return stripe.ParseEvent(payload, signature, cfg.StripeWebhookSecret)
 		}
 	}
-	notifier := &mail.Notifier{Sender: sender}
 	handler := porthttp.NewServer(&porthttp.Server{
 		Tenants:        db,
 		BaseDomain:     cfg.BaseDomain,

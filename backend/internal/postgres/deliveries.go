@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -61,36 +63,94 @@ func (DeliveryArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: webhookQueue, MaxAttempts: len(WebhookRetrySchedule) + 1, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
+// DeliveryConfig configures a Deliverer. Zero fields take the defaults.
+type DeliveryConfig struct {
+	// Client sends the deliveries: the dial guard's, which follows no
+	// redirects. Required.
+	Client *http.Client
+	// Workers is how many deliveries run at once (default 20).
+	Workers int
+	Logger  *slog.Logger
+	// Clock is the time retries, Retry-After, the availability debounce
+	// and turning endpoints off are reckoned by, and River's clock too.
+	// nil: the real clock (River then uses the database's). Tests set it.
+	Clock func() time.Time
+	// DisableAfter turns an endpoint off once every delivery to it has
+	// failed for this long (default 3 days).
+	DisableAfter time.Duration
+	// Notifier tells the tenant's admins when the portal turns one of its
+	// endpoints off; nil: only the staff screen says so.
+	Notifier portal.WebhookNotifier
+	// BaseDomain makes the link in that e-mail (https://<slug>.<domain>,
+	// or the tenant's first own host name).
+	BaseDomain string
+	// FetchInterval is how often an idle worker looks for jobs besides
+	// River's insert notifications (default 200 ms).
+	FetchInterval time.Duration
+	// JobTimeout bounds one attempt (default 30 s). RescueAfter is when a
+	// job left running by a crashed process is tried again (default 1 min;
+	// at least JobTimeout).
+	JobTimeout, RescueAfter time.Duration
+}
+
 // Deliverer dispatches the outbox and runs the delivery worker.
 type Deliverer struct {
 	db       *DB
 	webhooks *WebhookService
-	client   *http.Client
+	cfg      DeliveryConfig
 	logger   *slog.Logger
 	river    *river.Client[pgx.Tx]
-	// DisableAfter turns an endpoint off once it has failed continuously
-	// for this long (default 3 days).
-	DisableAfter time.Duration
+	worker   *deliveryWorker
 }
 
-// NewDeliverer returns a deliverer sending with client (the dial guard's)
-// and up to workers deliveries at once.
-func NewDeliverer(db *DB, webhooks *WebhookService, client *http.Client, workers int, logger *slog.Logger) (*Deliverer, error) {
-	d := &Deliverer{db: db, webhooks: webhooks, client: client, logger: logger, DisableAfter: 72 * time.Hour}
+// riverClock lets River keep the deliverer's controlled clock.
+type riverClock func() time.Time
+
+func (c riverClock) Now() time.Time { return c() }
+
+func (c riverClock) NowOrNil() *time.Time { t := c(); return &t }
+
+// NewDeliverer returns a deliverer over db (the app role) and webhooks.
+func NewDeliverer(db *DB, webhooks *WebhookService, cfg DeliveryConfig) (*Deliverer, error) {
+	if cfg.Client == nil {
+		return nil, errors.New("postgres: delivery queue: no HTTP client")
+	}
+	cfg.Workers = cmp.Or(cfg.Workers, 20)
+	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
+	cfg.DisableAfter = cmp.Or(cfg.DisableAfter, 72*time.Hour)
+	cfg.FetchInterval = cmp.Or(cfg.FetchInterval, 200*time.Millisecond)
+	cfg.JobTimeout = cmp.Or(cfg.JobTimeout, 30*time.Second)
+	cfg.RescueAfter = max(cmp.Or(cfg.RescueAfter, time.Minute), cfg.JobTimeout)
+	d := &Deliverer{db: db, webhooks: webhooks, cfg: cfg, logger: cfg.Logger}
+	d.worker = &deliveryWorker{d: d}
 	ws := river.NewWorkers()
-	river.AddWorker(ws, &deliveryWorker{d: d})
-	rc, err := river.NewClient(riverpgxv5.New(db.Pool), &river.Config{
-		Queues:            map[string]river.QueueConfig{webhookQueue: {MaxWorkers: workers}},
-		Workers:           ws,
-		Logger:            logger,
-		FetchPollInterval: 200 * time.Millisecond,
-		JobTimeout:        30 * time.Second,
-	})
+	river.AddWorker(ws, d.worker)
+	rcfg := &river.Config{
+		Queues:               map[string]river.QueueConfig{webhookQueue: {MaxWorkers: cfg.Workers}},
+		Workers:              ws,
+		Logger:               cfg.Logger,
+		FetchPollInterval:    cfg.FetchInterval,
+		FetchCooldown:        min(cfg.FetchInterval, 50*time.Millisecond),
+		JobTimeout:           cfg.JobTimeout,
+		RescueStuckJobsAfter: cfg.RescueAfter,
+	}
+	if cfg.Clock != nil {
+		rcfg.Test.Time = riverClock(cfg.Clock)
+	}
+	rc, err := river.NewClient(riverpgxv5.New(db.Pool), rcfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: delivery queue: %w", err)
 	}
 	d.river = rc
 	return d, nil
+}
+
+// now is the deliverer's clock.
+func (d *Deliverer) now() time.Time {
+	if d.cfg.Clock != nil {
+		return d.cfg.Clock()
+	}
+	return time.Now()
 }
 
 // Start runs the workers until Stop.
@@ -180,7 +240,7 @@ func (d *Deliverer) dispatchTenant(ctx context.Context, tenantID string) (int, e
 			}
 		}
 		n = len(params)
-		_, err = tx.ExecContext(ctx, `UPDATE outbox_events SET published_at = ? WHERE id IN (?)`, d.db.Now(), bun.In(ids))
+		_, err = tx.ExecContext(ctx, `UPDATE outbox_events SET published_at = ? WHERE id IN (?)`, d.now(), bun.In(ids))
 		return err
 	})
 	return n, err
@@ -205,11 +265,29 @@ func (d *Deliverer) RunDispatcher(ctx context.Context, interval time.Duration) {
 type deliveryWorker struct {
 	river.WorkerDefaults[DeliveryArgs]
 	d *Deliverer
+	// retryAfter holds, from Work to the NextRetry River calls right after
+	// it on the same job, the wait the receiver asked for (0: none). A job
+	// NextRetry finds no entry for was not failed by Work: River rescued
+	// it after the process running it died mid-attempt.
+	retryAfter sync.Map // job id → time.Duration
 }
 
-// NextRetry follows the spec's schedule.
+// NextRetry follows the spec's schedule (30 s, 2 min, 10 min, 1 h, 4 h),
+// later when the receiver's Retry-After asks for longer. A job rescued
+// after a crash never reached a verdict, so it is tried again at once.
 func (w *deliveryWorker) NextRetry(job *river.Job[DeliveryArgs]) time.Time {
-	return time.Now().Add(WebhookRetrySchedule[min(max(job.Attempt-1, 0), len(WebhookRetrySchedule)-1)])
+	now := w.d.now()
+	v, ok := w.retryAfter.LoadAndDelete(job.ID)
+	if !ok {
+		return now.Add(time.Millisecond)
+	}
+	return now.Add(retryDelay(job.Attempt, v.(time.Duration)))
+}
+
+// retryDelay is the wait after failed attempt n (1-based): the schedule's
+// step, or the receiver's Retry-After when that is longer.
+func retryDelay(attempt int, retryAfter time.Duration) time.Duration {
+	return max(WebhookRetrySchedule[min(max(attempt-1, 0), len(WebhookRetrySchedule)-1)], retryAfter)
 }
 
 // errDelivery is a failed attempt, retried on the schedule.
@@ -218,7 +296,14 @@ type errDelivery struct{ msg string }
 func (e errDelivery) Error() string { return e.msg }
 
 // Work delivers one event to one endpoint and records the attempt.
-func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs]) error {
+func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs]) (err error) {
+	var retryAfter time.Duration
+	defer func() {
+		var cancel *river.JobCancelError
+		if err != nil && job.Attempt < job.MaxAttempts && !errors.As(err, &cancel) {
+			w.retryAfter.Store(job.ID, retryAfter)
+		}
+	}()
 	d, a := w.d, job.Args
 	ctx = tenants.NewContext(ctx, &tenants.Tenant{ID: a.TenantID})
 	ep, secrets, err := d.webhooks.WebhookSecrets(ctx, a.EndpointID)
@@ -244,14 +329,14 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 	if err != nil {
 		return err
 	}
-	start := time.Now()
+	start, mono := d.now(), time.Now()
 	body, header, err := webhook.Sign(webhook.Delivery{Envelope: webhook.Envelope{ID: a.EventID, Type: typ, TenantID: a.TenantID,
 		OccurredAt: occurred.UTC(), Data: json.RawMessage(payload)}, Timestamp: start}, secrets...)
 	if err != nil {
 		return err
 	}
-	status, retryAfter, sendErr := w.send(ctx, ep.URL, body, header)
-	latency := time.Since(start)
+	status, header, sendErr := w.send(ctx, ep.URL, body, header)
+	latency := time.Since(mono)
 	ok := sendErr == nil && status >= 200 && status < 300
 	msg := ""
 	switch {
@@ -259,19 +344,22 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 		msg = sendErr.Error()
 	case !ok:
 		msg = "receiver answered " + strconv.Itoa(status)
+		if status >= 300 && status < 400 {
+			msg += " (redirects are not followed: give the final address)"
+		}
+		retryAfter = parseRetryAfter(header.Get("Retry-After"), start)
 	}
 	gone := status == http.StatusGone
-	disable := ""
+	disabled := false
 	err = d.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var code any
 		if status != 0 {
 			code = status
 		}
-		now := d.db.Now()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, attempt,
 				succeeded, status_code, latency_ms, error, attempted_at)
 			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			uuid.Must(uuid.NewV7()).String(), a.EndpointID, a.EventID, typ, job.Attempt, ok, code, latency.Milliseconds(), msg, now); err != nil {
+			uuid.Must(uuid.NewV7()).String(), a.EndpointID, a.EventID, typ, job.Attempt, ok, code, latency.Milliseconds(), msg, start); err != nil {
 			return err
 		}
 		if ok {
@@ -280,21 +368,30 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 		}
 		var since time.Time
 		if err := tx.QueryRowContext(ctx, `UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, ?) WHERE id = ?
-			RETURNING failing_since`, now, a.EndpointID).Scan(&since); err != nil {
+			RETURNING failing_since`, start, a.EndpointID).Scan(&since); err != nil {
 			return err
 		}
+		reason := ""
 		switch {
 		case gone:
-			disable = "The receiver answered 410 Gone."
-		case now.Sub(since) >= d.DisableAfter:
-			disable = "Every delivery failed since " + since.UTC().Format(time.RFC3339) + "."
+			reason = "The receiver answered 410 Gone."
+		case start.Sub(since) >= d.cfg.DisableAfter:
+			reason = "Every delivery failed since " + since.UTC().Format(time.RFC3339) + "."
 		}
-		if disable != "" {
-			_, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET enabled = false, disabled_reason = ?, updated_at = ? WHERE id = ?`,
-				disable, now, a.EndpointID)
+		if reason == "" {
+			return nil
+		}
+		// Only the attempt that turns it off tells the tenant, however many
+		// deliveries to it fail at once.
+		res, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET enabled = false, disabled_reason = ?, updated_at = ?
+			WHERE id = ? AND enabled`, reason, start, a.EndpointID)
+		if err != nil {
 			return err
 		}
-		return nil
+		n, err := res.RowsAffected()
+		disabled = n == 1
+		ep.Enabled, ep.DisabledReason, ep.FailingSince = false, reason, since
+		return err
 	})
 	if err != nil {
 		return err
@@ -302,40 +399,93 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 	switch {
 	case ok:
 		return nil
-	case disable != "":
-		d.logger.WarnContext(ctx, "webhook endpoint disabled", "tenant_id", a.TenantID, "endpoint_id", a.EndpointID, "reason", disable)
+	case disabled:
+		d.logger.WarnContext(ctx, "webhook endpoint disabled", "tenant_id", a.TenantID, "endpoint_id", a.EndpointID, "reason", ep.DisabledReason)
+		d.tellDisabled(ctx, a.TenantID, *ep)
 		return river.JobCancel(errDelivery{msg})
-	case retryAfter > 0 && job.Attempt <= len(WebhookRetrySchedule) &&
-		retryAfter > WebhookRetrySchedule[min(job.Attempt-1, len(WebhookRetrySchedule)-1)]:
-		// The receiver asked for longer than the schedule's next step.
-		return river.JobSnooze(retryAfter)
+	case gone:
+		return river.JobCancel(errDelivery{msg})
 	}
 	return errDelivery{msg}
 }
 
 // maxRetryAfter bounds how long a receiver's Retry-After may push a
-// retry back.
+// retry back (the schedule's longest step).
 const maxRetryAfter = 4 * time.Hour
 
+// parseRetryAfter reads a Retry-After header, seconds or an HTTP date
+// (RFC 9110 section 10.2.3), as a wait from now; 0 when absent or past.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	var wait time.Duration
+	if s, err := strconv.Atoi(v); err == nil {
+		wait = time.Duration(s) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		wait = t.Sub(now)
+	}
+	return min(max(wait, 0), maxRetryAfter)
+}
+
 // send posts the delivery; a 3xx is an answer like any other (the client
-// follows no redirects).
-func (w *deliveryWorker) send(ctx context.Context, url string, body []byte, header http.Header) (status int, retryAfter time.Duration, err error) {
+// follows no redirects), and a failure.
+func (w *deliveryWorker) send(ctx context.Context, url string, body []byte, header http.Header) (int, http.Header, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		return 0, 0, err
+		return 0, nil, err
 	}
 	req.Header = header
 	req.Header.Set("User-Agent", "portal-webhooks/1")
-	resp, err := w.d.client.Do(req)
+	resp, err := w.d.cfg.Client.Do(req)
 	if err != nil {
-		return 0, 0, err
+		return 0, nil, err
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-		retryAfter = min(time.Duration(s)*time.Second, maxRetryAfter)
+	return resp.StatusCode, resp.Header, nil
+}
+
+// tellDisabled mails the tenant's admins that ep was turned off. The
+// staff screen says so too, from the endpoint's row, if the mail is lost.
+func (d *Deliverer) tellDisabled(ctx context.Context, tenantID string, ep portal.WebhookEndpoint) {
+	if d.cfg.Notifier == nil {
+		return
 	}
-	return resp.StatusCode, retryAfter, nil
+	err := func() error {
+		tn, err := d.db.findTenant(ctx, `t.id = $1`, tenantID)
+		if err != nil {
+			return err
+		}
+		var to []string
+		err = d.db.InTx(ctx, tenantID, func(ctx context.Context, tx bun.Tx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT email FROM users WHERE customer_id IS NULL AND role = 'tenant_admin'
+				AND status = 'active' ORDER BY email`)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var e string
+				if err := rows.Scan(&e); err != nil {
+					return err
+				}
+				to = append(to, e)
+			}
+			return rows.Err()
+		})
+		if err != nil || len(to) == 0 {
+			return err
+		}
+		host := tn.Slug + "." + d.cfg.BaseDomain
+		if len(tn.Hosts) > 0 {
+			host = tn.Hosts[0]
+		}
+		return d.cfg.Notifier.SendWebhookDisabled(ctx, tn, "https://"+host, to, ep)
+	}()
+	if err != nil {
+		d.logger.ErrorContext(ctx, "webhook disabled notice", "tenant_id", tenantID, "endpoint_id", ep.ID, "error", err.Error())
+	}
 }
 
 var _ portal.WebhookDeliveryService = (*Deliverer)(nil)

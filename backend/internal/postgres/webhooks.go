@@ -37,14 +37,14 @@ var (
 
 func webhookAAD(tenantID, id string) []byte { return []byte("webhook:" + tenantID + ":" + id) }
 
-const webhookColumns = `id::text, url, description, events, enabled, disabled_reason, previous_expires_at, created_at, updated_at`
+const webhookColumns = `id::text, url, description, events, enabled, disabled_reason, previous_expires_at, failing_since, created_at, updated_at`
 
 func scanWebhook(row interface{ Scan(...any) error }, extra ...any) (*portal.WebhookEndpoint, error) {
 	var w portal.WebhookEndpoint
-	var prev sql.NullTime
+	var prev, failing sql.NullTime
 	err := row.Scan(append([]any{&w.ID, &w.URL, &w.Description, pgdialect.Array(&w.Events), &w.Enabled, &w.DisabledReason, &prev,
-		&w.CreatedAt, &w.UpdatedAt}, extra...)...)
-	w.PreviousExpiresAt = prev.Time
+		&failing, &w.CreatedAt, &w.UpdatedAt}, extra...)...)
+	w.PreviousExpiresAt, w.FailingSince = prev.Time, failing.Time
 	return &w, err
 }
 
@@ -161,8 +161,9 @@ func (s *WebhookService) UpdateWebhook(ctx context.Context, actor *portal.User, 
 			q.Set("events = ?", pgdialect.Array(in.Events))
 		}
 		if in.Enabled != nil {
-			// Turning it back on clears why the portal had turned it off.
-			q.Set("enabled = ?", *in.Enabled).Set("disabled_reason = ''")
+			// Turning it back on clears why the portal had turned it off,
+			// and its days of failures start again from the next one.
+			q.Set("enabled = ?", *in.Enabled).Set("disabled_reason = ''").Set("failing_since = NULL")
 		}
 		if in.RotateSecret {
 			newSecret = webhook.NewSecret()
