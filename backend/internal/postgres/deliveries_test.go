@@ -57,10 +57,10 @@ func newHookEnv(t testing.TB) *hookEnv {
 
 // hookBox is the encryption key every process of a test seals and opens
 // the endpoints' secrets with.
-func hookBox(t testing.TB) *sealed.Box {
+func hookBox() *sealed.Box {
 	box, err := sealed.New(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
 	return box
 }
@@ -87,7 +87,7 @@ func newHookEnvOn(t testing.TB, d *pgtest.Database) *hookEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := d.OpenApp(t, postgres.Options{Secrets: hookBox(t)})
+	app := d.OpenApp(t, postgres.Options{Secrets: hookBox()})
 	hooks := postgres.NewWebhookService(app)
 	hooks.AllowHTTP = true
 	return &hookEnv{app: app, owner: owner, hooks: hooks, ctx: tenants.NewContext(ctx, tn), tenant: tn, admin: admin}
