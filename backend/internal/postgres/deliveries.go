@@ -189,8 +189,9 @@ func (d *Deliverer) dispatchTenant(ctx context.Context, tenantID string) (int, e
 	err := d.db.InTx(ctx, tenantID, func(ctx context.Context, tx bun.Tx) error {
 		type event struct{ id, typ string }
 		var events []event
+		// Debounced events wait until their window closes (deliver_after).
 		rows, err := tx.QueryContext(ctx, `SELECT id::text, event_type FROM outbox_events WHERE published_at IS NULL
-			ORDER BY occurred_at, id LIMIT 500 FOR UPDATE SKIP LOCKED`)
+			AND (deliver_after IS NULL OR deliver_after <= ?) ORDER BY occurred_at, id LIMIT 500 FOR UPDATE SKIP LOCKED`, d.now())
 		if err != nil {
 			return err
 		}

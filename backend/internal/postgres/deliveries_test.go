@@ -3,10 +3,13 @@ package postgres_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -426,5 +429,93 @@ func TestDeliveryDisablesFailingEndpoint(t *testing.T) {
 	e.waitJob(t, ev, "cancelled", 1)
 	if sent := told.all(); len(sent) != 2 || sent[1].ep.ID != goneID || sent[1].ep.DisabledReason != "The receiver answered 410 Gone." {
 		t.Errorf("notices: %+v", sent)
+	}
+}
+
+// inventory.availability_changed is debounced five minutes per product, by
+// the controlled clock: the first change of a window waits in the outbox
+// until the window closes, later changes update it (the latest availability
+// and quantity, the availability from before the window kept as the
+// previous one), a change undone within its window sends nothing, and each
+// product has its own window.
+func TestAvailabilityDebounced(t *testing.T) {
+	e := newHookEnv(t)
+	t0 := time.Now().UTC().Truncate(time.Second)
+	clock := &testClock{t: t0}
+	e.app.Now = clock.Now
+	var mu sync.Mutex
+	var got []map[string]any
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var env struct{ Data map[string]any }
+		if err := json.NewDecoder(r.Body).Decode(&env); err != nil {
+			t.Error(err)
+		}
+		mu.Lock()
+		got = append(got, env.Data)
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	e.endpoint(t, srv.URL, "inventory.availability_changed")
+	d := e.deliverer(t, postgres.DeliveryConfig{Clock: clock.Now})
+	bo := postgres.NewBackOfficeService(e.app)
+	if _, err := bo.UpsertProducts(e.ctx, syncProducts(0, 2, 1000)); err != nil { // low stock level 5
+		t.Fatal(err)
+	}
+	if _, err := bo.UpsertLocations(e.ctx, []portal.LocationInput{{ExternalID: "L1", Code: "PIT", Name: "Pittsburgh"}}); err != nil {
+		t.Fatal(err)
+	}
+	stock := func(at time.Duration, product string, qty float64) {
+		t.Helper()
+		clock.Set(t0.Add(at))
+		res, err := bo.UpsertInventory(e.ctx, []portal.InventoryInput{{ProductExternalID: product, LocationExternalID: "L1",
+			QuantityOnHand: qty, QuantityAvailable: qty}})
+		if err != nil || res[0].Status == portal.RowError {
+			t.Fatalf("stock %s at %v: %+v %v", product, at, res, err)
+		}
+	}
+	received := func() []map[string]any {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(got)
+	}
+	dispatch := func(at time.Duration, want int) {
+		t.Helper()
+		clock.Set(t0.Add(at))
+		if n, err := d.Dispatch(context.Background()); err != nil || n != want {
+			t.Fatalf("dispatch at %v: %d jobs, %v; want %d", at, n, err, want)
+		}
+		total := len(received())
+		for deadline := time.Now().Add(10 * time.Second); total+want > len(received()); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("dispatch at %v: receiver got %d events", at, len(received()))
+			}
+		}
+	}
+
+	stock(0, "P-0", 100)            // out → in: a window opens, until 5 min
+	stock(30*time.Second, "P-1", 9) // P-1's own window, until 5 min 30 s
+	stock(time.Minute, "P-0", 3)    // in → low within the window
+	stock(2*time.Minute, "P-0", 2)  // still low: the quantity follows
+	dispatch(4*time.Minute+59*time.Second, 0)
+	dispatch(5*time.Minute, 1)
+	stock(5*time.Minute+10*time.Second, "P-1", 0) // undone within its window: nothing
+	dispatch(5*time.Minute+30*time.Second, 0)
+	stock(6*time.Minute, "P-0", 10) // low → in: a new window, until 11 min
+	stock(7*time.Minute, "P-0", 4)  // back to low: nothing
+	stock(8*time.Minute, "P-1", 20) // out → in: a window until 13 min
+	dispatch(11*time.Minute, 0)
+	dispatch(13*time.Minute, 1)
+
+	events := received()
+	want := []string{"P-0 out_of_stock→low_stock 2", "P-1 out_of_stock→in_stock 20"}
+	if len(events) != len(want) {
+		t.Fatalf("receiver got %d events: %v", len(events), events)
+	}
+	for i, ev := range events {
+		code := strings.Replace(ev["product_code"].(string), "AL-", "P-", 1)
+		s := fmt.Sprintf("%s %v→%v %v", code, ev["previous_availability"], ev["new_availability"], ev["available_quantity"])
+		if s != want[i] || ev["uom"] != "ea" || ev["product_id"] == "" {
+			t.Errorf("event %d: %s (%v), want %s", i+1, s, ev, want[i])
+		}
 	}
 }

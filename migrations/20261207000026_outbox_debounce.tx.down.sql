@@ -1,0 +1,2 @@
+DROP INDEX outbox_events_debounce_key;
+ALTER TABLE outbox_events DROP COLUMN deliver_after;
