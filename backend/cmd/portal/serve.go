@@ -87,7 +87,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 	// queue, whose workers run in this process (each server runs its own;
 	// River hands every job to one of them).
 	notifier := &mail.Notifier{Sender: sender}
-	deliverer, err := postgres.NewDeliverer(db, webhooks, postgres.DeliveryConfig{Client: hookClient, Workers: 50, Logger: logger,
+	deliverer, err := postgres.NewDeliverer(db, webhooks, postgres.DeliveryConfig{Client: hookClient, Logger: logger,
 		Notifier: notifier, BaseDomain: cfg.BaseDomain})
 	if err != nil {
 		return err

@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -33,10 +35,10 @@ import (
 // server and is retried on the spec's schedule.
 //
 // Dispatch turns unpublished outbox events into one job per (event,
-// endpoint) and marks the events published. The job is unique by its
-// arguments, so a dispatch repeated after a crash between the two steps
-// enqueues nothing twice; a delivery repeated after a crash mid-request
-// carries the same event id (X-Webhook-Id), for the receiver to ignore.
+// endpoint) and marks the events published, in one transaction: a crash
+// leaves either both or neither. A delivery repeated after a crash
+// mid-request carries the same event id (X-Webhook-Id), for the receiver
+// to ignore.
 
 // WebhookRetrySchedule is the delay before each retry (spec: 30 s, 2 min,
 // 10 min, 1 h, 4 h): five retries after the first attempt.
@@ -50,8 +52,7 @@ type DeliveryArgs struct {
 	TenantID   string `json:"tenant_id"`
 	EventID    string `json:"event_id"`
 	EndpointID string `json:"endpoint_id"`
-	// Replay is set on a replay, so that it is a job of its own beside the
-	// first delivery of the event (jobs are unique by their arguments).
+	// Replay is set on a replay: which one it was, for the queue's views.
 	Replay string `json:"replay,omitempty"`
 }
 
@@ -60,15 +61,21 @@ func (DeliveryArgs) Kind() string { return "webhook_delivery" }
 
 // InsertOpts implements river.JobArgsWithInsertOpts.
 func (DeliveryArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: webhookQueue, MaxAttempts: len(WebhookRetrySchedule) + 1, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{Queue: webhookQueue, MaxAttempts: len(WebhookRetrySchedule) + 1}
 }
+
+// DefaultDeliveryWorkers is how many deliveries a server runs at once
+// unless told otherwise: enough to keep a few slow receivers from holding
+// up the rest, and the rate of `make bench` on two cores.
+const DefaultDeliveryWorkers = 20
 
 // DeliveryConfig configures a Deliverer. Zero fields take the defaults.
 type DeliveryConfig struct {
 	// Client sends the deliveries: the dial guard's, which follows no
 	// redirects. Required.
 	Client *http.Client
-	// Workers is how many deliveries run at once (default 20).
+	// Workers is how many deliveries run at once (default
+	// DefaultDeliveryWorkers).
 	Workers int
 	Logger  *slog.Logger
 	// Clock is the time retries, Retry-After, the availability debounce
@@ -115,7 +122,7 @@ func NewDeliverer(db *DB, webhooks *WebhookService, cfg DeliveryConfig) (*Delive
 	if cfg.Client == nil {
 		return nil, errors.New("postgres: delivery queue: no HTTP client")
 	}
-	cfg.Workers = cmp.Or(cfg.Workers, 20)
+	cfg.Workers = cmp.Or(cfg.Workers, DefaultDeliveryWorkers)
 	cfg.Logger = cmp.Or(cfg.Logger, slog.Default())
 	cfg.DisableAfter = cmp.Or(cfg.DisableAfter, 72*time.Hour)
 	cfg.FetchInterval = cmp.Or(cfg.FetchInterval, 200*time.Millisecond)
@@ -185,80 +192,156 @@ func (d *Deliverer) Dispatch(ctx context.Context) (int, error) {
 }
 
 func (d *Deliverer) dispatchTenant(ctx context.Context, tenantID string) (int, error) {
-	n := 0
-	err := d.db.InTx(ctx, tenantID, func(ctx context.Context, tx bun.Tx) error {
+	n, err := func() (int, error) {
+		// One pgx transaction under the tenant holds the events, enqueues
+		// their jobs and marks them published: all of it or none.
+		tx, err := d.db.Pool.Begin(ctx)
+		if err != nil {
+			return 0, err
+		}
+		defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenantID); err != nil {
+			return 0, err
+		}
 		type event struct{ id, typ string }
 		var events []event
+		var ids []string
 		// Debounced events wait until their window closes (deliver_after).
-		rows, err := tx.QueryContext(ctx, `SELECT id::text, event_type FROM outbox_events WHERE published_at IS NULL
-			AND (deliver_after IS NULL OR deliver_after <= ?) ORDER BY occurred_at, id LIMIT 500 FOR UPDATE SKIP LOCKED`, d.now())
+		rows, err := tx.Query(ctx, `SELECT id::text, event_type FROM outbox_events WHERE published_at IS NULL
+			AND (deliver_after IS NULL OR deliver_after <= $1) ORDER BY occurred_at, id LIMIT 500 FOR UPDATE SKIP LOCKED`, d.now())
 		if err != nil {
-			return err
+			return 0, err
 		}
 		for rows.Next() {
 			var e event
 			if err := rows.Scan(&e.id, &e.typ); err != nil {
 				rows.Close()
-				return err
+				return 0, err
 			}
-			events = append(events, e)
+			events, ids = append(events, e), append(ids, e.id)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil || len(events) == 0 {
-			return err
+		if rows.Close(); rows.Err() != nil || len(events) == 0 {
+			return 0, rows.Err()
 		}
 		subscribers := map[string][]string{} // event type → endpoint ids
-		rows, err = tx.QueryContext(ctx, `SELECT id::text, events FROM webhook_endpoints WHERE enabled`)
+		rows, err = tx.Query(ctx, `SELECT id::text, events FROM webhook_endpoints WHERE enabled`)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		for rows.Next() {
 			var id string
 			var types []string
-			if err := rows.Scan(&id, pgdialect.Array(&types)); err != nil {
+			if err := rows.Scan(&id, &types); err != nil {
 				rows.Close()
-				return err
+				return 0, err
 			}
 			for _, t := range types {
 				subscribers[t] = append(subscribers[t], id)
 			}
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
+		if rows.Close(); rows.Err() != nil {
+			return 0, rows.Err()
 		}
 		var params []river.InsertManyParams
-		ids := make([]string, len(events))
-		for i, e := range events {
-			ids[i] = e.id
+		for _, e := range events {
 			for _, ep := range subscribers[e.typ] {
 				params = append(params, river.InsertManyParams{Args: DeliveryArgs{TenantID: tenantID, EventID: e.id, EndpointID: ep}})
 			}
 		}
 		if len(params) > 0 {
-			if _, err := d.river.InsertMany(ctx, params); err != nil {
-				return fmt.Errorf("enqueue: %w", err)
+			if _, err := d.river.InsertManyFastTx(ctx, tx, params); err != nil {
+				return 0, fmt.Errorf("enqueue: %w", err)
 			}
 		}
-		n = len(params)
-		_, err = tx.ExecContext(ctx, `UPDATE outbox_events SET published_at = ? WHERE id IN (?)`, d.now(), bun.In(ids))
-		return err
-	})
+		if _, err := tx.Exec(ctx, `UPDATE outbox_events SET published_at = $1 WHERE id = ANY($2::uuid[])`, d.now(), ids); err != nil {
+			return 0, err
+		}
+		return len(params), tx.Commit(ctx)
+	}()
 	return n, err
 }
 
-// RunDispatcher dispatches every interval until ctx ends.
+// outboxChannel is what the outbox's insert trigger notifies, with the
+// tenant id, when events commit.
+const outboxChannel = "outbox_events"
+
+// RunDispatcher dispatches a tenant's events as soon as they commit (the
+// outbox trigger's notification), and every tenant's every interval besides
+// (debounced events whose window closed, notifications missed while the
+// listener was reconnecting), until ctx ends.
 func (d *Deliverer) RunDispatcher(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
+	var mu sync.Mutex
+	dirty := map[string]bool{}
+	wake := make(chan struct{}, 1)
+	go d.listen(ctx, interval, func(tenantID string) {
+		mu.Lock()
+		dirty[tenantID] = true
+		mu.Unlock()
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	})
+	dispatchAll := func() {
 		if _, err := d.Dispatch(ctx); err != nil && ctx.Err() == nil {
 			d.logger.ErrorContext(ctx, "webhook dispatch", "error", err.Error())
 		}
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	dispatchAll()
+	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			dispatchAll()
+		case <-wake:
+			// Everything notified meanwhile goes in one round.
+			mu.Lock()
+			ids := slices.Collect(maps.Keys(dirty))
+			clear(dirty)
+			mu.Unlock()
+			for _, id := range ids {
+				if _, err := d.dispatchTenant(ctx, id); err != nil && ctx.Err() == nil {
+					d.logger.ErrorContext(ctx, "webhook dispatch", "tenant_id", id, "error", err.Error())
+				}
+			}
+		}
+	}
+}
+
+// listen passes on the outbox's notifications, reconnecting after an
+// error (polling goes on meanwhile), until ctx ends.
+func (d *Deliverer) listen(ctx context.Context, retry time.Duration, notify func(tenantID string)) {
+	for {
+		err := func() error {
+			conn, err := pgx.ConnectConfig(ctx, d.db.Pool.Config().ConnConfig)
+			if err != nil {
+				return err
+			}
+			defer conn.Close(context.WithoutCancel(ctx))
+			if _, err := conn.Exec(ctx, "LISTEN "+outboxChannel); err != nil {
+				return err
+			}
+			for {
+				n, err := conn.WaitForNotification(ctx)
+				if err != nil {
+					return err
+				}
+				if _, err := uuid.Parse(n.Payload); err == nil {
+					notify(n.Payload)
+				}
+			}
+		}()
+		if ctx.Err() != nil {
+			return
+		}
+		d.logger.WarnContext(ctx, "webhook dispatch listener", "error", err.Error())
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(retry):
 		}
 	}
 }
@@ -307,29 +390,11 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 	}()
 	d, a := w.d, job.Args
 	ctx = tenants.NewContext(ctx, &tenants.Tenant{ID: a.TenantID})
-	ep, secrets, err := d.webhooks.WebhookSecrets(ctx, a.EndpointID)
-	if err != nil {
-		if errors.Is(err, errNoWebhook) {
-			return nil // deleted since: nothing to deliver to
-		}
-		return err
+	ep, secrets, ev, err := d.load(ctx, a)
+	if err != nil || ep == nil || !ep.Enabled || ev.typ == "" {
+		return err // an endpoint deleted or turned off, an event gone: nothing to deliver
 	}
-	if !ep.Enabled {
-		return nil
-	}
-	var typ string
-	var payload []byte
-	var occurred time.Time
-	err = d.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT event_type, payload, occurred_at FROM outbox_events WHERE id = ?`, a.EventID).
-			Scan(&typ, &payload, &occurred)
-	})
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
+	typ, payload, occurred := ev.typ, ev.payload, ev.occurred
 	start, mono := d.now(), time.Now()
 	body, header, err := webhook.Sign(webhook.Delivery{Envelope: webhook.Envelope{ID: a.EventID, Type: typ, TenantID: a.TenantID,
 		OccurredAt: occurred.UTC(), Data: json.RawMessage(payload)}, Timestamp: start}, secrets...)
@@ -351,20 +416,27 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 		retryAfter = parseRetryAfter(header.Get("Retry-After"), start)
 	}
 	gone := status == http.StatusGone
+	var code any
+	if status != 0 {
+		code = status
+	}
+	if ok {
+		// The common case in one round trip: logged, and no longer failing.
+		b := &pgx.Batch{}
+		b.Queue(`SELECT set_config('app.tenant_id', $1, true)`, a.TenantID)
+		b.Queue(`INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, attempt, succeeded, status_code,
+				latency_ms, error, attempted_at)
+			VALUES (current_setting('app.tenant_id')::uuid, $1, $2, $3, $4, $5, true, $6, $7, '', $8)`,
+			uuid.Must(uuid.NewV7()).String(), a.EndpointID, a.EventID, typ, job.Attempt, code, latency.Milliseconds(), start)
+		b.Queue(`UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL`, a.EndpointID)
+		return d.db.Pool.SendBatch(ctx, b).Close()
+	}
 	disabled := false
 	err = d.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		var code any
-		if status != 0 {
-			code = status
-		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, attempt,
 				succeeded, status_code, latency_ms, error, attempted_at)
 			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			uuid.Must(uuid.NewV7()).String(), a.EndpointID, a.EventID, typ, job.Attempt, ok, code, latency.Milliseconds(), msg, start); err != nil {
-			return err
-		}
-		if ok {
-			_, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ? AND failing_since IS NOT NULL`, a.EndpointID)
 			return err
 		}
 		var since time.Time
@@ -397,17 +469,70 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 	if err != nil {
 		return err
 	}
-	switch {
-	case ok:
-		return nil
-	case disabled:
+	if disabled {
 		d.logger.WarnContext(ctx, "webhook endpoint disabled", "tenant_id", a.TenantID, "endpoint_id", a.EndpointID, "reason", ep.DisabledReason)
 		d.tellDisabled(ctx, a.TenantID, *ep)
-		return river.JobCancel(errDelivery{msg})
-	case gone:
+	}
+	if !ep.Enabled {
+		// Off now, by this attempt or a concurrent one: no more retries.
 		return river.JobCancel(errDelivery{msg})
 	}
 	return errDelivery{msg}
+}
+
+// outboxEvent is an event as a delivery sends it.
+type outboxEvent struct {
+	typ      string
+	payload  []byte
+	occurred time.Time
+}
+
+// load reads what one attempt needs in one round trip (a pipelined batch
+// under the tenant, one implicit transaction): the endpoint with the
+// secrets that sign now, and the event. A nil endpoint or an empty event
+// type: not there (any more).
+func (d *Deliverer) load(ctx context.Context, a DeliveryArgs) (*portal.WebhookEndpoint, []string, outboxEvent, error) {
+	var ev outboxEvent
+	if d.db.Secrets() == nil {
+		return nil, nil, ev, fmt.Errorf("postgres: webhooks: no encryption keys to open secrets with")
+	}
+	b := &pgx.Batch{}
+	b.Queue(`SELECT set_config('app.tenant_id', $1, true)`, a.TenantID)
+	b.Queue(`SELECT id::text, url, description, events, enabled, disabled_reason, previous_expires_at, failing_since, created_at,
+		updated_at, secret_sealed, coalesce(previous_secret_sealed, '') FROM webhook_endpoints WHERE id = $1`, a.EndpointID)
+	b.Queue(`SELECT event_type, payload::text, occurred_at FROM outbox_events WHERE id = $1`, a.EventID)
+	br := d.db.Pool.SendBatch(ctx, b)
+	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return nil, nil, ev, err
+	}
+	var w portal.WebhookEndpoint
+	var prev, failing *time.Time
+	var current, previous, payload string
+	err := br.QueryRow().Scan(&w.ID, &w.URL, &w.Description, &w.Events, &w.Enabled, &w.DisabledReason, &prev, &failing,
+		&w.CreatedAt, &w.UpdatedAt, &current, &previous)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil, ev, nil
+	}
+	if err != nil {
+		return nil, nil, ev, err
+	}
+	if prev != nil {
+		w.PreviousExpiresAt = *prev
+	}
+	if failing != nil {
+		w.FailingSince = *failing
+	}
+	err = br.QueryRow().Scan(&ev.typ, &payload, &ev.occurred)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil, ev, err
+	}
+	ev.payload = []byte(payload)
+	secrets, err := d.webhooks.openSecrets(a.TenantID, &w, current, previous)
+	if err != nil {
+		return nil, nil, ev, err
+	}
+	return &w, secrets, ev, nil
 }
 
 // maxRetryAfter bounds how long a receiver's Retry-After may push a

@@ -241,16 +241,26 @@ func (s *WebhookService) WebhookSecrets(ctx context.Context, id string) (*portal
 		}
 		return nil, nil, fmt.Errorf("postgres: webhook secrets: %w", err)
 	}
-	var secrets []string
-	for _, sealed := range []string{current, previous.String} {
-		if sealed == "" || (sealed == previous.String && !w.PreviousExpiresAt.After(s.db.Now())) {
+	secrets, err := s.openSecrets(tn.ID, w, current, previous.String)
+	if err != nil {
+		return nil, nil, err
+	}
+	return w, secrets, nil
+}
+
+// openSecrets opens the endpoint's sealed secrets that sign now: the
+// current one, and the previous one until it expires.
+func (s *WebhookService) openSecrets(tenantID string, w *portal.WebhookEndpoint, current, previous string) ([]string, error) {
+	secrets := make([]string, 0, 2)
+	for i, sealed := range []string{current, previous} {
+		if sealed == "" || (i == 1 && !w.PreviousExpiresAt.After(s.db.Now())) {
 			continue
 		}
-		plain, err := s.db.Secrets().Open(sealed, webhookAAD(tn.ID, id))
+		plain, err := s.db.Secrets().Open(sealed, webhookAAD(tenantID, w.ID))
 		if err != nil {
-			return nil, nil, fmt.Errorf("postgres: open webhook secret: %w", err)
+			return nil, fmt.Errorf("postgres: open webhook secret: %w", err)
 		}
 		secrets = append(secrets, string(plain))
 	}
-	return w, secrets, nil
+	return secrets, nil
 }
