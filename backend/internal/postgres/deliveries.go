@@ -736,8 +736,9 @@ func (d *Deliverer) ReplayRange(ctx context.Context, actor *portal.User, endpoin
 		if err != nil {
 			return err
 		}
+		// Events not dispatched yet (a debounce window still open) will be.
 		rows, err := tx.QueryContext(ctx, `SELECT id::text FROM outbox_events WHERE event_type IN (?) AND occurred_at >= ? AND occurred_at < ?
-			ORDER BY occurred_at, id LIMIT ?`, bun.In(types), from, to, portal.MaxReplayEvents)
+			AND published_at IS NOT NULL ORDER BY occurred_at, id LIMIT ?`, bun.In(types), from, to, portal.MaxReplayEvents)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,6 @@
 package postgres_test
 
 import (
-	"cmp"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -57,7 +56,7 @@ func benchDeliveries(b *testing.B, rate int) {
 	}))
 	defer srv.Close()
 	e.endpoint(b, srv.URL, "order.shipped")
-	dl := e.deliverer(b, postgres.DeliveryConfig{Workers: cmp.Or(int(benchEnv("XWORKERS")), postgres.DefaultDeliveryWorkers)})
+	dl := e.deliverer(b, postgres.DeliveryConfig{}) // the server's defaults
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go dl.RunDispatcher(ctx, time.Second)
@@ -136,7 +135,6 @@ func benchDeliveries(b *testing.B, rate int) {
 	// the receiver and the writer of the events included, and its
 	// PostgreSQL backends) says what two idle cores would deliver.
 	perDelivery := cpu[0] / time.Duration(n)
-	b.ReportMetric(float64((cpu[-1] / time.Duration(n)).Microseconds()), "self_cpu_us/delivery")
 	b.ReportMetric(float64(perDelivery.Microseconds()), "cpu_us/delivery")
 	b.ReportMetric(2*float64(time.Second)/float64(perDelivery), "deliveries/s@2cores")
 }
@@ -183,14 +181,4 @@ func benchCPU(b *testing.B, admin *pgx.Conn, since map[int]time.Duration) map[in
 	}
 	out[0] = total
 	return out
-}
-
-func benchConns() int32 {
-	n, _ := strconv.Atoi(os.Getenv("XCONNS"))
-	return int32(n)
-}
-
-func benchEnv(k string) int32 {
-	n, _ := strconv.Atoi(os.Getenv(k))
-	return int32(n)
 }

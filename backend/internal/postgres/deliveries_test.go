@@ -90,7 +90,7 @@ func newHookEnvOn(t testing.TB, d *pgtest.Database) *hookEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := d.OpenApp(t, postgres.Options{Secrets: hookBox(), MaxConns: benchConns()})
+	app := d.OpenApp(t, postgres.Options{Secrets: hookBox()})
 	hooks := postgres.NewWebhookService(app)
 	hooks.AllowHTTP = true
 	return &hookEnv{app: app, owner: owner, hooks: hooks, ctx: tenants.NewContext(ctx, tn), tenant: tn, admin: admin}
