@@ -26,12 +26,13 @@ import (
 // the server's settings (pool, workers, dispatcher woken by the outbox's
 // notification, polling every second). b.N events of one endpoint, written
 // ten per transaction: "burst" writes them all at once (throughput),
-// "rate500" at 500 events per second (the latency at that rate).
+// "rate500" at 500 events per second (the latency at that rate), "rate100"
+// at 100 (the latency of a queue that is not behind).
 func BenchmarkWebhookDelivery(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		rate int // events per second; 0: all at once
-	}{{"burst", 0}, {"rate500", 500}} {
+	}{{"burst", 0}, {"rate500", 500}, {"rate100", 100}} {
 		b.Run(c.name, func(b *testing.B) { benchDeliveries(b, c.rate) })
 	}
 }
