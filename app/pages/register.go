@@ -48,6 +48,7 @@ func Register() {
 		app.Route(api.PageInvoices, newInvoicesPage)
 		app.RouteWithRegexp(invoicePathPattern, newInvoicePage)
 		app.Route(api.PageShipments, newShipmentsPage)
+		app.Route(api.PageDocuments, newDocumentsPage)
 		state.Register()
 	})
 }

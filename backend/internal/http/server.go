@@ -40,6 +40,10 @@ type Server struct {
 	Orders portal.OrderService
 	// Invoices reads a customer's invoices (nil: the invoice routes answer 404).
 	Invoices portal.InvoiceService
+	// Documents are the customer's documents and the ERP's uploads.
+	Documents portal.DocumentService
+	// DocumentMail sends a document by e-mail for a customer user.
+	DocumentMail portal.DocumentMailer
 	// CardPayments pays invoices by card through the tenant's Stripe
 	// connected account, with StripePublishableKey handed to Stripe.js;
 	// nil or no key: the portal takes no card payments.
@@ -63,6 +67,11 @@ type Server struct {
 	// WebhookDeliveries reads the delivery log and replays.
 	WebhookDeliveries portal.WebhookDeliveryService
 	BackOffice        portal.BackOfficeService
+	// Ecommerce is the storefront's e-commerce API (nil: its routes answer
+	// 401); RateLimiter counts its requests per key and route (nil: no
+	// limits, for tests of other areas only).
+	Ecommerce   portal.EcommerceService
+	RateLimiter portal.RateLimiter
 	// SSO keeps single sign-on state and opens SSO sessions; nil: no SSO.
 	SSO portal.SSOService
 	// Getenv reads the server's environment: a tenant's SSO client secret
