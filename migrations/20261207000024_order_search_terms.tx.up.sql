@@ -9,10 +9,10 @@
 -- index scan (migration 13). Comparisons of text (=, <, >=) are leakproof.
 --
 -- So the search matches the start of a word: this table holds, per order,
--- its normalised terms (the whole order number and PO number, and every
--- word of them and of its line descriptions, lower-cased), and a search for
--- "stain" is the range term >= 'stain' AND term < 'staio' on an index that
--- leads with (tenant_id, customer_id, term). The column is COLLATE "C" so
+-- its normalised terms (the whole order number and PO number, their parts
+-- between hyphens, and every word of its line descriptions, lower-cased),
+-- and a search for "stain" is the range term >= 'stain' AND term < 'staio'
+-- on an index that leads with (tenant_id, customer_id, term). The column is COLLATE "C" so
 -- that a prefix is one contiguous range of the index whatever the
 -- database's collation.
 --
@@ -63,13 +63,14 @@ CREATE FUNCTION search_prefix_end(p text) RETURNS text LANGUAGE sql IMMUTABLE ST
 $$;
 
 -- The terms of an order as it is now: its order and PO numbers, whole and
--- by word, and the words of its lines. The one definition of what a search
+-- by word (split at hyphens too: "1001" finds SO-1001, "2026" finds
+-- C10001-2026-0042), and the words of its lines. The one definition of what a search
 -- finds an order by, for the triggers and the backfills.
 CREATE FUNCTION order_search_terms_of(o orders) RETURNS SETOF text LANGUAGE sql STABLE AS $$
     SELECT lower(o.order_number)
     UNION SELECT lower(o.po_number) WHERE o.po_number <> ''
-    UNION SELECT search_words(o.order_number)
-    UNION SELECT search_words(o.po_number)
+    UNION SELECT search_words(replace(o.order_number, '-', ' '))
+    UNION SELECT search_words(replace(o.po_number, '-', ' '))
     UNION SELECT search_words(l.description) FROM order_lines l WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id
 $$;
 

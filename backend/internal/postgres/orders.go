@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -268,25 +270,46 @@ func orderWhere(customerID string, f portal.OrderFilter) (string, []any) {
 		args = append(args, dateOnly(*f.To))
 	}
 	if f.Search != "" {
-		like := "%" + escapeLike(f.Search) + "%"
-		// The orders are walked in the list's order through orders_idx3
-		// (index-only for the numbers) and each one's lines probed through
-		// order_lines_idx1, so the first page of a common word stops early.
-		// OFFSET 0 keeps the planner from "hashing" the EXISTS, i.e. from
-		// reading every matching line of the tenant first: with a big
-		// customer in the tenant that took over a second. No text index
-		// helps under row-level security (see migration 13).
-		conds = append(conds, `(o.order_number ILIKE ? OR o.po_number ILIKE ? OR EXISTS (SELECT 1 FROM order_lines l
-			WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id AND l.description ILIKE ? OFFSET 0))`)
-		args = append(args, like, like, like)
+		// Each word of the search is the start of a term of the order
+		// (migration 24): a range of order_search_terms, whose comparisons
+		// are leakproof, so PostgreSQL may read them from an index ahead of
+		// the tenant policy. Depending on how common a word is, the planner
+		// walks the customer's orders in the list's order and checks each
+		// order's terms (order_search_terms_idx1), or reads the word's
+		// orders from the customer's range of terms (the primary key).
+		words := searchWords(f.Search)
+		if len(words) == 0 {
+			conds = append(conds, "false") // only punctuation: nothing to find
+		}
+		for _, w := range words {
+			conds = append(conds, `EXISTS (SELECT FROM order_search_terms t WHERE t.tenant_id = o.tenant_id AND t.customer_id = o.customer_id
+				AND t.order_id = o.id AND t.term >= lower(?) AND t.term < search_prefix_end(lower(?)))`)
+			args = append(args, w, w)
+		}
 	}
 	return strings.Join(conds, " AND "), args
 }
 
-// escapeLike makes s match literally inside a LIKE pattern (backslash is
-// PostgreSQL's default LIKE escape).
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+// maxSearchWords is how many words of a search count; more would add
+// joins (one per word) past what the planner searches exhaustively.
+const maxSearchWords = 8
+
+// searchWords splits a search into the words it looks for, as the
+// database's search_words splits the texts searched (migration 24): at
+// white space and at , ; : ( ) [ ] { } ", dropping pieces with no letter or
+// digit, and the repeats; the first maxSearchWords count. A word of one
+// character is kept: it is the start of longer ones. The database lower-cases.
+func searchWords(q string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(q, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(`,;:()[]{}"`, r) }) {
+		if strings.IndexFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 || slices.Contains(out, w) {
+			continue
+		}
+		if out = append(out, w); len(out) == maxSearchWords {
+			break
+		}
+	}
+	return out
 }
 
 // FindOrderByID implements portal.OrderService.
