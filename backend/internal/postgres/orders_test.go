@@ -234,6 +234,16 @@ func TestFindOrdersFilters(t *testing.T) {
 		{"search old", portal.OrderFilter{Search: "angle"}, []string{"SO-1005"}},
 		{"search draft line", portal.OrderFilter{Search: "draft"}, nil},
 		{"search is literal", portal.OrderFilter{Search: "SO-100_"}, nil},
+		// A search matches the start of a word (migration 24), of every
+		// word given, not a piece inside one: "ainless" found SO-1001 when
+		// the search was ILIKE '%…%', and no longer does.
+		{"search start of a word", portal.OrderFilter{Search: "STAIN"}, []string{"SO-1001"}},
+		{"search inside a word", portal.OrderFilter{Search: "ainless"}, nil},
+		{"search every word", portal.OrderFilter{Search: "plate a36"}, []string{"SO-1001"}},
+		{"search a word of another order too", portal.OrderFilter{Search: "plate angle"}, nil},
+		{"search order number part", portal.OrderFilter{Search: "1005"}, []string{"SO-1005"}},
+		{"search order number prefix", portal.OrderFilter{Search: "so-100"}, []string{"SO-1006", "SO-1001", "SO-1002", "SO-1005"}},
+		{"search only punctuation", portal.OrderFilter{Search: "- /"}, nil},
 		{"date range", portal.OrderFilter{From: date("2026-09-01"), To: date("2026-10-01")}, []string{"SO-1001", "SO-1002"}},
 		// An end date alone is everything up to it, not the default year.
 		{"end date only", portal.OrderFilter{To: date("2025-12-31")}, []string{"SO-1005"}},
