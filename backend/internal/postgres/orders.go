@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 
 	"example.com/portal/backend/internal/portal"
@@ -68,32 +69,51 @@ func scanOrderSummary(row interface{ Scan(...any) error }, extra ...any) (portal
 	return o, err
 }
 
-// Dashboard implements portal.OrderService.
+// Dashboard implements portal.OrderService. Its four reads (account card,
+// orders in progress, recent shipments and invoices) are independent, so
+// they go to the database in one round trip with the transaction around
+// them (InTenantReadBatch) instead of seven.
 func (s *OrderService) Dashboard(ctx context.Context, actor *portal.User) (*portal.Dashboard, error) {
+	if actor.CustomerID == "" {
+		return nil, errNoCustomer
+	}
 	d := &portal.Dashboard{FirstName: firstName(actor.Name)}
-	err := s.read(ctx, actor, func(ctx context.Context, tx bun.Tx) error {
-		var err error
-		if d.Summary, d.SalesRep, d.InProgressCount, err = accountSummaryTx(ctx, tx, actor.CustomerID); err != nil {
+	now := s.db.Now()
+	err := s.db.InTenantReadBatch(ctx, customerReadTimeout, func(b *ReadBatch) {
+		q, args := accountSummaryQuery(actor.CustomerID)
+		b.QueryRow(func(row pgx.Row) (err error) {
+			d.Summary, d.SalesRep, d.InProgressCount, err = scanAccountSummary(row)
 			return err
-		}
-		if d.OrdersInProgress, err = querySummaries(ctx, tx, `SELECT `+orderSummaryColumns+` FROM orders o
+		}, q, args...)
+		b.Query(func(rows pgx.Rows) (err error) {
+			d.OrdersInProgress, err = collectSummaries(rows)
+			return err
+		}, `SELECT `+orderSummaryColumns+` FROM orders o
 			WHERE o.customer_id = ? AND o.status IN (?) ORDER BY o.order_date DESC, o.order_number DESC LIMIT 5`,
-			actor.CustomerID, bun.In(portal.OpenOrderStatuses())); err != nil {
-			return err
-		}
+			actor.CustomerID, bun.In(portal.OpenOrderStatuses()))
 		// Recent shipments are the ones that left: a shipment still being
 		// prepared has no ship date and nothing to track yet.
-		if d.RecentShipments, err = queryShipments(ctx, tx, `WHERE s.customer_id = ? AND s.ship_date IS NOT NULL AND o.status <> 'draft'
-			ORDER BY s.ship_date DESC, s.shipment_number DESC LIMIT 5`, actor.CustomerID); err != nil {
+		b.Query(func(rows pgx.Rows) (err error) {
+			d.RecentShipments, err = collectShipments(rows)
 			return err
-		}
-		d.RecentInvoices, err = recentInvoicesTx(ctx, tx, actor.CustomerID, s.db.Now())
-		return err
+		}, shipmentsQuery+`WHERE s.customer_id = ? AND s.ship_date IS NOT NULL AND o.status <> 'draft'
+			ORDER BY s.ship_date DESC, s.shipment_number DESC LIMIT 5`, actor.CustomerID)
+		b.Query(func(rows pgx.Rows) (err error) {
+			d.RecentInvoices, err = collectInvoices(rows, now)
+			return err
+		}, recentInvoicesQuery, actor.CustomerID)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// rowScanner is what *sql.Rows (bun) and pgx.Rows (a batch) have in common.
+type rowScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
 }
 
 // firstName is the welcome's "Welcome back, {first name}".
@@ -105,15 +125,18 @@ func firstName(name string) string {
 }
 
 // accountSummaryTx reads the account card of a customer, its sales rep and
-// how many of its orders are in progress, in one statement. The counts and
-// sums come from the customer's rollups (migration 22), a few rows per
-// customer whatever its history, kept by triggers on orders and invoices.
+// how many of its orders are in progress, in one statement.
 func accountSummaryTx(ctx context.Context, tx bun.Tx, customerID string) (portal.AccountSummary, *portal.SalesRep, int, error) {
-	var a portal.AccountSummary
-	var inProgress int
-	var rep portal.SalesRep
-	var hasRep bool
-	err := tx.QueryRowContext(ctx, `SELECT c.account_number, c.company_name, c.payment_terms, c.status, c.currency, c.credit_limit_minor,
+	q, args := accountSummaryQuery(customerID)
+	return scanAccountSummary(tx.QueryRowContext(ctx, q, args...))
+}
+
+// accountSummaryQuery is the statement of the account card (see
+// scanAccountSummary). The counts and sums come from the customer's rollups
+// (migration 22), a few rows per customer whatever its history, kept by
+// triggers on orders and invoices.
+func accountSummaryQuery(customerID string) (string, []any) {
+	return `SELECT c.account_number, c.company_name, c.payment_terms, c.status, c.currency, c.credit_limit_minor,
 			coalesce((SELECT sum(i.total_minor - i.paid_minor) FROM customer_invoice_sums i
 				WHERE i.tenant_id = c.tenant_id AND i.customer_id = c.id AND i.status IN ('open', 'partially_paid')), 0),
 			coalesce((SELECT sum(i.total_minor) FROM customer_invoice_sums i
@@ -124,10 +147,20 @@ func accountSummaryTx(ctx context.Context, tx bun.Tx, customerID string) (portal
 				WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status IN (?)), 0),
 			r.id IS NOT NULL, coalesce(r.name, ''), coalesce(r.email, ''), coalesce(r.phone, '')
 		FROM customers c LEFT JOIN sales_reps r ON r.tenant_id = c.tenant_id AND r.id = c.sales_rep_id
-		WHERE c.id = ?`, bun.In(portal.OpenOrderStatuses()), customerID).Scan(
+		WHERE c.id = ?`, []any{bun.In(portal.OpenOrderStatuses()), customerID}
+}
+
+// scanAccountSummary scans the row of accountSummaryQuery: the account card,
+// the sales rep (nil without one) and how many orders are in progress.
+func scanAccountSummary(row interface{ Scan(...any) error }) (portal.AccountSummary, *portal.SalesRep, int, error) {
+	var a portal.AccountSummary
+	var inProgress int
+	var rep portal.SalesRep
+	var hasRep bool
+	err := row.Scan(
 		&a.AccountNumber, &a.CompanyName, &a.PaymentTerms, &a.Status, &a.CreditLimit.Currency, &a.CreditLimit.Amount,
 		&a.OpenBalance.Amount, &a.LifetimeSales.Amount, &a.TotalOrders, &inProgress, &hasRep, &rep.Name, &rep.Email, &rep.Phone)
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) { // pgx.ErrNoRows is sql.ErrNoRows too
 		return a, nil, 0, portal.Errorf(portal.EUNAUTHORIZED, "Sign in to continue.")
 	}
 	if err != nil {
@@ -143,15 +176,15 @@ func accountSummaryTx(ctx context.Context, tx bun.Tx, customerID string) (portal
 	return a, &rep, inProgress, nil
 }
 
-func recentInvoicesTx(ctx context.Context, tx bun.Tx, customerID string, now time.Time) ([]portal.InvoiceSummary, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT i.id::text, i.invoice_number, coalesce(o.id::text, ''), coalesce(o.order_number, ''),
-			i.invoice_date, i.due_date, i.status, i.currency, i.total_minor, i.total_minor - i.amount_paid_minor
-		FROM invoices i LEFT JOIN orders o ON o.tenant_id = i.tenant_id AND o.id = i.order_id
-		WHERE i.customer_id = ? ORDER BY i.invoice_date DESC, i.invoice_number DESC LIMIT 5`, customerID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+// recentInvoicesQuery is a customer's five latest invoices.
+const recentInvoicesQuery = `SELECT i.id::text, i.invoice_number, coalesce(o.id::text, ''), coalesce(o.order_number, ''),
+		i.invoice_date, i.due_date, i.status, i.currency, i.total_minor, i.total_minor - i.amount_paid_minor
+	FROM invoices i LEFT JOIN orders o ON o.tenant_id = i.tenant_id AND o.id = i.order_id
+	WHERE i.customer_id = ? ORDER BY i.invoice_date DESC, i.invoice_number DESC LIMIT 5`
+
+// collectInvoices reads the rows of recentInvoicesQuery; an unpaid invoice
+// past its due date on now's day is overdue.
+func collectInvoices(rows rowScanner, now time.Time) ([]portal.InvoiceSummary, error) {
 	out := []portal.InvoiceSummary{}
 	today := dateOnly(now)
 	for rows.Next() {
@@ -183,6 +216,10 @@ func querySummaries(ctx context.Context, tx bun.Tx, query string, args ...any) (
 		return nil, err
 	}
 	defer rows.Close()
+	return collectSummaries(rows)
+}
+
+func collectSummaries(rows rowScanner) ([]portal.OrderSummary, error) {
 	out := []portal.OrderSummary{}
 	for rows.Next() {
 		o, err := scanOrderSummary(rows)
@@ -443,16 +480,24 @@ func timelineTx(ctx context.Context, tx bun.Tx, orderID, status string) ([]porta
 	return out, nil
 }
 
+// shipmentsQuery selects shipments s of orders o (see scanShipment); a
+// WHERE … ORDER BY … tail follows.
+const shipmentsQuery = `SELECT s.id::text, s.shipment_number, o.id::text, o.order_number, s.status, s.carrier, s.carrier_type,
+		s.tracking_number, s.tracking_url, s.ship_date, s.estimated_delivery, s.delivered_at
+	FROM shipments s JOIN orders o ON o.tenant_id = s.tenant_id AND o.id = s.order_id `
+
 // queryShipments reads shipments s of orders o with the given WHERE …
 // ORDER BY … tail; tracking is blanked until the status shows it.
 func queryShipments(ctx context.Context, tx bun.Tx, tail string, args ...any) ([]portal.Shipment, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT s.id::text, s.shipment_number, o.id::text, o.order_number, s.status, s.carrier, s.carrier_type,
-			s.tracking_number, s.tracking_url, s.ship_date, s.estimated_delivery, s.delivered_at
-		FROM shipments s JOIN orders o ON o.tenant_id = s.tenant_id AND o.id = s.order_id `+tail, args...)
+	rows, err := tx.QueryContext(ctx, shipmentsQuery+tail, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	return collectShipments(rows)
+}
+
+func collectShipments(rows rowScanner) ([]portal.Shipment, error) {
 	out := []portal.Shipment{}
 	for rows.Next() {
 		sh, err := scanShipment(rows)
