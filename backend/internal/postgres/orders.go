@@ -242,7 +242,11 @@ var orderSorts = map[string]string{
 		"'complete', 'partial_shipped', 'shipped', 'delivered', 'invoiced', 'on_hold', 'cancelled'], o.status) %[1]s, o.order_date DESC, o.order_number DESC",
 }
 
-// FindOrders implements portal.OrderService.
+// FindOrders implements portal.OrderService. A search matches the start of
+// words, not text inside them (portal.OrderFilter.Search): each word typed
+// is a prefix range of the order's search terms (migration 24), the only
+// kind of text match an index can serve under row-level security, where
+// ILIKE '%…%' read every order and line of a customer.
 func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f portal.OrderFilter) ([]portal.OrderSummary, int, error) {
 	f.Now = s.db.Now()
 	if err := f.Validate(); err != nil {
