@@ -255,7 +255,18 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 	var out []portal.OrderSummary
 	var total int
 	err := s.read(ctx, actor, func(ctx context.Context, tx bun.Tx) error {
-		where, args := orderWhere(actor.CustomerID, f)
+		var m *searchMatch
+		if f.Search != "" {
+			var err error
+			if m, err = planSearch(ctx, tx, actor.CustomerID, f.Search); err != nil {
+				return err
+			}
+			if m.none {
+				out = []portal.OrderSummary{}
+				return nil
+			}
+		}
+		where, args := orderWhere(actor.CustomerID, f, m, m != nil && m.rarest < searchByTermsPage)
 		dir := "ASC"
 		if f.Desc {
 			dir = "DESC"
@@ -274,7 +285,8 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 		switch {
 		case len(out) < f.PageSize && (len(out) > 0 || offset == 0): // the last page: the count is known
 			total = offset + len(out)
-		case f.Search != "":
+		case m != nil:
+			where, args := orderWhere(actor.CustomerID, f, m, m.rarest < searchByTermsCount)
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT FROM orders o WHERE `+where+` LIMIT ?) m`,
 				append(args, searchCountLimit)...).Scan(&total); err != nil {
 				return err
@@ -288,8 +300,75 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 	return out, total, err
 }
 
-// orderWhere is the WHERE clause of a validated filter.
-func orderWhere(customerID string, f portal.OrderFilter) (string, []any) {
+// A search reads its orders one of two ways, whichever reads less:
+//
+//   - by terms: the orders of the rarest word's terms (its range of the
+//     primary key of order_search_terms, the customer's), fetched by id
+//     and then sorted, which costs as many orders as the word has;
+//   - by walking: the customer's orders in the list's order, each checked
+//     against every word (order_search_terms_idx1), until the page (or the
+//     count's cap) is full, which costs the page over the share of orders
+//     that match.
+//
+// For a customer with 200,000 orders the two meet at about 2,000 matches
+// for a page of 25 (25 × 200,000 / 2,000 = 2,500 orders walked) and at
+// about 15,000 for counting up to SearchCountLimit (1,000 × 200,000 /
+// 15,000 ≈ 13,000). planSearch counts each word's terms up to the larger
+// bound (searchTermsCounted), in one statement, first. (Variables for the
+// tests, which take each way through small data.)
+var (
+	searchByTermsPage  = 2_000
+	searchByTermsCount = searchTermsCounted
+)
+
+const searchTermsCounted = 15_000
+
+// searchMatch is a planned search: its words, the index of the rarest and
+// how many terms that one has (capped at searchTermsCounted).
+type searchMatch struct {
+	words  []string
+	driver int
+	rarest int
+	none   bool // a word has no term at all, or there are no words: nothing matches
+}
+
+// searchTermRange is the prefix range of one word over order_search_terms t.
+const searchTermRange = `t.term >= lower(?) AND t.term < search_prefix_end(lower(?))`
+
+func planSearch(ctx context.Context, tx bun.Tx, customerID, q string) (*searchMatch, error) {
+	m := &searchMatch{words: searchWords(q)}
+	if len(m.words) == 0 {
+		m.none = true // only punctuation
+		return m, nil
+	}
+	var cols []string
+	var args []any
+	for _, w := range m.words {
+		cols = append(cols, `(SELECT count(*) FROM (SELECT FROM order_search_terms t WHERE t.customer_id = ? AND `+searchTermRange+` LIMIT ?) m)`)
+		args = append(args, customerID, w, w, searchTermsCounted)
+	}
+	counts := make([]int, len(m.words))
+	dest := make([]any, len(counts))
+	for i := range counts {
+		dest[i] = &counts[i]
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dest...); err != nil {
+		return nil, err
+	}
+	m.driver = 0
+	for i, n := range counts {
+		if n < counts[m.driver] {
+			m.driver = i
+		}
+	}
+	m.rarest = counts[m.driver]
+	m.none = m.rarest == 0
+	return m, nil
+}
+
+// orderWhere is the WHERE clause of a validated filter and, with a search,
+// of its planned match, read by terms or by walking (see searchByTermsPage).
+func orderWhere(customerID string, f portal.OrderFilter, m *searchMatch, byTerms bool) (string, []any) {
 	conds := []string{"o.customer_id = ?"}
 	args := []any{customerID}
 	if len(f.Statuses) == 0 {
@@ -310,23 +389,25 @@ func orderWhere(customerID string, f portal.OrderFilter) (string, []any) {
 		conds = append(conds, "o.order_date <= ?")
 		args = append(args, dateOnly(*f.To))
 	}
-	if f.Search != "" {
-		// Each word of the search is the start of a term of the order
-		// (migration 24): a range of order_search_terms, whose comparisons
-		// are leakproof, so PostgreSQL may read them from an index ahead of
-		// the tenant policy. Depending on how common a word is, the planner
-		// walks the customer's orders in the list's order and checks each
-		// order's terms (order_search_terms_idx1), or reads the word's
-		// orders from the customer's range of terms (the primary key).
-		words := searchWords(f.Search)
-		if len(words) == 0 {
-			conds = append(conds, "false") // only punctuation: nothing to find
+	if m == nil {
+		return strings.Join(conds, " AND "), args
+	}
+	// Comparisons of text are leakproof, so PostgreSQL reads these ranges
+	// from the indexes ahead of the tenant policy. By terms, the ids are an
+	// array (ARRAY(…) is computed once), so the orders are fetched by
+	// primary key and cannot be hash-joined against all of the customer's.
+	// The other words are checked per order: OFFSET 0 keeps PostgreSQL
+	// from turning the EXISTS into a join that would read each word's whole
+	// range first.
+	for i, w := range m.words {
+		if byTerms && i == m.driver {
+			conds = append(conds, `o.id = ANY (ARRAY(SELECT t.order_id FROM order_search_terms t WHERE t.customer_id = ? AND `+searchTermRange+`))`)
+			args = append(args, customerID, w, w)
+			continue
 		}
-		for _, w := range words {
-			conds = append(conds, `EXISTS (SELECT FROM order_search_terms t WHERE t.tenant_id = o.tenant_id AND t.customer_id = o.customer_id
-				AND t.order_id = o.id AND t.term >= lower(?) AND t.term < search_prefix_end(lower(?)))`)
-			args = append(args, w, w)
-		}
+		conds = append(conds, `EXISTS (SELECT FROM order_search_terms t WHERE t.tenant_id = o.tenant_id AND t.order_id = o.id AND `+
+			searchTermRange+` OFFSET 0)`)
+		args = append(args, w, w)
 	}
 	return strings.Join(conds, " AND "), args
 }

@@ -260,6 +260,22 @@ func TestFindOrdersFilters(t *testing.T) {
 			t.Errorf("%s: %v (total %d), want %v", c.name, got, total, c.want)
 		}
 	}
+	// A search reads its orders by terms or by walking the customer's
+	// orders, depending on its words' counts (with this little data, always
+	// by terms); either way it finds the same orders.
+	for _, byTerms := range []bool{true, false} {
+		restore := postgres.SetSearchPlan(byTerms)
+		for _, c := range cases {
+			if c.filter.Search == "" {
+				continue
+			}
+			got, total := find(c.filter)
+			if !slices.Equal(got, c.want) || total != len(c.want) {
+				t.Errorf("%s (by terms: %v): %v (total %d), want %v", c.name, byTerms, got, total, c.want)
+			}
+		}
+		restore()
+	}
 
 	// Paging: 20 a page, the total counts every match.
 	got, total := find(portal.OrderFilter{AllTime: true, Page: 2})
