@@ -113,12 +113,19 @@ BEGIN
     RETURN NULL;
 END $$;
 
+-- Writes to the lines of one order are serialised on the order's row (FOR
+-- NO KEY UPDATE, in key order): otherwise a rebuild after a deleted line,
+-- not seeing a line another transaction is adding, could delete a word that
+-- the other transaction found already there and so did not insert. The
+-- statements after the lock see what the other transaction committed.
 CREATE FUNCTION order_search_terms_lines() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     tids uuid[];
     oids uuid[];
 BEGIN
     IF TG_OP = 'INSERT' THEN
+        PERFORM FROM orders o WHERE (o.tenant_id, o.id) IN (SELECT tenant_id, order_id FROM new_rows)
+        ORDER BY o.tenant_id, o.id FOR NO KEY UPDATE OF o;
         -- New lines only add words.
         INSERT INTO order_search_terms (tenant_id, customer_id, term, order_id)
         SELECT DISTINCT o.tenant_id, o.customer_id, w, o.id
@@ -134,10 +141,14 @@ BEGIN
             UNION
             SELECT o.tenant_id, o.order_id FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
             WHERE (n.order_id, n.description) IS DISTINCT FROM (o.order_id, o.description)) k;
+        PERFORM FROM orders o WHERE (o.tenant_id, o.id) IN (SELECT * FROM unnest(tids, oids))
+        ORDER BY o.tenant_id, o.id FOR NO KEY UPDATE OF o;
     ELSE
         -- A removed line may take words that no other line of its order has.
         SELECT array_agg(k.tenant_id), array_agg(k.order_id) INTO tids, oids
         FROM (SELECT DISTINCT tenant_id, order_id FROM old_rows) k;
+        PERFORM FROM orders o WHERE (o.tenant_id, o.id) IN (SELECT * FROM unnest(tids, oids))
+        ORDER BY o.tenant_id, o.id FOR NO KEY UPDATE OF o;
     END IF;
     IF oids IS NOT NULL THEN
         PERFORM order_search_terms_rebuild(tids, oids);
