@@ -75,8 +75,9 @@ test: lint build
 
 ## bench: benchmarks (tenant transactions, role checks, app.wasm sizes, and
 ## the scale benchmarks: orders search and dashboard over 2M orders, 10M
-## lines). The scale data set (~7.5 GB) is loaded once, about 6 minutes on 2
-## cores, and reused; PORTAL_BENCH_SCALE=small loads a hundredth of it.
+## lines). The scale data set (~20 GB with its search terms) is loaded once,
+## 15 to 30 minutes on 2 cores, and reused; PORTAL_BENCH_SCALE=small loads a
+## hundredth of it.
 bench: build
 	$(SERVICES) up >/dev/null
 	$(WITH_ENV) PORTAL_TEST_WEB_DIR=$(CURDIR)/web $(GO) test -run '^$$' -bench . -benchmem -count 1 -timeout 60m ./... | tee .data/bench.txt

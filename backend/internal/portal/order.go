@@ -199,6 +199,12 @@ var PageSizes = []int{20, 50, 100}
 // Validate) is the spec's default: not cancelled, ordered in the last 12
 // months, newest first, 20 a page.
 type OrderFilter struct {
+	// Search finds the orders that have, for every word of it, a word
+	// starting with it: the order number or PO number (whole or a part
+	// between hyphens) or a word of a line description, case-insensitive.
+	// It matches the start of words, not text inside one ("stain" finds
+	// "stainless", "ainless" does not). See the postgres adapter for how
+	// words are split.
 	Search string
 	// Statuses are customer-facing codes (Status.Code); empty means every
 	// status but cancelled.
@@ -360,7 +366,8 @@ type OrderService interface {
 	Dashboard(ctx context.Context, actor *User) (*Dashboard, error)
 
 	// FindOrders returns a page of the customer's orders and how many match
-	// in all; for a search, counted up to SearchCountLimit only (see there).
+	// in all; for a search (which matches the start of words, see
+	// OrderFilter.Search), counted up to SearchCountLimit only (see there).
 	// Errors: EINVALID (naming the query parameter).
 	FindOrders(ctx context.Context, actor *User, f OrderFilter) ([]OrderSummary, int, error)
 

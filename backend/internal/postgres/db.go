@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/schema"
 
 	"example.com/portal/backend/internal/sealed"
 	"example.com/portal/tenants"
@@ -42,6 +43,9 @@ type Options struct {
 	// Secrets seals the secrets kept in the database (TOTP seeds); without
 	// it, enrolling or checking an authenticator app fails.
 	Secrets *sealed.Box
+	// Tracer sees every query and batch the pool sends (the benchmarks
+	// record the SQL with it); nil for none.
+	Tracer pgx.QueryTracer
 }
 
 // Secrets returns the Box that seals the database's secrets, or nil.
@@ -58,6 +62,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
 	if opts.MaxConns > 0 {
 		cfg.MaxConns = opts.MaxConns
+	}
+	if opts.Tracer != nil {
+		cfg.ConnConfig.Tracer = opts.Tracer
 	}
 	if cfg.ConnConfig.RuntimeParams == nil {
 		cfg.ConnConfig.RuntimeParams = map[string]string{}
@@ -112,6 +119,58 @@ func (db *DB) InTenantReadTx(ctx context.Context, timeout time.Duration, fn func
 		return ErrNoTenant
 	}
 	return db.inTx(ctx, t.ID, &sql.TxOptions{ReadOnly: true}, timeout, fn)
+}
+
+// InTenantReadBatch is InTenantReadTx in one round trip, for a read of
+// several statements that do not depend on each other (the dashboard): BEGIN
+// READ ONLY, the statement that sets the tenant and the timeout, the
+// queries queue adds to b and COMMIT go to the server as one message (pgx's
+// batch over the simple protocol), and the callbacks read each query's rows
+// in turn. A failed query skips the rest and the transaction is rolled back.
+func (db *DB) InTenantReadBatch(ctx context.Context, timeout time.Duration, queue func(b *ReadBatch)) error {
+	t, ok := tenants.FromContext(ctx)
+	if !ok || t.ID == "" {
+		return ErrNoTenant
+	}
+	conn, err := db.Pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	b := &pgx.Batch{}
+	b.Queue("BEGIN READ ONLY")
+	b.Queue("SELECT set_config('app.tenant_id', $1, true), set_config('statement_timeout', $2, true)",
+		t.ID, strconv.FormatInt(timeout.Milliseconds(), 10))
+	queue(&ReadBatch{b: b, gen: db.Bun.QueryGen()})
+	b.Queue("COMMIT")
+	err = conn.SendBatch(ctx, b).Close()
+	if err != nil && !conn.Conn().IsClosed() && conn.Conn().PgConn().TxStatus() != 'I' {
+		// The failed statement left the transaction open and aborted (or
+		// a callback's error stopped the reading before COMMIT).
+		if _, rbErr := conn.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
+			conn.Conn().Close(context.WithoutCancel(ctx)) //nolint:errcheck // the pool drops it either way
+		}
+	}
+	return err
+}
+
+// ReadBatch queues the queries of InTenantReadBatch. Their SQL is written
+// as for bun (? placeholders, bun.In) and inlined by bun's formatter, as
+// every other query of the package is.
+type ReadBatch struct {
+	b   *pgx.Batch
+	gen schema.QueryGen
+}
+
+// Query queues query; fn reads its rows (pgx closes them after fn).
+func (rb *ReadBatch) Query(fn func(rows pgx.Rows) error, query string, args ...any) {
+	rb.b.Queue(rb.gen.FormatQuery(query, args...)).Query(fn)
+}
+
+// QueryRow queues query; fn scans its one row (pgx.ErrNoRows, which is
+// also sql.ErrNoRows, when there is none).
+func (rb *ReadBatch) QueryRow(fn func(row pgx.Row) error, query string, args ...any) {
+	rb.b.Queue(rb.gen.FormatQuery(query, args...)).QueryRow(fn)
 }
 
 // InTx is InTenantTx with an explicit tenant id, for the operator command and

@@ -190,3 +190,9 @@ func (s *InvoiceService) FindInvoiceByID(ctx context.Context, actor *portal.User
 	}
 	return &d, nil
 }
+
+// escapeLike makes s match literally inside a LIKE pattern (backslash is
+// PostgreSQL's default LIKE escape).
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

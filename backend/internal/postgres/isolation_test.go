@@ -345,6 +345,12 @@ var isoBuilders = map[string]isoBuilder{
 		return isoRow{"tenant_id": isoID(fx.Tenant), "customer_id": isoID(fx.Customer), "status": "fixture-" + isoPick(fresh, fx.Event),
 			"orders": 3}
 	}},
+	// Likewise the search terms of the seeded orders; the fixture's own are
+	// words no order has.
+	"order_search_terms": {row: func(fx *isoFixture, fresh bool) isoRow {
+		return isoRow{"tenant_id": isoID(fx.Tenant), "customer_id": isoID(fx.Customer), "term": "fixture-" + isoPick(fresh, fx.Event),
+			"order_id": isoID(fx.Order)}
+	}},
 	"customer_invoice_sums": {row: func(fx *isoFixture, fresh bool) isoRow {
 		return isoRow{"tenant_id": isoID(fx.Tenant), "customer_id": isoID(fx.Customer), "status": "fixture-" + isoPick(fresh, fx.Event),
 			"invoices": 2, "total_minor": 50000, "paid_minor": 1000}

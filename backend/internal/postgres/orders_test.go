@@ -2,12 +2,14 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 
 	"example.com/portal/backend/internal/portal"
@@ -234,6 +236,16 @@ func TestFindOrdersFilters(t *testing.T) {
 		{"search old", portal.OrderFilter{Search: "angle"}, []string{"SO-1005"}},
 		{"search draft line", portal.OrderFilter{Search: "draft"}, nil},
 		{"search is literal", portal.OrderFilter{Search: "SO-100_"}, nil},
+		// A search matches the start of a word (migration 24), of every
+		// word given, not a piece inside one: "ainless" found SO-1001 when
+		// the search was ILIKE '%…%', and no longer does.
+		{"search start of a word", portal.OrderFilter{Search: "STAIN"}, []string{"SO-1001"}},
+		{"search inside a word", portal.OrderFilter{Search: "ainless"}, nil},
+		{"search every word", portal.OrderFilter{Search: "plate a36"}, []string{"SO-1001"}},
+		{"search a word of another order too", portal.OrderFilter{Search: "plate angle"}, nil},
+		{"search order number part", portal.OrderFilter{Search: "1005"}, []string{"SO-1005"}},
+		{"search order number prefix", portal.OrderFilter{Search: "so-100"}, []string{"SO-1006", "SO-1001", "SO-1002", "SO-1005"}},
+		{"search only punctuation", portal.OrderFilter{Search: "- /"}, nil},
 		{"date range", portal.OrderFilter{From: date("2026-09-01"), To: date("2026-10-01")}, []string{"SO-1001", "SO-1002"}},
 		// An end date alone is everything up to it, not the default year.
 		{"end date only", portal.OrderFilter{To: date("2025-12-31")}, []string{"SO-1005"}},
@@ -247,6 +259,22 @@ func TestFindOrdersFilters(t *testing.T) {
 		if !slices.Equal(got, c.want) || total != len(c.want) {
 			t.Errorf("%s: %v (total %d), want %v", c.name, got, total, c.want)
 		}
+	}
+	// A search reads its orders by terms or by walking the customer's
+	// orders, depending on its words' counts (with this little data, always
+	// by terms); either way it finds the same orders.
+	for _, byTerms := range []bool{true, false} {
+		restore := postgres.SetSearchPlan(byTerms)
+		for _, c := range cases {
+			if c.filter.Search == "" {
+				continue
+			}
+			got, total := find(c.filter)
+			if !slices.Equal(got, c.want) || total != len(c.want) {
+				t.Errorf("%s (by terms: %v): %v (total %d), want %v", c.name, byTerms, got, total, c.want)
+			}
+		}
+		restore()
 	}
 
 	// Paging: 20 a page, the total counts every match.
@@ -429,5 +457,60 @@ func TestOrderServiceRefusesStaff(t *testing.T) {
 	}
 	if _, _, err := e.orders.FindOrders(e.a, &staff, portal.OrderFilter{}); portal.ErrorCode(err) != portal.EFORBIDDEN {
 		t.Errorf("staff orders: %v", err)
+	}
+}
+
+// TestInTenantReadBatch: the one-round-trip read runs its queries in a
+// read-only transaction of the context's tenant with the statement timeout
+// set, refuses to run without a tenant, and a failing query fails the
+// whole read and leaves the pool usable.
+func TestInTenantReadBatch(t *testing.T) {
+	e := newOrderEnv(t)
+	ran := false
+	err := e.app.InTenantReadBatch(context.Background(), time.Second, func(b *postgres.ReadBatch) { ran = true })
+	if !errors.Is(err, postgres.ErrNoTenant) || ran {
+		t.Errorf("without a tenant: err=%v ran=%v", err, ran)
+	}
+	read := func(q string, args ...any) (string, error) {
+		var got string
+		err := e.app.InTenantReadBatch(e.a, 1500*time.Millisecond, func(b *postgres.ReadBatch) {
+			b.QueryRow(func(row pgx.Row) error { return row.Scan(&got) }, q, args...)
+		})
+		return got, err
+	}
+	ta, _ := tenants.FromContext(e.a)
+	for q, want := range map[string]string{
+		"SELECT current_setting('transaction_read_only')": "on",
+		"SELECT current_setting('statement_timeout')":     "1500ms",
+		"SELECT current_setting('app.tenant_id')":         ta.ID,
+		// Row-level security: the other tenant's order is not there.
+		"SELECT count(*)::text FROM orders WHERE tenant_id <> current_setting('app.tenant_id')::uuid":  "0",
+		"SELECT string_agg(order_number, ',' ORDER BY order_number) FROM orders WHERE customer_id = ?": "SO-1001,SO-1002,SO-1003,SO-1004,SO-1005,SO-1006",
+	} {
+		got, err := read(q, e.jane.CustomerID)
+		if err != nil || got != want {
+			t.Errorf("%s: %q, %v; want %q", q, got, err, want)
+		}
+	}
+	var second bool
+	err = e.app.InTenantReadBatch(e.a, time.Second, func(b *postgres.ReadBatch) {
+		b.QueryRow(func(row pgx.Row) error { var n int; return row.Scan(&n) }, "SELECT 1 / 0")
+		b.QueryRow(func(row pgx.Row) error { second = true; return nil }, "SELECT 1")
+	})
+	if err == nil || !strings.Contains(err.Error(), "22012") || second {
+		t.Errorf("division by zero: err=%v, later query read=%v; want SQLSTATE 22012 and nothing after", err, second)
+	}
+	// The timeout, set by the batch's second statement, applies to the
+	// later statements of the same message.
+	if _, err := read("SELECT pg_sleep(3)::text"); err == nil || !strings.Contains(err.Error(), "57014") {
+		t.Errorf("a query past the timeout: %v, want SQLSTATE 57014", err)
+	}
+	if _, err := read("UPDATE orders SET notes = 'x' RETURNING notes"); err == nil || !strings.Contains(err.Error(), "25006") {
+		t.Errorf("a write in the read batch: %v, want SQLSTATE 25006 (read-only transaction)", err)
+	}
+	for range 10 { // more reads than the pool has connections: none was left in a transaction
+		if got, err := read("SELECT current_setting('transaction_read_only')"); err != nil || got != "on" {
+			t.Fatalf("after the failures: %q, %v", got, err)
+		}
 	}
 }

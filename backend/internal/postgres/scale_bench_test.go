@@ -15,7 +15,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/uptrace/bun"
 
 	"example.com/portal/backend/internal/pgtest"
 	"example.com/portal/backend/internal/portal"
@@ -39,9 +38,11 @@ import (
 //     so this is the most the box serves, and by Little's law p95 is about
 //     50 / req/s: a closed loop of 50 only has p95 < 30 ms above ~1,700 req/s.
 //   - pgx_req/s, pgx_p95_ms: the same requests, the very SQL the service sent
-//     (captured by a bun query hook, arguments inlined, as bun sends them),
-//     replayed on a bare pgxpool: BEGIN, the statements, COMMIT, rows read as
-//     raw bytes. The floor of what any Go code can do with these queries.
+//     (captured by a pgx tracer on the service's pool, arguments inlined, as
+//     bun sends them), replayed on a bare pgxpool: BEGIN, the statements,
+//     COMMIT, or the same one-message batch when the service sent one (the
+//     dashboard, InTenantReadBatch), rows read as raw bytes. The floor of
+//     what any Go code can do with these queries.
 //   - ratio: req/s ÷ pgx_req/s, what the service layer (bun, scanning,
 //     building the result) costs in throughput.
 //   - timeouts, pgx_timeouts, paced100_timeouts: requests cut off by the
@@ -102,7 +103,7 @@ type scaleRequest struct {
 	ctx    context.Context
 	actor  *portal.User
 	search string
-	sqls   []string // captured from the service's run
+	sent   *captured // by the service's run
 }
 
 // pickCustomers draws n customers with the weighting above.
@@ -135,19 +136,48 @@ func searchTerm(rng *rand.Rand) string {
 
 type captureKey struct{}
 
-// captureHook records the SQL of queries whose context carries a recorder.
-type captureHook struct{}
+// captured is what one service request sent: statements one by one in a
+// transaction (BEGIN and COMMIT left out: the replay has its own), or one
+// batch, transaction included.
+type captured struct {
+	batch bool
+	stmts []capturedStmt
+}
 
-func (captureHook) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
-func (captureHook) AfterQuery(ctx context.Context, e *bun.QueryEvent) {
-	if rec, ok := ctx.Value(captureKey{}).(*[]string); ok {
-		switch e.Query {
-		case "BEGIN", "COMMIT", "ROLLBACK": // the replay has its own transaction
+type capturedStmt struct {
+	sql  string
+	args []any
+}
+
+// captureTracer records the queries and batches of contexts that carry a
+// *captured.
+type captureTracer struct{}
+
+func (captureTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	if rec, ok := ctx.Value(captureKey{}).(*captured); ok {
+		switch f := strings.Fields(strings.ToLower(d.SQL)); {
+		case len(f) > 0 && (f[0] == "begin" || f[0] == "commit" || f[0] == "rollback"):
 		default:
-			*rec = append(*rec, e.Query)
+			rec.stmts = append(rec.stmts, capturedStmt{d.SQL, d.Args})
 		}
 	}
+	return ctx
 }
+
+func (captureTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (captureTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+	if rec, ok := ctx.Value(captureKey{}).(*captured); ok {
+		rec.batch = true
+		for _, q := range d.Batch.QueuedQueries {
+			rec.stmts = append(rec.stmts, capturedStmt{q.SQL, q.Arguments})
+		}
+	}
+	return ctx
+}
+
+func (captureTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (captureTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
 
 // runScale measures do over requests as described in the comment above.
 func runScale(b *testing.B, name string, do func(ctx context.Context, svc *postgres.OrderService, r *scaleRequest) error,
@@ -155,12 +185,11 @@ func runScale(b *testing.B, name string, do func(ctx context.Context, svc *postg
 	admin, dbName, custs := scaleSetup(b)
 	ctx := context.Background()
 	const pool, clients = 8, 50
-	app, err := postgres.Open(ctx, scalegen.URL(admin, dbName, pgtest.AppRole), postgres.Options{MaxConns: pool})
+	app, err := postgres.Open(ctx, scalegen.URL(admin, dbName, pgtest.AppRole), postgres.Options{MaxConns: pool, Tracer: captureTracer{}})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer app.Close()
-	app.Bun.AddQueryHook(captureHook{})
 	svc := postgres.NewOrderService(app)
 
 	// 400 distinct requests, each run once to capture its SQL (and to warm
@@ -171,11 +200,10 @@ func runScale(b *testing.B, name string, do func(ctx context.Context, svc *postg
 		r := build(rng, c)
 		r.ctx = tenants.NewContext(ctx, &tenants.Tenant{ID: c.TenantID})
 		r.actor = &portal.User{ID: c.UserID, CustomerID: c.CustomerID, Name: c.UserName, Role: "buyer"}
-		var rec []string
-		if err := do(context.WithValue(r.ctx, captureKey{}, &rec), svc, r); err != nil && !timedOut(err) {
+		r.sent = &captured{}
+		if err := do(context.WithValue(r.ctx, captureKey{}, r.sent), svc, r); err != nil && !timedOut(err) {
 			b.Fatalf("%s for %s: %v", name, c.CustomerID, err)
 		}
-		r.sqls = rec
 		reqs = append(reqs, r)
 	}
 
@@ -190,18 +218,29 @@ func runScale(b *testing.B, name string, do func(ctx context.Context, svc *postg
 		b.Fatal(err)
 	}
 	defer bare.Close()
+	readRaw := func(rows pgx.Rows) error {
+		for rows.Next() {
+			_ = rows.RawValues()
+		}
+		return rows.Err()
+	}
 	replay := func(r *scaleRequest) error {
+		if r.sent.batch {
+			batch := &pgx.Batch{}
+			for _, q := range r.sent.stmts {
+				batch.Queue(q.sql, q.args...).Query(readRaw)
+			}
+			return bare.SendBatch(r.ctx, batch).Close()
+		}
 		return pgx.BeginFunc(r.ctx, bare, func(tx pgx.Tx) error {
-			for _, q := range r.sqls {
-				rows, err := tx.Query(r.ctx, q)
+			for _, q := range r.sent.stmts {
+				rows, err := tx.Query(r.ctx, q.sql, q.args...)
 				if err != nil {
 					return err
 				}
-				for rows.Next() {
-					_ = rows.RawValues()
-				}
+				err = readRaw(rows)
 				rows.Close()
-				if err := rows.Err(); err != nil {
+				if err != nil {
 					return err
 				}
 			}

@@ -67,12 +67,31 @@ func TestEnsure_Small(t *testing.T) {
 		t.Errorf("biggest customer has %d orders (plan says %d), want %d", biggest, top.Orders, sc.Big[0])
 	}
 	var forced int
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_class WHERE relname IN ('orders', 'order_lines', 'shipments', 'invoices', 'customers')
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_class WHERE relname IN ('orders', 'order_lines', 'shipments', 'invoices', 'customers', 'order_search_terms')
 		AND relforcerowsecurity`).Scan(&forced); err != nil {
 		t.Fatal(err)
 	}
-	if forced != 5 {
-		t.Errorf("row-level security forced on %d of 5 tables after the load", forced)
+	if forced != 6 {
+		t.Errorf("row-level security forced on %d of 6 tables after the load", forced)
+	}
+	// The search terms, filled in bulk with their triggers off, are what
+	// the triggers would have written (migration 24's definition).
+	var missing, extra int
+	if err := conn.QueryRow(ctx, `WITH want AS (SELECT o.tenant_id, o.customer_id, t AS term, o.id AS order_id
+			FROM orders o CROSS JOIN LATERAL order_search_terms_of(o) AS t)
+		SELECT (SELECT count(*) FROM (SELECT * FROM want EXCEPT SELECT * FROM order_search_terms) m),
+			(SELECT count(*) FROM (SELECT * FROM order_search_terms EXCEPT SELECT * FROM want) m)`).Scan(&missing, &extra); err != nil {
+		t.Fatal(err)
+	}
+	if missing != 0 || extra != 0 {
+		t.Errorf("order_search_terms: %d terms missing, %d too many", missing, extra)
+	}
+	var enabled int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_trigger WHERE tgname LIKE '%search_terms%' AND tgenabled = 'O'`).Scan(&enabled); err != nil {
+		t.Fatal(err)
+	}
+	if enabled != 6 {
+		t.Errorf("%d of the 6 search-term triggers enabled after the load", enabled)
 	}
 	var statuses int
 	if err := conn.QueryRow(ctx, `SELECT count(DISTINCT status) FROM orders`).Scan(&statuses); err != nil {

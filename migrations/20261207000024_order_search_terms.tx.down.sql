@@ -1,0 +1,13 @@
+DROP TRIGGER IF EXISTS order_lines_search_terms_delete ON order_lines;
+DROP TRIGGER IF EXISTS order_lines_search_terms_update ON order_lines;
+DROP TRIGGER IF EXISTS order_lines_search_terms_insert ON order_lines;
+DROP TRIGGER IF EXISTS orders_search_terms_delete ON orders;
+DROP TRIGGER IF EXISTS orders_search_terms_update ON orders;
+DROP TRIGGER IF EXISTS orders_search_terms_insert ON orders;
+DROP FUNCTION IF EXISTS order_search_terms_lines();
+DROP FUNCTION IF EXISTS order_search_terms_orders();
+DROP FUNCTION IF EXISTS order_search_terms_rebuild(uuid[], uuid[]);
+DROP FUNCTION IF EXISTS order_search_terms_of(orders);
+DROP FUNCTION IF EXISTS search_prefix_end(text);
+DROP FUNCTION IF EXISTS search_words(text);
+DROP TABLE IF EXISTS order_search_terms;
