@@ -114,6 +114,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		// Card payments: off (403) without the platform's Stripe keys.
 		CardPayments:         cardPayments,
 		StripePublishableKey: cfg.StripePublishableKey,
+		PaymentMethods:       cardPayments,
 		CardEvents:           cardPayments,
 		ParseCardEvent:       parseCardEvent,
 		SSO:                  auth,

@@ -88,6 +88,7 @@ func (s *Server) routes() chi.Router {
 			s.accountRoutes(r)
 			s.orderRoutes(r)
 			s.cardPaymentRoutes(r)
+			s.paymentMethodRoutes(r)
 			s.invoiceRoutes(r)
 			s.apiKeyRoutes(r)
 			s.webhookRoutes(r)

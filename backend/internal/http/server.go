@@ -45,6 +45,8 @@ type Server struct {
 	// nil or no key: the portal takes no card payments.
 	CardPayments         portal.CardPaymentService
 	StripePublishableKey string
+	// PaymentMethods are the account's saved cards (nil: none).
+	PaymentMethods portal.PaymentMethodService
 	// ParseCardEvent verifies and reads a Stripe webhook (body and
 	// Stripe-Signature header) and CardEvents applies it; either nil: the
 	// webhook endpoint answers 404.

@@ -112,7 +112,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		Authz:  authz, Sessions: auth, MFA: auth, Users: postgres.NewUserService(db), Account: postgres.NewAccountService(db),
 		Orders:       postgres.NewOrderService(db),
 		Invoices:     postgres.NewInvoiceService(db),
-		CardPayments: cardPayments, StripePublishableKey: "pk_test_portal", CardEvents: cardPayments,
+		CardPayments: cardPayments, StripePublishableKey: "pk_test_portal", CardEvents: cardPayments, PaymentMethods: cardPayments,
 		ParseCardEvent: func(payload []byte, sig string) (*portal.CardEvent, error) {
 			return stripe.ParseEvent(payload, sig, testStripeWebhookSecret)
 		},

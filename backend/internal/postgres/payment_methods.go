@@ -238,13 +238,18 @@ func (s *CardPaymentService) saveCard(ctx context.Context, tx bun.Tx, ev portal.
 		return nil
 	}
 	var customerID string
-	err := tx.QueryRowContext(ctx, `SELECT customer_id::text FROM stripe_customers WHERE stripe_account = ? AND stripe_customer_id = ? FOR UPDATE`,
+	err := tx.QueryRowContext(ctx, `SELECT customer_id::text FROM stripe_customers WHERE stripe_account = ? AND stripe_customer_id = ?`,
 		ev.Account, ev.Customer).Scan(&customerID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // not a customer of this tenant's
 	}
 	if err != nil {
 		return fmt.Errorf("postgres: card's customer: %w", err)
+	}
+	// The customer's row lock orders concurrent saves (the first card is
+	// the default), as it orders the Customer's creation.
+	if _, err := tx.ExecContext(ctx, `SELECT 1 FROM customers WHERE id = ? FOR UPDATE`, customerID); err != nil {
+		return fmt.Errorf("postgres: lock customer: %w", err)
 	}
 	var detached bool
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM stripe_events WHERE event_type = 'payment_method.detached' AND object_id = ?)`,
