@@ -90,6 +90,7 @@ func (s *Server) routes() chi.Router {
 			s.cardPaymentRoutes(r)
 			s.paymentMethodRoutes(r)
 			s.invoiceRoutes(r)
+			s.ledgerRoutes(r)
 			s.apiKeyRoutes(r)
 			s.webhookRoutes(r)
 			s.backOfficeRoutes(r)

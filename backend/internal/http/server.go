@@ -40,6 +40,8 @@ type Server struct {
 	Orders portal.OrderService
 	// Invoices reads a customer's invoices (nil: the invoice routes answer 404).
 	Invoices portal.InvoiceService
+	// Ledger reads a customer's receipts and credit notes (nil: 404).
+	Ledger portal.LedgerService
 	// CardPayments pays invoices by card through the tenant's Stripe
 	// connected account, with StripePublishableKey handed to Stripe.js;
 	// nil or no key: the portal takes no card payments.
