@@ -180,4 +180,3 @@ func (t *cardsTab) render(ctx app.Context) app.UI {
 		}),
 	)
 }
-

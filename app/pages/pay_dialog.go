@@ -103,7 +103,10 @@ func (d *payDialog) paySaved(ctx app.Context, _ app.Event) {
 	d.state, d.msg = "confirming", ""
 	var p api.CardPayment
 	card := d.choice
-	callAPI(ctx, func(c context.Context, cl *apiclient.Client) (err error) { p, err = cl.PayWithSavedCard(c, d.ids, card); return }, func(err error) {
+	callAPI(ctx, func(c context.Context, cl *apiclient.Client) (err error) {
+		p, err = cl.PayWithSavedCard(c, d.ids, card)
+		return
+	}, func(err error) {
 		if err != nil {
 			d.state, d.msg = "choosing", problemText(err)
 			return
