@@ -59,11 +59,11 @@ type invoicesPage struct {
 	sort           string // "<sort>:<dir>", e.g. due_date:asc; "" newest first
 	page           int
 	list           api.InvoiceList
-	err       error
-	loaded    bool
-	loadedFor string
-	selected  map[string]bool
-	pay       payDialog
+	err            error
+	loaded         bool
+	loadedFor      string
+	selected       map[string]bool
+	pay            payDialog
 }
 
 func newInvoicesPage() app.Composer { return &invoicesPage{selected: map[string]bool{}} }
@@ -142,7 +142,6 @@ func (p *invoicesPage) load(force bool) {
 		p.selected = map[string]bool{}
 	})
 }
-
 
 func (p *invoicesPage) toggle(id string) app.EventHandler {
 	return func(ctx app.Context, _ app.Event) { p.selected[id] = ctx.JSSrc().Get("checked").Bool() }
