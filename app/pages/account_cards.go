@@ -37,6 +37,7 @@ func cardLabel(m api.PaymentMethod) string {
 // has told the server (its signed webhook), so the list is read again a
 // few times after saving.
 type cardsTab struct {
+	ui       app.Context // the page's context (see callAPI), from load
 	list     api.PaymentMethodList
 	err      error
 	loaded   bool
@@ -49,6 +50,7 @@ type cardsTab struct {
 }
 
 func (t *cardsTab) load(ctx app.Context) {
+	t.ui = ctx
 	var l api.PaymentMethodList
 	callAPI(ctx, func(c context.Context, cl *apiclient.Client) (err error) { l, err = cl.PaymentMethods(c); return }, func(err error) {
 		t.list, t.err, t.loaded = l, err, true
@@ -56,37 +58,38 @@ func (t *cardsTab) load(ctx app.Context) {
 }
 
 func (t *cardsTab) makeDefault(id string) app.EventHandler {
-	return func(ctx app.Context, _ app.Event) {
-		callAPI(ctx, func(c context.Context, cl *apiclient.Client) error { return cl.SetDefaultPaymentMethod(c, id) }, func(err error) {
+	return func(app.Context, app.Event) {
+		callAPI(t.ui, func(c context.Context, cl *apiclient.Client) error { return cl.SetDefaultPaymentMethod(c, id) }, func(err error) {
 			t.msg = "The default card changed."
 			if err != nil {
 				t.msg = problemText(err)
 			}
-			t.load(ctx)
+			t.load(t.ui)
 		})
 	}
 }
 
 func (t *cardsTab) remove(id string) app.EventHandler {
-	return func(ctx app.Context, _ app.Event) {
+	return func(app.Context, app.Event) {
 		if t.removing != id {
 			t.removing = id // ask first
 			return
 		}
 		t.removing = ""
-		callAPI(ctx, func(c context.Context, cl *apiclient.Client) error { return cl.RemovePaymentMethod(c, id) }, func(err error) {
+		callAPI(t.ui, func(c context.Context, cl *apiclient.Client) error { return cl.RemovePaymentMethod(c, id) }, func(err error) {
 			t.msg = "The card was removed."
 			if err != nil {
 				t.msg = problemText(err)
 			}
-			t.load(ctx)
+			t.load(t.ui)
 		})
 	}
 }
 
-func (t *cardsTab) startAdding(ctx app.Context, _ app.Event) {
+func (t *cardsTab) startAdding(app.Context, app.Event) {
 	t.adding, t.msg = "starting", ""
 	var su api.CardSetup
+	ctx := t.ui
 	callAPI(ctx, func(c context.Context, cl *apiclient.Client) (err error) { su, err = cl.StartCardSetup(c); return }, func(err error) {
 		if err != nil {
 			t.adding, t.msg = "", problemText(err)
@@ -102,12 +105,12 @@ func (t *cardsTab) startAdding(ctx app.Context, _ app.Event) {
 	})
 }
 
-func (t *cardsTab) save(ctx app.Context, _ app.Event) {
+func (t *cardsTab) save(app.Context, app.Event) {
 	if t.adding != "ready" {
 		return
 	}
 	t.adding = "saving"
-	awaitStripe(ctx, t.stripe.Call("confirmSetup", map[string]any{"elements": t.elements, "redirect": "if_required"}), func(ctx app.Context, msg string) {
+	awaitStripe(t.ui, t.stripe.Call("confirmSetup", map[string]any{"elements": t.elements, "redirect": "if_required"}), func(ctx app.Context, msg string) {
 		if msg != "" {
 			t.adding, t.msg = "ready", msg
 			return

@@ -155,7 +155,7 @@ func (p *invoicesPage) paySelected(ctx app.Context, _ app.Event) {
 		}
 	}
 	if len(ids) > 0 {
-		p.pay.start(ctx, ids, func() { p.load(true) })
+		p.pay.start(p.ui, ids, func() { p.load(true) })
 	}
 }
 
@@ -348,7 +348,7 @@ func (p *invoicePage) renderInvoice() []app.UI {
 		),
 		app.If(d.CanPay && payable(d.Invoice), func() app.UI {
 			return app.Button().ID("invoice-pay-now").Class("button button--primary").Text("Pay now").OnClick(func(ctx app.Context, _ app.Event) {
-				p.pay.start(ctx, []string{d.ID}, func() { p.load(true) })
+				p.pay.start(p.ui, []string{d.ID}, func() { p.load(true) })
 			})
 		}),
 	)}

@@ -17,6 +17,7 @@ import (
 // secret, publishable key and connected account of that answer, and
 // confirms. The publishable key is never compiled in.
 type payDialog struct {
+	ui       app.Context // the page's context (see callAPI), from start
 	open     bool
 	state    string // choosing | starting | ready | confirming | paid | error
 	msg      string
@@ -29,7 +30,9 @@ type payDialog struct {
 	done     func()
 }
 
+// start opens the dialog; ctx must be the page's own context.
 func (d *payDialog) start(ctx app.Context, ids []string, done func()) {
+	d.ui = ctx
 	d.open, d.state, d.msg, d.done, d.ids = true, "starting", "", done, ids
 	d.payment, d.cards, d.choice, d.stripe, d.elements = api.CardPayment{}, nil, "", nil, nil
 	var l api.PaymentMethodList
@@ -77,10 +80,11 @@ func (d *payDialog) mount(ctx app.Context) {
 	})
 }
 
-func (d *payDialog) confirm(ctx app.Context, _ app.Event) {
+func (d *payDialog) confirm(app.Context, app.Event) {
 	if d.stripe == nil || d.state != "ready" {
 		return
 	}
+	ctx := d.ui
 	d.state = "confirming"
 	awaitStripe(ctx, d.stripe.Call("confirmPayment", map[string]any{"elements": d.elements, "redirect": "if_required"}), func(ctx app.Context, msg string) {
 		if msg != "" {
@@ -92,10 +96,11 @@ func (d *payDialog) confirm(ctx app.Context, _ app.Event) {
 }
 
 // paySaved pays with the chosen saved card; the server confirms it.
-func (d *payDialog) paySaved(ctx app.Context, _ app.Event) {
+func (d *payDialog) paySaved(app.Context, app.Event) {
 	if d.state != "choosing" {
 		return
 	}
+	ctx := d.ui
 	if d.choice == "" {
 		d.startNewCard(ctx)
 		return
@@ -148,7 +153,7 @@ func (d *payDialog) paid(ctx app.Context, msg string) {
 	}
 }
 
-func (d *payDialog) close(ctx app.Context, _ app.Event) {
+func (d *payDialog) close(app.Context, app.Event) {
 	d.open = false
 	if d.done != nil {
 		d.done()
