@@ -178,3 +178,54 @@ func TestSavedCardIsTheCustomers(t *testing.T) {
 		t.Errorf("jane pays: %+v, %v, %+v", p, err, e.creates())
 	}
 }
+
+// TestCardSetupOneStripeCustomer: 20 concurrent first "Add a card" make one
+// Stripe Customer for the account (and 20 SetupIntents, each for it, on
+// the connected account); staff have no cards.
+func TestCardSetupOneStripeCustomer(t *testing.T) {
+	e := newCardEnv(t)
+	var wg sync.WaitGroup
+	setups := make([]*portal.CardSetup, 20)
+	errs := make([]error, 20)
+	for i := range setups {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			setups[i], errs[i] = e.pay.StartCardSetup(e.ctx, e.jane)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil || setups[i].ClientSecret == "" || setups[i].StripeAccount != "acct_1AlphaMetals" {
+			t.Fatalf("setup %d: %+v, %v", i, setups[i], err)
+		}
+	}
+	customers, intents := e.rec.Requests("POST", "/v1/customers"), e.rec.Requests("POST", "/v1/setup_intents")
+	if len(customers) != 1 || len(intents) != 20 {
+		t.Fatalf("%d customers, %d setup intents; want 1 and 20", len(customers), len(intents))
+	}
+	var cus string
+	var n int
+	if err := e.owner.InTx(e.a, mustTenant(e.a).ID, func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT min(stripe_customer_id), count(*) FROM stripe_customers WHERE customer_id = ?`, e.jane.CustomerID).Scan(&cus, &n)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("%d stripe customers stored", n)
+	}
+	for _, r := range intents {
+		if r.Form.Get("customer") != cus || r.Header.Get("Stripe-Account") != "acct_1AlphaMetals" || r.Header.Get("Idempotency-Key") == "" {
+			t.Errorf("setup intent for %q on %q", r.Form.Get("customer"), r.Header.Get("Stripe-Account"))
+			break
+		}
+	}
+	if customers[0].Header.Get("Idempotency-Key") != "stripe-customer:"+e.jane.CustomerID+":acct_1AlphaMetals" {
+		t.Errorf("customer idempotency key %q", customers[0].Header.Get("Idempotency-Key"))
+	}
+	staff := *e.jane
+	staff.CustomerID = ""
+	if _, err := e.pay.StartCardSetup(e.ctx, &staff); portal.ErrorCode(err) != portal.EFORBIDDEN {
+		t.Errorf("staff setup: %v", err)
+	}
+}
