@@ -72,6 +72,9 @@ func TestBrowserSavedCards(t *testing.T) {
 	exec(`INSERT INTO credit_notes (tenant_id, id, customer_id, invoice_id, credit_note_number, status, issue_date, amount_minor, remaining_minor, reason)
 		SELECT tenant_id, ?, customer_id, ?, 'CN-E2E-1', 'open', current_date, 12000, 8000, 'Returned plate' FROM users WHERE email = ?`,
 		uuid.NewString(), inv, buyer)
+	exec(`INSERT INTO invoices (tenant_id, id, customer_id, invoice_number, status, invoice_date, due_date, total_minor, amount_paid_minor)
+		SELECT tenant_id, ?, customer_id, 'INV-E2E-LATE', 'open', current_date - 40, current_date - 10, 5100, 0 FROM users WHERE email = ?`,
+		uuid.NewString(), buyer)
 	var available int64
 	scan(`SELECT coalesce(sum(remaining_minor), 0) FROM credit_notes n JOIN users u ON u.tenant_id = n.tenant_id AND u.customer_id = n.customer_id
 		WHERE u.email = ? AND n.status = 'open' AND n.currency = 'USD'`, []any{buyer}, &available)
@@ -174,6 +177,21 @@ func TestBrowserSavedCards(t *testing.T) {
 		t.Errorf("available credit shows %q, the database says %d", textOf("#credit-available-USD"), available)
 	}
 	browsertest.Screenshot(t, ctx, "credit-notes-phone")
+
+	// The invoice list's due-date range and sort: what the database says.
+	cutoff := time.Now().AddDate(0, 0, -1).Format("2006-01-02")
+	var dueBy int
+	var earliest string
+	scan(`SELECT count(*), min(i.invoice_number) FILTER (WHERE i.due_date = (SELECT min(due_date) FROM invoices j WHERE j.tenant_id = i.tenant_id
+			AND j.customer_id = i.customer_id)) FROM invoices i JOIN users u ON u.tenant_id = i.tenant_id AND u.customer_id = i.customer_id
+		WHERE u.email = ? AND i.due_date <= ?`, []any{buyer, cutoff}, &dueBy, &earliest)
+	step("invoices due by yesterday", chromedp.Navigate(origin+"/portal/invoices"), chromedp.WaitVisible(chromedp.CSS("#invoices-table")),
+		browsertest.Fill("#invoices-due-to", cutoff),
+		until(fmt.Sprintf(`document.querySelectorAll("#invoices-table tbody tr").length === %d`, min(dueBy, 20))),
+		until(`document.querySelector('[data-invoice="INV-E2E-CARD"]') === null`),
+		browsertest.Fill("#invoices-sort", "due_date:asc"),
+		until(fmt.Sprintf(`document.querySelector("#invoices-table tbody tr").dataset.invoice === %q`, earliest)))
+	browsertest.Screenshot(t, ctx, "invoices-filtered-phone")
 
 	// Remove the card (asked twice).
 	step("remove", chromedp.Navigate(origin+"/portal/account?tab=payment-methods"), chromedp.WaitVisible(chromedp.CSS("#cards-list .card-remove")),
