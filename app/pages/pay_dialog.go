@@ -55,7 +55,7 @@ func (d *payDialog) start(ctx app.Context, ids []string, done func()) {
 
 // startNewCard asks for a payment and mounts the Payment Element.
 func (d *payDialog) startNewCard(ctx app.Context) {
-	d.state, d.msg = "starting", ""
+	d.state, d.msg, d.stripe, d.elements = "starting", "", nil, nil
 	var p api.CardPayment
 	callAPI(ctx, func(c context.Context, cl *apiclient.Client) (err error) { p, err = cl.PayInvoices(c, d.ids); return }, func(err error) {
 		if err != nil {
@@ -105,7 +105,7 @@ func (d *payDialog) paySaved(app.Context, app.Event) {
 		d.startNewCard(ctx)
 		return
 	}
-	d.state, d.msg = "confirming", ""
+	d.state, d.msg, d.stripe, d.elements = "confirming", "", nil, nil
 	var p api.CardPayment
 	card := d.choice
 	callAPI(ctx, func(c context.Context, cl *apiclient.Client) (err error) {
