@@ -33,6 +33,10 @@ type orderPage struct {
 	err      error
 	loaded   bool
 	open     map[int]bool // line numbers whose details are expanded
+
+	docs    []api.Document // the order's documents
+	docsErr error
+	viewing *api.Document // the document in the viewer
 }
 
 func newOrderPage() app.Composer { return &orderPage{} }
@@ -70,6 +74,87 @@ func (p *orderPage) load() {
 			ui.Page().SetTitle("%s", pageTitle("Order "+o.OrderNumber, p.brand))
 		}
 	})
+	// The order's documents, for its documents card, the Download menu and
+	// the lines' MTR links.
+	p.docs, p.docsErr, p.viewing = nil, nil, nil
+	var l api.DocumentList
+	q := url.Values{"order_id": {id}, "page_size": {"100"}}
+	callAPI(ui, func(c context.Context, cl *apiclient.Client) (err error) { l, err = cl.Documents(c, q); return }, func(err error) {
+		if id == p.loadedID {
+			p.docs, p.docsErr = l.Documents, err
+		}
+	})
+}
+
+func (p *orderPage) onViewDocument(ctx app.Context, _ app.Event) {
+	id := clickedID(ctx)
+	for i := range p.docs {
+		if p.docs[i].ID == id {
+			d := p.docs[i]
+			p.viewing = &d
+		}
+	}
+	focusFirst(ctx, "viewer-close")
+}
+
+// mtrFor is the mill test report covering a line with heat, if any.
+func (p *orderPage) mtrFor(heat string) (api.Document, bool) {
+	for _, d := range p.docs {
+		if d.Type == "mtr" && heat != "" && strings.EqualFold(d.HeatNumber, heat) {
+			return d, true
+		}
+	}
+	return api.Document{}, false
+}
+
+// lineMTR links a line with a heat number to its mill test report.
+func (p *orderPage) lineMTR(l api.OrderLine) app.UI {
+	d, ok := p.mtrFor(l.HeatNumber)
+	if !ok {
+		return nil
+	}
+	return app.A().ID("line-mtr-"+itoa(l.LineNo)).Class("line-mtr").Href(apiclient.DocumentContentURL(d.ID, true)).
+		Attr("download", d.Name).Aria("label", "Mill test report of line "+itoa(l.LineNo)).Text("MTR " + l.HeatNumber)
+}
+
+// documentsCard lists the order's documents with View and Download.
+func (p *orderPage) documentsCard() app.UI {
+	rows := make([]app.UI, 0, len(p.docs))
+	for _, d := range p.docs {
+		rows = append(rows, app.Li().ID("order-document-"+d.ID).Class("order-documents__row").Body(
+			app.Span().Body(app.Span().Class("chip chip--grey doc-type").Text(d.TypeLabel), app.Text(" "+d.Name)),
+			app.Span().Class("orders__actions").Body(documentActions(d, p.onViewDocument)...),
+		))
+	}
+	return app.Section().ID("order-documents").Class("card").Aria("labelledby", "order-documents-title").Body(
+		app.H2().ID("order-documents-title").Class("card__title").Text("Documents"),
+		app.If(p.docsErr != nil, func() app.UI { return alertLine("order-documents-error", problemText(p.docsErr)) }),
+		app.If(len(rows) == 0 && p.docsErr == nil, func() app.UI { return app.P().Class("card__note").Text("No documents yet.") }),
+		app.Ul().Class("plain-list order-documents").Body(rows...),
+	)
+}
+
+// downloadMenu is the order header's Download menu (spec 000 order detail):
+// the invoice when there is one, packing slips, and mill test reports when
+// any line has one.
+func (p *orderPage) downloadMenu(o api.OrderDetail) app.UI {
+	items := []app.UI{}
+	if o.InvoiceID != "" {
+		items = append(items, app.A().ID("download-invoice").Href(api.PageInvoices+"/"+o.InvoiceID).Text("Invoice"))
+	}
+	for _, d := range p.docs {
+		if d.Type == "invoice" || d.Type == "packing_slip" || d.Type == "mtr" {
+			items = append(items, app.A().ID("download-menu-"+d.ID).Href(apiclient.DocumentContentURL(d.ID, true)).
+				Attr("download", d.Name).Text(d.TypeLabel+" — "+d.Name))
+		}
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	return app.Details().ID("order-download").Class("download-menu").Body(
+		app.Summary().Class("button").Text("Download"),
+		app.Div().Class("download-menu__items").Body(items...),
+	)
 }
 
 func (p *orderPage) toggleLine(n int) app.EventHandler {
@@ -107,10 +192,12 @@ func (p *orderPage) renderOrder() []app.UI {
 				app.If(len(o.Shipments) > 0, func() app.UI { return orderShipmentsCard(o.Shipments) }),
 			),
 			app.Div().Class("order__side").Body(
+				p.documentsCard(),
 				app.If(o.ShippingAddress != nil, func() app.UI { return shippingCard(*o.ShippingAddress) }),
 				supportCard(o.Support, o.OrderNumber),
 			),
 		),
+		app.If(p.viewing != nil, func() app.UI { return documentViewer(*p.viewing, func() { p.viewing = nil }) }),
 	}
 }
 
@@ -131,9 +218,12 @@ func (p *orderPage) renderHeader(o api.OrderDetail) app.UI {
 			}),
 			figure("order-total", "Order Total", components.MoneyText(o.Total).Class("money--large")),
 		),
-		app.If(o.InvoiceID != "", func() app.UI {
-			return app.A().ID("order-invoice").Class("button").Href(api.PageInvoices + "/" + o.InvoiceID).Text("Download Invoice")
-		}),
+		app.Div().Class("account__actions").Body(
+			app.If(o.InvoiceID != "", func() app.UI {
+				return app.A().ID("order-invoice").Class("button").Href(api.PageInvoices + "/" + o.InvoiceID).Text("View Invoice")
+			}),
+			p.downloadMenu(o),
+		),
 	)
 }
 
@@ -173,7 +263,7 @@ func (p *orderPage) renderLines(o api.OrderDetail) app.UI {
 		rows = append(rows, app.Tr().ID("line-"+itoa(l.LineNo)).Body(
 			app.Td().DataSet("label", "#").Text(itoa(l.LineNo)),
 			app.Td().DataSet("label", "Product").Text(l.ProductCode),
-			app.Td().DataSet("label", "Description").Text(l.Description),
+			app.Td().DataSet("label", "Description").Body(app.Div().Body(app.Text(l.Description), p.lineMTR(l))),
 			app.Td().DataSet("label", "Qty").Class("num").Text(strings.TrimSpace(l.Quantity+" "+l.UOM)),
 			app.Td().DataSet("label", "Unit Price").Class("num").Body(components.MoneyText(l.UnitPrice)),
 			app.Td().DataSet("label", "Total").Class("num").Body(components.MoneyText(l.Total)),

@@ -50,6 +50,7 @@ func Register() {
 		app.Route(api.PageShipments, newShipmentsPage)
 		app.Route(api.PageReceipts, newReceiptsPage)
 		app.Route(api.PageCreditNotes, newCreditNotesPage)
+		app.Route(api.PageDocuments, newDocumentsPage)
 		state.Register()
 	})
 }

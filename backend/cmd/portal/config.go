@@ -28,6 +28,7 @@ type Config struct {
 	S3Bucket         string // PORTAL_S3_BUCKET
 	S3Region         string // PORTAL_S3_REGION
 	S3UseTLS         bool   // PORTAL_S3_USE_TLS
+	S3SSE            bool   // PORTAL_S3_SSE
 	DBMaxConns       int32  // PORTAL_DB_MAX_CONNS
 	SMTPHost         string // PORTAL_SMTP_HOST
 	SMTPPort         int    // PORTAL_SMTP_PORT
@@ -73,6 +74,7 @@ var envVars = []envVar{
 	{Name: "PORTAL_S3_BUCKET", Default: "portal-documents", Help: "bucket of the documents; created at start when missing"},
 	{Name: "PORTAL_S3_REGION", Default: "us-east-1", Help: "region of the bucket"},
 	{Name: "PORTAL_S3_USE_TLS", Default: "false", Help: "use HTTPS to reach the document store"},
+	{Name: "PORTAL_S3_SSE", Default: "true", Help: "store every document with server-side encryption (SSE-S3: the store needs a KMS; `make run` gives its MinIO one)"},
 	{Name: "PORTAL_DB_MAX_CONNS", Default: "0", Help: "maximum PostgreSQL connections of the server's pool (0: pgx default, max(4, CPUs))"},
 	{Name: "PORTAL_SMTP_HOST", Help: "SMTP relay for e-mail (password resets, invitations); required unless PORTAL_MAIL_LOG_ONLY"},
 	{Name: "PORTAL_SMTP_PORT", Default: "0", Help: "SMTP port; 0: the TLS mode's usual port (587 starttls, 465 tls, 25 none)"},
@@ -126,6 +128,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		errs = append(errs, errors.New("PORTAL_S3_USE_TLS: must be true or false"))
 	}
 	c.S3UseTLS = tls
+	sse, err := strconv.ParseBool(get("PORTAL_S3_SSE"))
+	if err != nil {
+		errs = append(errs, errors.New("PORTAL_S3_SSE: must be true or false"))
+	}
+	c.S3SSE = sse
 	n, err := strconv.ParseInt(get("PORTAL_DB_MAX_CONNS"), 10, 32)
 	if err != nil || n < 0 {
 		errs = append(errs, errors.New("PORTAL_DB_MAX_CONNS: must be a non-negative integer"))

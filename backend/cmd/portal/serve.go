@@ -12,6 +12,7 @@ import (
 	porthttp "example.com/portal/backend/internal/http"
 	"example.com/portal/backend/internal/mail"
 	"example.com/portal/backend/internal/minio"
+	"example.com/portal/backend/internal/pdfdoc"
 	"example.com/portal/backend/internal/portal"
 	"example.com/portal/backend/internal/postgres"
 	"example.com/portal/backend/internal/pwa"
@@ -44,7 +45,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 	}
 
 	store, err := minio.New(minio.Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey,
-		Bucket: cfg.S3Bucket, Region: cfg.S3Region, UseTLS: cfg.S3UseTLS})
+		Bucket: cfg.S3Bucket, Region: cfg.S3Region, UseTLS: cfg.S3UseTLS, ServerSideEncryption: cfg.S3SSE})
 	if err != nil {
 		return err
 	}
@@ -98,6 +99,8 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		}
 	}
 	notifier := &mail.Notifier{Sender: sender}
+	docs := postgres.NewDocumentStore(db, store)
+	docs.Renderer = pdfdoc.Renderer{Logo: tenantLogo(cfg.WebDir)}
 	handler := porthttp.NewServer(&porthttp.Server{
 		Tenants:        db,
 		BaseDomain:     cfg.BaseDomain,
@@ -113,6 +116,8 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		Orders:         postgres.NewOrderService(db),
 		Invoices:       invoices,
 		Ledger:         invoices,
+		Documents:      docs,
+		DocumentMail:   notifier,
 		// Card payments: off (403) without the platform's Stripe keys.
 		CardPayments:         cardPayments,
 		StripePublishableKey: cfg.StripePublishableKey,
@@ -129,6 +134,10 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		WebhookClient:        hookClient,
 		WebhookDeliveries:    deliverer,
 		BackOffice:           postgres.NewBackOfficeService(db),
+		// The storefront's e-commerce API; its rate limits are counted in
+		// PostgreSQL, shared by every server process.
+		Ecommerce:   postgres.NewEcommerceService(db, postgres.NewDocumentStore(db, store)),
+		RateLimiter: postgres.NewRateLimiter(db),
 		// Onboarding: access requests, self-registration, the staff queue.
 		Onboarding:     postgres.NewOnboardingService(db),
 		OnboardingMail: notifier,
@@ -158,7 +167,8 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		return fmt.Errorf("webhook deliveries: %w", err)
 	}
 	go deliverer.RunDispatcher(ctx, time.Second)
-	go maintainDocuments(ctx, db, postgres.NewDocumentStore(db, store), logger)
+	go maintainDocuments(ctx, db, docs, logger)
+	go generateDocuments(ctx, db, docs, logger)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -12,30 +12,32 @@ import (
 
 // codes is the one table from domain error codes to HTTP statuses.
 var codes = map[string]int{
-	portal.ECONFLICT:     http.StatusConflict,
-	portal.EINVALID:      http.StatusBadRequest,
-	portal.ENOTFOUND:     http.StatusNotFound,
-	portal.EUNAUTHORIZED: http.StatusUnauthorized,
-	portal.EFORBIDDEN:    http.StatusForbidden,
-	portal.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	portal.ERATELIMITED:  http.StatusTooManyRequests,
-	portal.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
-	portal.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	portal.EINTERNAL:     http.StatusInternalServerError,
+	portal.ECONFLICT:      http.StatusConflict,
+	portal.EINVALID:       http.StatusBadRequest,
+	portal.ENOTFOUND:      http.StatusNotFound,
+	portal.EUNAUTHORIZED:  http.StatusUnauthorized,
+	portal.EFORBIDDEN:     http.StatusForbidden,
+	portal.EUNAVAILABLE:   http.StatusServiceUnavailable,
+	portal.ERATELIMITED:   http.StatusTooManyRequests,
+	portal.EUNSUPPORTED:   http.StatusUnsupportedMediaType,
+	portal.ETOOLARGE:      http.StatusRequestEntityTooLarge,
+	portal.EUNPROCESSABLE: http.StatusUnprocessableEntity,
+	portal.EINTERNAL:      http.StatusInternalServerError,
 }
 
 // apiCodes maps domain codes to the wire's problem codes.
 var apiCodes = map[string]string{
-	portal.ECONFLICT:     api.CodeConflict,
-	portal.EINVALID:      api.CodeInvalid,
-	portal.ENOTFOUND:     api.CodeNotFound,
-	portal.EUNAUTHORIZED: api.CodeUnauthorized,
-	portal.EFORBIDDEN:    api.CodeForbidden,
-	portal.EUNAVAILABLE:  api.CodeUnavailable,
-	portal.ERATELIMITED:  api.CodeRateLimited,
-	portal.EUNSUPPORTED:  api.CodeUnsupported,
-	portal.ETOOLARGE:     api.CodeTooLarge,
-	portal.EINTERNAL:     api.CodeInternal,
+	portal.ECONFLICT:      api.CodeConflict,
+	portal.EINVALID:       api.CodeInvalid,
+	portal.ENOTFOUND:      api.CodeNotFound,
+	portal.EUNAUTHORIZED:  api.CodeUnauthorized,
+	portal.EFORBIDDEN:     api.CodeForbidden,
+	portal.EUNAVAILABLE:   api.CodeUnavailable,
+	portal.ERATELIMITED:   api.CodeRateLimited,
+	portal.EUNSUPPORTED:   api.CodeUnsupported,
+	portal.ETOOLARGE:      api.CodeTooLarge,
+	portal.EUNPROCESSABLE: api.CodeInvalid,
+	portal.EINTERNAL:      api.CodeInternal,
 }
 
 var errNotFound = portal.Errorf(portal.ENOTFOUND, "Not found.")

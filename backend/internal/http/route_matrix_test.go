@@ -3,6 +3,7 @@ package http_test
 import (
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"example.com/portal/backend/api"
+	porthttp "example.com/portal/backend/internal/http"
 	"example.com/portal/backend/internal/portal"
 	"example.com/portal/policies"
 )
@@ -86,15 +88,66 @@ func TestRoleRouteMatrix(t *testing.T) {
 	for _, scope := range []string{portal.ScopeBackOffice, portal.ScopeEcommerce, portal.ScopeWebhooks} {
 		_, keys[scope] = e.boKey(t, "acme", scope)
 	}
+	// Customer tokens of each customer role, for the e-commerce routes
+	// that act for one customer.
+	tokens := map[string]string{}
+	issueTokens := func() {
+		for _, role := range roles[:4] {
+			w := e.request("POST", host, api.PathEcommerceCustomerTokens, `{"email":"`+role+`@matrix.example"}`, nil,
+				map[string]string{"Authorization": "Bearer " + keys[portal.ScopeEcommerce]})
+			var out api.CustomerTokenIssued
+			if err := json.Unmarshal(w.Body.Bytes(), &out); w.Code != http.StatusCreated || err != nil {
+				t.Fatalf("customer token for %s: %d %s", role, w.Code, w.Body)
+			}
+			tokens[role] = out.AccessToken
+		}
+	}
+	issueTokens()
+	params := regexp.MustCompile(`\{[a-z_]+\}`)
 	checked := 0
 	for _, rt := range e.srv.Routes() {
 		if rt.Access.Public {
 			continue
 		}
-		path := strings.ReplaceAll(strings.ReplaceAll(rt.Pattern, "{id}", uuid.NewString()), "{external_id}", "EXT-1")
+		path := params.ReplaceAllStringFunc(rt.Pattern, func(p string) string {
+			if p == "{external_id}" {
+				return "EXT-1"
+			}
+			return uuid.NewString()
+		})
 		body := ""
 		if rt.Method == "POST" || rt.Method == "PUT" {
 			body = "{}"
+		}
+		if rt.Access.Ecommerce == porthttp.AuthCustomerToken {
+			t.Run(rt.Method+" "+rt.Pattern, func(t *testing.T) {
+				// Only a customer token: no session, no API key of any
+				// scope; the token's user needs the route's permission.
+				for name, c := range map[string][]*http.Cookie{"none": nil, "admin": cookies[policies.RoleAdmin], "tenant_admin": cookies[policies.RoleTenantAdmin]} {
+					if w := e.request(rt.Method, host, path, body, c, nil); w.Code != http.StatusUnauthorized {
+						t.Errorf("%s session: %d, want 401", name, w.Code)
+					}
+				}
+				for scope, key := range keys {
+					w := e.request(rt.Method, host, path, body, nil, map[string]string{"Authorization": "Bearer " + key})
+					if w.Code != http.StatusUnauthorized && w.Code != http.StatusForbidden {
+						t.Errorf("key of scope %s: %d, want 401 or 403", scope, w.Code)
+					}
+				}
+				for role, token := range tokens {
+					w := e.request(rt.Method, host, path, body, nil, map[string]string{"Authorization": "Bearer " + token})
+					allowed := authz.Allowed(tenant.ID, role, rt.Access.Permission)
+					denied := w.Code == http.StatusForbidden || w.Code == http.StatusUnauthorized
+					if allowed == denied || w.Code >= 500 {
+						t.Errorf("token of %s: %d %s, want allowed=%v (%s)", role, w.Code, w.Body, allowed, rt.Access.Permission)
+					}
+				}
+			})
+			if rt.Method == "DELETE" { // revoked them
+				issueTokens()
+			}
+			checked++
+			continue
 		}
 		if rt.Access.Scope != "" {
 			t.Run(rt.Method+" "+rt.Pattern, func(t *testing.T) {

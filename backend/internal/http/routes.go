@@ -22,6 +22,13 @@ type Access struct {
 	// Scope: only a tenant API key with this scope may call the route
 	// (the back-office API); sessions do not count.
 	Scope string
+	// Ecommerce: a route of the e-commerce API, AuthAPIKey (an ecommerce
+	// key, or a customer token standing for its key) or AuthCustomerToken
+	// (only a customer token, whose user must hold Permission).
+	Ecommerce string
+	// RateLimit: at most RateLimit.N requests per RateLimit.Per for each
+	// API key on this route (e-commerce routes); zero: none.
+	RateLimit portal.RateLimit
 }
 
 var public = Access{Public: true}
@@ -91,9 +98,11 @@ func (s *Server) routes() chi.Router {
 			s.paymentMethodRoutes(r)
 			s.invoiceRoutes(r)
 			s.ledgerRoutes(r)
+			s.documentRoutes(r)
 			s.apiKeyRoutes(r)
 			s.webhookRoutes(r)
 			s.backOfficeRoutes(r)
+			s.ecommerceRoutes(r)
 
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 				return errNotFound
@@ -120,6 +129,8 @@ func (s *Server) api(r chi.Router, method, path string, a Access, h func(http.Re
 	switch {
 	case a.MFAPending:
 		handler = s.handle(s.requirePending(h))
+	case a.Ecommerce != "":
+		handler = s.handle(s.requireShopper(a, method+" "+path, h))
 	case a.Scope != "":
 		handler = s.handle(s.requireAPIKey(a.Scope, h))
 	case !a.Public:

@@ -336,12 +336,15 @@ func (q *queryParser) err(validate func() error) error {
 	return &portal.Error{Code: portal.EINVALID, Message: "Check the query.", Fields: q.fields}
 }
 
-// list splits a comma-separated parameter, dropping empty items.
+// list is a parameter given comma separated, repeated, or both, without
+// empty items.
 func (q *queryParser) list(name string) []string {
 	var out []string
-	for _, v := range strings.Split(q.values.Get(name), ",") {
-		if v = strings.TrimSpace(v); v != "" {
-			out = append(out, v)
+	for _, raw := range q.values[name] {
+		for _, v := range strings.Split(raw, ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				out = append(out, v)
+			}
 		}
 	}
 	return out

@@ -42,6 +42,10 @@ type Server struct {
 	Invoices portal.InvoiceService
 	// Ledger reads a customer's receipts and credit notes (nil: 404).
 	Ledger portal.LedgerService
+	// Documents are the customer's documents and the ERP's uploads.
+	Documents portal.DocumentService
+	// DocumentMail sends a document by e-mail for a customer user.
+	DocumentMail portal.DocumentMailer
 	// CardPayments pays invoices by card through the tenant's Stripe
 	// connected account, with StripePublishableKey handed to Stripe.js;
 	// nil or no key: the portal takes no card payments.
@@ -67,6 +71,11 @@ type Server struct {
 	// WebhookDeliveries reads the delivery log and replays.
 	WebhookDeliveries portal.WebhookDeliveryService
 	BackOffice        portal.BackOfficeService
+	// Ecommerce is the storefront's e-commerce API (nil: its routes answer
+	// 401); RateLimiter counts its requests per key and route (nil: no
+	// limits, for tests of other areas only).
+	Ecommerce   portal.EcommerceService
+	RateLimiter portal.RateLimiter
 	// SSO keeps single sign-on state and opens SSO sessions; nil: no SSO.
 	SSO portal.SSOService
 	// Getenv reads the server's environment: a tenant's SSO client secret

@@ -57,6 +57,7 @@ type env struct {
 	db     *postgres.DB // as the app role
 	owner  *postgres.DB
 	stripe *stripetest.Recorder // requests to stripe-mock
+	pg     *pgtest.Database
 }
 
 func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
@@ -118,11 +119,13 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 			return stripe.ParseEvent(payload, sig, testStripeWebhookSecret)
 		},
 		Onboarding: postgres.NewOnboardingService(db), OnboardingMail: &mail.Notifier{Sender: sender},
-		Logger: logger,
+		DocumentMail: &mail.Notifier{Sender: sender},
+		Logger:       logger,
 		// The back-office API: tenant API keys and the ERP's batches.
 		APIKeys: keys, KeyManager: keys, Webhooks: webhooks, WebhookDeliveries: deliverer, WebhookClient: webhook.Guard{AllowLoopback: true}.Client(5 * time.Second), BackOffice: postgres.NewBackOfficeService(db),
+		Ecommerce: postgres.NewEcommerceService(db, nil), RateLimiter: postgres.NewRateLimiter(db),
 	})
-	return &env{srv: srv, logs: logs, db: db, owner: owner, stripe: rec}
+	return &env{srv: srv, logs: logs, db: db, owner: owner, stripe: rec, pg: d}
 }
 
 func newTenant(slug, name string, status tenants.Status, hosts ...string) *tenants.Tenant {

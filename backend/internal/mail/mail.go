@@ -21,6 +21,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -101,6 +102,15 @@ type Message struct {
 	HTML    string // HTML body; empty sends plain text only
 	ReplyTo string // empty: the tenant's support e-mail
 	Tenant  *tenants.Tenant
+	// Attachments are files sent with the message (a shared document).
+	Attachments []Attachment
+}
+
+// Attachment is one file attached to a message.
+type Attachment struct {
+	Name        string // file name shown to the recipient
+	ContentType string // e.g. application/pdf
+	Data        []byte
 }
 
 // New returns a sender for cfg. It reports every invalid setting at once and
@@ -191,6 +201,7 @@ func (s *Sender) Send(ctx context.Context, m Message) error {
 			"to", bareAddresses(msg.GetTo()),
 			"subject", m.Subject,
 			"text", m.Text,
+			"attachments", attachmentNames(m.Attachments),
 		)
 		return nil
 	}
@@ -267,6 +278,14 @@ func (s *Sender) compose(m Message) (*gomail.Msg, string, error) {
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
 	if m.HTML != "" {
 		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
+	for _, a := range m.Attachments {
+		if err := headerText("attachment name", a.Name); err != nil || a.Name == "" {
+			return nil, "", errors.Join(errors.New("mail: attachment: a name is required"), err)
+		}
+		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType))); err != nil {
+			return nil, "", fmt.Errorf("mail: attachment %s: %w", a.Name, err)
+		}
 	}
 	return msg, id, nil
 }
@@ -395,6 +414,14 @@ func bareAddresses(as []*netmail.Address) []string {
 	out := make([]string, len(as))
 	for i, a := range as {
 		out[i] = a.Address
+	}
+	return out
+}
+
+func attachmentNames(as []Attachment) []string {
+	out := make([]string, 0, len(as))
+	for _, a := range as {
+		out = append(out, a.Name)
 	}
 	return out
 }

@@ -28,6 +28,7 @@ const (
 	KindAccessRequestApproved = "access_request_approved" // AccessRequestApproved
 	KindAccessRequestRejected = "access_request_rejected" // AccessRequestRejected
 	KindMFACode               = "mfa_code"                // MFACode
+	KindDocumentShared        = "document_shared"         // DocumentShared
 )
 
 // Base is embedded in the data of every kind.
@@ -106,6 +107,20 @@ func (AccessRequestReceived) kind() string { return KindAccessRequestReceived }
 func (AccessRequestApproved) kind() string { return KindAccessRequestApproved }
 func (AccessRequestRejected) kind() string { return KindAccessRequestRejected }
 func (MFACode) kind() string               { return KindMFACode }
+func (DocumentShared) kind() string        { return KindDocumentShared }
+
+// DocumentShared is the data of KindDocumentShared: a customer user sends
+// one of the account's documents, attached, with an optional note.
+type DocumentShared struct {
+	Base
+	SenderName, SenderEmail, CompanyName string
+	DocumentName, DocumentType           string
+	Note                                 string // the sender's own words, at most 1,000 characters
+}
+
+func (d DocumentShared) validate() error {
+	return errors.Join(required("sender name", d.SenderName), required("document name", d.DocumentName))
+}
 
 func (d PasswordReset) validate() error {
 	return errors.Join(checkLink("link", d.Link), checkExpiry(d.Expires))
@@ -150,7 +165,7 @@ type kindSet struct {
 // sets holds every kind's templates, parsed once from the embedded files. A
 // broken template fails every test of this package at init.
 var sets = mustParse(KindPasswordReset, KindInvitation, KindAccessRequestReceived,
-	KindAccessRequestApproved, KindAccessRequestRejected, KindMFACode)
+	KindAccessRequestApproved, KindAccessRequestRejected, KindMFACode, KindDocumentShared)
 
 func mustParse(kinds ...string) map[string]kindSet {
 	funcs := map[string]any{"duration": humanDuration, "button": newButton, "tel": telNumber}

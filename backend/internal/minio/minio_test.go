@@ -2,41 +2,16 @@ package minio_test
 
 import (
 	"context"
-	"net"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
 	"example.com/portal/backend/internal/minio"
-	"example.com/portal/backend/internal/pgtest"
+	"example.com/portal/backend/internal/minio/miniotest"
 )
-
-// testConfig returns the MinIO the services script started (PORTAL_S3_*),
-// with a bucket of the test's own.
-func testConfig(tb testing.TB) minio.Config {
-	tb.Helper()
-	cfg := minio.Config{
-		Endpoint:  os.Getenv("PORTAL_S3_ENDPOINT"),
-		AccessKey: os.Getenv("PORTAL_S3_ACCESS_KEY"),
-		SecretKey: os.Getenv("PORTAL_S3_SECRET_KEY"),
-		Region:    "us-east-1",
-		Bucket:    "test-" + strconv.FormatInt(time.Now().UnixNano(), 36),
-	}
-	if cfg.Endpoint == "" {
-		pgtest.Unavailable(tb, "MinIO: PORTAL_S3_ENDPOINT is not set (make test starts MinIO)")
-	}
-	if c, err := net.DialTimeout("tcp", cfg.Endpoint, 2*time.Second); err != nil {
-		pgtest.Unavailable(tb, "MinIO at %s: %v", cfg.Endpoint, err)
-	} else {
-		c.Close()
-	}
-	return cfg
-}
 
 func TestEnsureBucketAndPing(t *testing.T) {
 	ctx := context.Background()
-	s, err := minio.New(testConfig(t))
+	s, err := minio.New(miniotest.Config(t))
 	if err != nil {
 		t.Fatal(err)
 	}

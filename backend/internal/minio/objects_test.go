@@ -11,23 +11,12 @@ import (
 	"time"
 
 	"example.com/portal/backend/internal/minio"
+	"example.com/portal/backend/internal/minio/miniotest"
 )
-
-func newStore(t *testing.T) *minio.Store {
-	t.Helper()
-	s, err := minio.New(testConfig(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.EnsureBucket(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 func TestPutGetRemove(t *testing.T) {
 	ctx := context.Background()
-	s := newStore(t)
+	s := miniotest.Store(t)
 	key := minio.ObjectKey("tenant-a", "doc-1")
 	body := []byte("%PDF-1.7 test body")
 	if err := s.Put(ctx, key, bytes.NewReader(body), int64(len(body)), "application/pdf"); err != nil {
@@ -65,7 +54,7 @@ func TestPutGetRemove(t *testing.T) {
 
 func TestPresignedGetExpires(t *testing.T) {
 	ctx := context.Background()
-	s := newStore(t)
+	s := miniotest.Store(t)
 	key := minio.ObjectKey("tenant-a", "doc-presign")
 	if err := s.Put(ctx, key, strings.NewReader("%PDF-1.4 x"), 10, "application/pdf"); err != nil {
 		t.Fatal(err)
@@ -121,7 +110,7 @@ func TestObjectsUnreachable(t *testing.T) {
 // services.sh gives the local MinIO a static KMS key, as production's store
 // has a KMS; a server that refuses SSE-S3 fails the test.
 func TestServerSideEncryption(t *testing.T) {
-	cfg := testConfig(t)
+	cfg := miniotest.Config(t)
 	cfg.ServerSideEncryption = true
 	s, err := minio.New(cfg)
 	if err != nil {

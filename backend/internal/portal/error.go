@@ -20,6 +20,9 @@ const (
 	ERATELIMITED  = "rate_limited" // too many attempts; retry later (429)
 	EUNSUPPORTED  = "unsupported"  // the body is of a media type the route does not take (415)
 	ETOOLARGE     = "too_large"    // the request carries more than the route takes (413)
+	// EUNPROCESSABLE: well-formed, but it names something that does not
+	// exist, such as an unknown order of an upload (422).
+	EUNPROCESSABLE = "unprocessable"
 )
 
 // Error is a domain error: a code, a message safe to show the client, and

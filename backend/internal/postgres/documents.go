@@ -26,6 +26,8 @@ type DocumentStore struct {
 	objects portal.ObjectStore
 	// Now is the clock of created_at, expires_at and the retention job.
 	Now func() time.Time
+	// Renderer renders the documents GenerateDue makes; nil: none.
+	Renderer portal.DocumentRenderer
 }
 
 // NewDocumentStore returns the store over db and objects.
@@ -86,8 +88,18 @@ func (s *DocumentStore) Create(ctx context.Context, tenantID string, in portal.N
 			return err
 		}
 		for _, line := range in.OrderLineIDs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO document_order_lines (tenant_id, document_id, order_id, order_line_id)
-				SELECT tenant_id, ?, order_id, id FROM order_lines WHERE id = ?`, d.ID, line); err != nil {
+			res, err := tx.ExecContext(ctx, `INSERT INTO document_order_lines (tenant_id, document_id, order_id, order_line_id)
+				SELECT tenant_id, ?, order_id, id FROM order_lines WHERE id = ?`, d.ID, line)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil || n != 1 {
+				return errors.Join(err, unprocessable("line_nos", "no order line "+line))
+			}
+		}
+		if in.Type == "mtr" && len(in.OrderLineIDs) > 0 {
+			if _, err := tx.ExecContext(ctx, `UPDATE order_lines SET has_mtr = true WHERE id IN (?) AND NOT has_mtr`,
+				bun.In(in.OrderLineIDs)); err != nil {
 				return err
 			}
 		}
@@ -105,6 +117,10 @@ func (s *DocumentStore) Create(ctx context.Context, tenantID string, in portal.N
 	})
 	if err != nil {
 		_ = s.objects.Remove(context.WithoutCancel(ctx), d.ObjectKey)
+		var pe *portal.Error
+		if errors.As(err, &pe) {
+			return nil, pe
+		}
 		return nil, fmt.Errorf("documents: insert: %w", err)
 	}
 	return d, nil

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 
 	"example.com/portal/backend/internal/portal"
 )
@@ -126,7 +127,9 @@ func (s *DocumentStore) Documents(ctx context.Context, actor *portal.User, f por
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT d.id, d.type, d.name, coalesce(d.order_id::text, ''), coalesce(o.order_number, ''),
-			d.content_type, d.size_bytes, d.created_at`+from+` ORDER BY d.created_at DESC, d.id DESC LIMIT ? OFFSET ?`,
+			d.heat_number, d.content_type, d.size_bytes, d.created_at,
+			array(SELECT l.order_line_id::text FROM document_order_lines l WHERE l.tenant_id = d.tenant_id AND l.document_id = d.id
+				ORDER BY l.order_line_id)`+from+` ORDER BY d.created_at DESC, d.id DESC LIMIT ? OFFSET ?`,
 			append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
 		if err != nil {
 			return err
@@ -134,7 +137,8 @@ func (s *DocumentStore) Documents(ctx context.Context, actor *portal.User, f por
 		defer rows.Close()
 		for rows.Next() {
 			d := portal.Document{CustomerID: actor.CustomerID}
-			if err := rows.Scan(&d.ID, &d.Type, &d.Name, &d.OrderID, &d.OrderNumber, &d.ContentType, &d.SizeBytes, &d.CreatedAt); err != nil {
+			if err := rows.Scan(&d.ID, &d.Type, &d.Name, &d.OrderID, &d.OrderNumber, &d.HeatNumber, &d.ContentType, &d.SizeBytes,
+				&d.CreatedAt, pgdialect.Array(&d.LineIDs)); err != nil {
 				return err
 			}
 			p.Items = append(p.Items, d)

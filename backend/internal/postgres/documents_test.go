@@ -6,9 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
-	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -18,33 +16,22 @@ import (
 	"github.com/uptrace/bun"
 
 	"example.com/portal/backend/internal/minio"
-	"example.com/portal/backend/internal/pgtest"
+	"example.com/portal/backend/internal/minio/miniotest"
 	"example.com/portal/backend/internal/portal"
 	"example.com/portal/backend/internal/postgres"
 	"example.com/portal/tenants"
 )
 
-// docObjects is the services' MinIO with a bucket of the test's own.
+// docObjects is the services' MinIO with a bucket of the test's own, or,
+// given an endpoint, a store there (an unreachable one, say).
 func docObjects(t testing.TB, endpoint string) *minio.Store {
 	t.Helper()
-	cfg := minio.Config{Endpoint: endpoint, AccessKey: os.Getenv("PORTAL_S3_ACCESS_KEY"), SecretKey: os.Getenv("PORTAL_S3_SECRET_KEY"),
-		Region: "us-east-1", Bucket: "docs-" + strconv.FormatInt(time.Now().UnixNano(), 36)}
 	if endpoint == "" {
-		cfg.Endpoint = os.Getenv("PORTAL_S3_ENDPOINT")
-		if c, err := net.DialTimeout("tcp", cfg.Endpoint, 2*time.Second); err != nil {
-			pgtest.Unavailable(t, "MinIO at %q: %v", cfg.Endpoint, err)
-		} else {
-			c.Close()
-		}
+		return miniotest.Store(t)
 	}
-	s, err := minio.New(cfg)
+	s, err := minio.New(minio.Config{Endpoint: endpoint, AccessKey: "x", SecretKey: "y", Region: "us-east-1", Bucket: "docs"})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if endpoint == "" {
-		if err := s.EnsureBucket(context.Background()); err != nil {
-			t.Fatal(err)
-		}
 	}
 	return s
 }

@@ -57,6 +57,7 @@ type isoFixture struct {
 	PaymentAttempt, PaymentAttempt2                                uuid.UUID
 	PaymentMethod, CreditNote                                      uuid.UUID
 	Document, Download                                             uuid.UUID
+	CustomerToken, Quote                                           uuid.UUID
 }
 
 func newIsoFixture(name string) *isoFixture {
@@ -71,6 +72,7 @@ func newIsoFixture(name string) *isoFixture {
 		PaymentAttempt: id(), PaymentAttempt2: id(),
 		PaymentMethod: id(), CreditNote: id(),
 		Document: id(), Download: id(),
+		CustomerToken: id(), Quote: id(),
 	}
 }
 
@@ -330,6 +332,30 @@ var isoBuilders = map[string]isoBuilder{
 			line = fx.OrderLine2
 		}
 		return isoRow{"tenant_id": isoID(fx.Tenant), "document_id": isoID(fx.Document), "order_id": isoID(fx.Order), "order_line_id": isoID(line)}
+	}},
+	"customer_tokens": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, fx.CustomerToken)
+		sum := sha256.Sum256([]byte(id))
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "api_key_id": isoID(fx.APIKey), "customer_id": isoID(fx.Customer),
+			"user_id": isoID(fx.CustomerUser), "token_hash": sum[:], "created_at": "2026-11-20T10:00:00Z", "expires_at": "2026-11-20T11:00:00Z"}
+	}},
+	"api_rate_counters": {row: func(fx *isoFixture, fresh bool) isoRow {
+		return isoRow{"tenant_id": isoID(fx.Tenant), "api_key_id": isoID(fx.APIKey), "endpoint": "GET /api/v1/ecommerce/" + isoPick(fresh, fx.Event),
+			"window_start": "2026-11-20T10:00:00Z", "count": 7}
+	}},
+	"quotes": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, fx.Quote)
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "quote_number": "QT-" + id,
+			"status": "submitted", "source": "ecommerce", "requested_by_id": isoID(fx.CustomerUser), "needed_by_date": "2026-12-01",
+			"expected_response_date": "2026-11-24", "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-20T10:00:00Z"}
+	}},
+	"quote_lines": {row: func(fx *isoFixture, fresh bool) isoRow {
+		line := 1
+		if fresh {
+			line = 2
+		}
+		return isoRow{"tenant_id": isoID(fx.Tenant), "quote_id": isoID(fx.Quote), "line_no": line, "product_id": isoID(fx.Product),
+			"product_description": "Plate", "quantity": 4, "uom": "ea"}
 	}},
 	"document_downloads": {row: func(fx *isoFixture, fresh bool) isoRow {
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": isoPick(fresh, fx.Download), "customer_id": isoID(fx.Customer),

@@ -1,0 +1,349 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"example.com/portal/backend/internal/portal"
+)
+
+// The e-commerce API's customer side: cart prices, orders, quotes, the
+// account and documents, always of the customer token's own customer.
+
+// priceItemsTx prices lines for customerID through portal.PriceFor; an
+// unknown or inactive product is a field error of its line.
+func priceItemsTx(ctx context.Context, tx bun.Tx, field, customerID string, items []portal.CartItem) (*portal.CartPrice, error) {
+	out := &portal.CartPrice{Items: make([]portal.CartLine, 0, len(items))}
+	var fields []portal.FieldError
+	currency := ""
+	for i := range items {
+		it := &items[i]
+		p, err := catalogProductTx(ctx, tx, it.ProductID)
+		if portal.ErrorCode(err) == portal.ENOTFOUND {
+			fields = append(fields, portal.FieldError{Field: field + "[" + strconv.Itoa(i) + "].product_id", Message: "No such product."})
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if it.UOM != "" && it.UOM != p.PricingUOM {
+			fields = append(fields, portal.FieldError{Field: field + "[" + strconv.Itoa(i) + "].uom",
+				Message: "This product is sold per " + p.PricingUOM + "."})
+			continue
+		}
+		if currency == "" {
+			currency = p.ListPrice.Currency
+		} else if currency != p.ListPrice.Currency {
+			fields = append(fields, portal.FieldError{Field: field + "[" + strconv.Itoa(i) + "].product_id",
+				Message: "Priced in " + p.ListPrice.Currency + ", the other lines in " + currency + "."})
+			continue
+		}
+		price := portal.PriceFor(p, customerID, it.QuantityMilli())
+		l := portal.CartLine{ProductID: p.ID, Code: p.Code, Name: p.Name, QuantityMilli: it.QuantityMilli(), UOM: p.PricingUOM,
+			ListPrice: p.ListPrice, Price: price, Processing: portal.Money{Currency: currency},
+			Total: portal.Money{Amount: portal.LineTotal(price.Unit.Amount, it.QuantityMilli()), Currency: currency}}
+		out.Subtotal.Amount += l.Total.Amount
+		out.Items = append(out.Items, l)
+	}
+	if len(fields) > 0 {
+		return nil, &portal.Error{Code: portal.EINVALID, Message: "Check the highlighted lines.", Fields: fields}
+	}
+	out.Subtotal.Currency, out.Processing.Currency, out.Freight.Currency, out.Tax.Currency = currency, currency, currency, currency
+	out.GrandTotal = portal.Money{Amount: out.Subtotal.Amount + out.Processing.Amount + out.Freight.Amount + out.Tax.Amount, Currency: currency}
+	return out, nil
+}
+
+// shippingAddressTx checks that id is a shipping address of customerID.
+func shippingAddressTx(ctx context.Context, tx bun.Tx, customerID, id string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM addresses WHERE id = ? AND customer_id = ? AND kind = 'shipping'`,
+		id, customerID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return errNoShipTo
+	}
+	return nil
+}
+
+// PriceCart implements portal.EcommerceService.
+func (s *EcommerceService) PriceCart(ctx context.Context, sh *portal.Shopper, in portal.CartInput) (*portal.CartPrice, error) {
+	if sh.CustomerID() == "" {
+		return nil, errNeedsToken
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var out *portal.CartPrice
+	err := s.db.InTenantReadTx(ctx, customerReadTimeout, func(ctx context.Context, tx bun.Tx) error {
+		if in.ShippingAddressID != "" {
+			if err := shippingAddressTx(ctx, tx, sh.CustomerID(), in.ShippingAddressID); err != nil {
+				return err
+			}
+		}
+		var err error
+		out, err = priceItemsTx(ctx, tx, "items", sh.CustomerID(), in.Items)
+		return err
+	})
+	if err != nil {
+		if portal.ErrorCode(err) != portal.EINTERNAL {
+			return nil, err
+		}
+		return nil, fmt.Errorf("postgres: price cart: %w", err)
+	}
+	return out, nil
+}
+
+// nextNumberTx takes the tenant's next number of kind this year, e.g.
+// SO-2026-0019 for prefix SO.
+func nextNumberTx(ctx context.Context, tx bun.Tx, kind, prefix string, now time.Time) (string, error) {
+	year := now.UTC().Year()
+	var n int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO number_counters (tenant_id, kind, period, last_value)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, 1)
+		ON CONFLICT (tenant_id, kind, period) DO UPDATE SET last_value = number_counters.last_value + 1
+		RETURNING last_value`, kind, year).Scan(&n)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s-%d-%04d", prefix, year, n), nil
+}
+
+// CreateOrder implements portal.EcommerceService. The order is the
+// ERP's to confirm: it starts pending review, priced by portal.PriceFor.
+func (s *EcommerceService) CreateOrder(ctx context.Context, sh *portal.Shopper, in portal.EcommerceOrderInput) (*portal.EcommerceOrderCreated, error) {
+	if sh.CustomerID() == "" {
+		return nil, errNeedsToken
+	}
+	now := s.db.Now().UTC()
+	in.Now = now
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if in.CustomerID != sh.CustomerID() {
+		return nil, errNoEcomCustomer
+	}
+	out := &portal.EcommerceOrderCreated{ID: uuid.Must(uuid.NewV7()).String()}
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var poRequired bool
+		if err := tx.QueryRowContext(ctx, `SELECT po_required FROM customers WHERE id = ?`, in.CustomerID).Scan(&poRequired); err != nil {
+			return err
+		}
+		if poRequired && in.PONumber == "" {
+			return &portal.Error{Code: portal.EINVALID, Message: "This account requires a PO number.",
+				Fields: []portal.FieldError{{Field: "po_number", Message: "Required for this account."}}}
+		}
+		if err := shippingAddressTx(ctx, tx, in.CustomerID, in.ShippingAddressID); err != nil {
+			return err
+		}
+		priced, err := priceItemsTx(ctx, tx, "line_items", in.CustomerID, in.Lines)
+		if err != nil {
+			return err
+		}
+		if out.OrderNumber, err = nextNumberTx(ctx, tx, "order", "SO", now); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO orders (tenant_id, id, customer_id, order_number, po_number, status, order_date,
+				requested_date, placed_by_id, ship_to_id, currency, subtotal_minor, processing_minor, total_minor, notes, source, created_at, updated_at)
+			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ecommerce', ?, ?)`,
+			out.ID, in.CustomerID, out.OrderNumber, in.PONumber, portal.OrderPendingReview, dateOnly(now), boNullDate(in.RequestedShipDate),
+			sh.User.ID, in.ShippingAddressID, priced.GrandTotal.Currency, priced.Subtotal.Amount, priced.Processing.Amount,
+			priced.GrandTotal.Amount, in.SpecialInstructions, now, now)
+		if err != nil {
+			return err
+		}
+		for i, l := range priced.Items {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO order_lines (tenant_id, id, order_id, line_no, product_id, description, grade,
+					dimensions, quantity, uom, unit_price_minor, line_total_minor, processing_notes)
+				SELECT current_setting('app.tenant_id')::uuid, ?, ?, ?, p.id, p.name, p.grade, p.dimensions, ?::numeric / 1000, ?, ?, ?, ?
+				FROM products p WHERE p.id = ?`, uuid.Must(uuid.NewV7()).String(), out.ID, i+1, l.QuantityMilli, l.UOM,
+				l.Price.Unit.Amount, l.Total.Amount, in.Lines[i].LineNotes, l.ProductID); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO order_status_history (tenant_id, id, order_id, status, changed_at)
+			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?)`, uuid.Must(uuid.NewV7()).String(), out.ID, portal.OrderPendingReview, now); err != nil {
+			return err
+		}
+		out.EstimatedTotal = priced.GrandTotal
+		out.Status, _ = portal.OrderStatus(portal.OrderPendingReview)
+		return insertOutboxEvents(ctx, tx, now, boEvent{"order.created", out.ID, map[string]any{"order_id": out.ID,
+			"order_number": out.OrderNumber, "customer_id": in.CustomerID, "source": "ecommerce",
+			"total": decimalMinor(priced.GrandTotal.Amount), "line_count": len(priced.Items), "created_at": now}})
+	})
+	if err != nil {
+		if portal.ErrorCode(err) != portal.EINTERNAL {
+			return nil, err
+		}
+		return nil, fmt.Errorf("postgres: ecommerce order: %w", err)
+	}
+	return out, nil
+}
+
+// Orders implements portal.EcommerceService.
+func (s *EcommerceService) Orders(ctx context.Context, sh *portal.Shopper, f portal.EcommerceOrderFilter) ([]portal.OrderSummary, int, error) {
+	if sh.CustomerID() == "" {
+		return nil, 0, errNeedsToken
+	}
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
+	where, args := "o.customer_id = ? AND o.status <> 'draft'", []any{sh.CustomerID()}
+	if f.Status != "" {
+		where += " AND o.status IN (?)"
+		args = append(args, bun.In(portal.InternalOrderStatuses(f.Status)))
+	}
+	if f.From != nil {
+		where += " AND o.order_date >= ?"
+		args = append(args, f.From.Format(time.DateOnly))
+	}
+	if f.To != nil {
+		where += " AND o.order_date <= ?"
+		args = append(args, f.To.Format(time.DateOnly))
+	}
+	var out []portal.OrderSummary
+	var total int
+	err := s.db.InTenantReadTx(ctx, customerReadTimeout, func(ctx context.Context, tx bun.Tx) error {
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM orders o WHERE "+where, args...).Scan(&total); err != nil {
+			return err
+		}
+		var err error
+		out, err = querySummaries(ctx, tx, "SELECT "+orderSummaryColumns+" FROM orders o WHERE "+where+
+			" ORDER BY o.order_date DESC, o.order_number DESC LIMIT ? OFFSET ?", append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
+		return err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgres: ecommerce orders: %w", err)
+	}
+	return out, total, nil
+}
+
+// Order implements portal.EcommerceService: the portal's order detail of
+// the token's customer, and the order's documents.
+func (s *EcommerceService) Order(ctx context.Context, sh *portal.Shopper, id string) (*portal.EcommerceOrder, error) {
+	if sh.CustomerID() == "" {
+		return nil, errNeedsToken
+	}
+	o, err := s.orders.FindOrderByID(ctx, sh.User, id)
+	if err != nil {
+		return nil, err
+	}
+	out := &portal.EcommerceOrder{Order: o, Documents: []portal.Document{}}
+	err = s.db.InTenantReadTx(ctx, customerReadTimeout, func(ctx context.Context, tx bun.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id::text, type, name, content_type, size_bytes, created_at FROM documents
+			WHERE customer_id = ? AND order_id = ? AND expires_at > ? ORDER BY created_at, id`, sh.CustomerID(), o.ID, s.db.Now())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d := portal.Document{CustomerID: sh.CustomerID(), OrderID: o.ID, OrderNumber: o.OrderNumber}
+			if err := rows.Scan(&d.ID, &d.Type, &d.Name, &d.ContentType, &d.SizeBytes, &d.CreatedAt); err != nil {
+				return err
+			}
+			out.Documents = append(out.Documents, d)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: ecommerce order documents: %w", err)
+	}
+	return out, nil
+}
+
+// RequestQuote implements portal.EcommerceService.
+func (s *EcommerceService) RequestQuote(ctx context.Context, sh *portal.Shopper, in portal.QuoteRequestInput) (*portal.QuoteCreated, error) {
+	if sh.CustomerID() == "" {
+		return nil, errNeedsToken
+	}
+	now := s.db.Now().UTC()
+	in.Now = now
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if in.CustomerID != sh.CustomerID() {
+		return nil, errNoEcomCustomer
+	}
+	q := &portal.QuoteCreated{ID: uuid.Must(uuid.NewV7()).String(), Status: "submitted",
+		ExpectedResponseDate: portal.AddBusinessDays(dateOnly(now), portal.QuoteResponseDays)}
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var fields []portal.FieldError
+		for i, l := range in.Lines {
+			if l.ProductID == "" {
+				continue
+			}
+			if _, err := catalogProductTx(ctx, tx, l.ProductID); portal.ErrorCode(err) == portal.ENOTFOUND {
+				fields = append(fields, portal.FieldError{Field: "line_items[" + strconv.Itoa(i) + "].product_id", Message: "No such product."})
+			} else if err != nil {
+				return err
+			}
+		}
+		if len(fields) > 0 {
+			return &portal.Error{Code: portal.EINVALID, Message: "Check the highlighted lines.", Fields: fields}
+		}
+		var err error
+		if q.QuoteNumber, err = nextNumberTx(ctx, tx, "quote", "QT", now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO quotes (tenant_id, id, customer_id, quote_number, status, source, requested_by_id,
+				needed_by_date, special_instructions, expected_response_date, created_at, updated_at)
+			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, 'submitted', 'ecommerce', ?, ?, ?, ?, ?, ?)`,
+			q.ID, in.CustomerID, q.QuoteNumber, sh.User.ID, boNullDate(in.NeededByDate), in.SpecialInstructions,
+			q.ExpectedResponseDate.Format(time.DateOnly), now, now); err != nil {
+			return err
+		}
+		for i, l := range in.Lines {
+			var product any
+			if l.ProductID != "" {
+				product = l.ProductID
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO quote_lines (tenant_id, quote_id, line_no, product_id, product_description,
+					quantity, uom, processing_requirements)
+				VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?::numeric / 1000, ?, ?)`,
+				q.ID, i+1, product, l.ProductDescription, l.QuantityMilli(), l.UOM, l.ProcessingRequirements); err != nil {
+				return err
+			}
+		}
+		return insertOutboxEvents(ctx, tx, now, boEvent{"quote.created", q.ID, map[string]any{"quote_id": q.ID,
+			"quote_number": q.QuoteNumber, "customer_id": in.CustomerID, "source": "ecommerce", "line_count": len(in.Lines), "created_at": now}})
+	})
+	if err != nil {
+		if portal.ErrorCode(err) != portal.EINTERNAL {
+			return nil, err
+		}
+		return nil, fmt.Errorf("postgres: ecommerce quote: %w", err)
+	}
+	return q, nil
+}
+
+// Customer implements portal.EcommerceService: the account overview of
+// the portal, for the token's own customer only.
+func (s *EcommerceService) Customer(ctx context.Context, sh *portal.Shopper, id string) (*portal.AccountOverview, error) {
+	if sh.CustomerID() == "" {
+		return nil, errNeedsToken
+	}
+	if id != sh.CustomerID() {
+		return nil, errNoEcomCustomer
+	}
+	return s.orders.AccountOverview(ctx, sh.User)
+}
+
+// OpenDocument implements portal.EcommerceService.
+func (s *EcommerceService) OpenDocument(ctx context.Context, sh *portal.Shopper, id string) (*portal.Document, io.ReadCloser, error) {
+	if sh.CustomerID() == "" {
+		return nil, nil, errNeedsToken
+	}
+	if s.docs.objects == nil {
+		if _, err := s.docs.Document(ctx, sh.User, id); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, portal.Errorf(portal.EUNAVAILABLE, "The document store is not configured.")
+	}
+	return s.docs.Open(ctx, sh.User, id, "stream")
+}

@@ -1,0 +1,7 @@
+DELETE FROM document_downloads WHERE via = 'email' OR document_id IS NULL;
+ALTER TABLE document_downloads DROP CONSTRAINT document_downloads_via_check;
+ALTER TABLE document_downloads ADD CONSTRAINT document_downloads_via_check CHECK (via IN ('stream', 'link', 'zip'));
+ALTER TABLE document_downloads ALTER COLUMN document_id SET NOT NULL;
+DROP INDEX documents_generated_packing_slip_uidx;
+DROP INDEX documents_generated_confirmation_uidx;
+DROP INDEX documents_generated_invoice_uidx;
