@@ -37,6 +37,7 @@ const (
 	idHookSubmit       = "webhook-submit"
 	idHookError        = "webhook-error"
 	idIntegrationsLoad = "integrations-error"
+	idHooksTurnedOff   = "webhooks-turned-off"
 )
 
 // staffIntegrationsPage is /portal/staff/integrations: the tenant's API
@@ -429,6 +430,7 @@ func (p *staffIntegrationsPage) renderHooks() app.UI {
 		app.H2().Class("page__subtitle").Text("Webhooks"),
 		app.P().Class("card__note").Text("The portal posts signed events to your endpoints (Standard Webhooks headers beside X-Webhook-Signature); failed deliveries are retried after 30 s, 2 min, 10 min, 1 h and 4 h."),
 		app.If(len(p.hooks) == 0, func() app.UI { return app.P().Class("card card__note").Text("No endpoints yet.") }),
+		turnedOffNotice(p.hooks),
 		app.Ul().ID(idHooksList).Class("staff-list").Body(
 			app.Range(p.hooks).Slice(func(i int) app.UI { return p.renderHook(p.hooks[i]) }),
 		),
@@ -462,6 +464,10 @@ func (p *staffIntegrationsPage) renderHook(h api.Webhook) app.UI {
 		app.If(h.Description != "", func() app.UI { return app.P().Text(h.Description) }),
 		app.P().Class("card__note").Text(strings.Join(h.Events, ", ")),
 		app.P().Class("card__status").Text(status),
+		app.If(h.Enabled && h.FailingSince != nil, func() app.UI {
+			return app.P().ID("hook-failing-" + h.ID).Class("account__alert").Role("status").Text("Every delivery failed since " +
+				h.FailingSince.Local().Format("Jan 2 15:04") + "; after three days of this the portal turns the endpoint off.")
+		}),
 		app.If(h.PreviousSecretExpiresAt != nil, func() app.UI {
 			return app.P().Class("card__note").Text("The previous secret signs too until " + h.PreviousSecretExpiresAt.Local().Format("Jan 2 15:04"))
 		}),
@@ -476,6 +482,27 @@ func (p *staffIntegrationsPage) renderHook(h api.Webhook) app.UI {
 		),
 		app.If(p.deliveriesOf == h.ID, func() app.UI { return p.renderDeliveries() }),
 	)
+}
+
+// turnedOffNotice says which endpoints the portal turned off (410 Gone,
+// or failing for days) and what to do; the tenant's admins were mailed too.
+func turnedOffNotice(hooks []api.Webhook) app.UI {
+	var urls []string
+	for _, h := range hooks {
+		if !h.Enabled && h.DisabledReason != "" {
+			urls = append(urls, h.URL)
+		}
+	}
+	what := "an endpoint"
+	if len(urls) > 1 {
+		what = strconv.Itoa(len(urls)) + " endpoints"
+	}
+	return app.If(len(urls) > 0, func() app.UI {
+		return app.Div().ID(idHooksTurnedOff).Class("card card--alert").Role("alert").Body(
+			app.P().Text("The portal turned off "+what+" because deliveries failed: "+strings.Join(urls, ", ")+"."),
+			app.P().Text("Once the receiver works again, turn it back on and send the missed events again (Deliveries, or a time range through the API)."),
+		)
+	})
 }
 
 func testOutcome(r api.WebhookTestResult) string {

@@ -23,8 +23,11 @@ type Webhook struct {
 	// PreviousSecretExpiresAt: while set, deliveries carry a second
 	// signature with the previous secret.
 	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at,omitempty"`
-	CreatedAt               time.Time  `json:"created_at"`
-	UpdatedAt               time.Time  `json:"updated_at"`
+	// FailingSince: every delivery since then failed; after three days
+	// of it the portal turns the endpoint off and mails the admins.
+	FailingSince *time.Time `json:"failing_since,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
 }
 
 // WebhookList is the tenant's endpoints.

@@ -34,7 +34,8 @@ func TestBrowserIntegrations(t *testing.T) {
 	b := browserSteps{t, ctx}
 
 	// The receiver refuses the first order.shipped it gets (500), so the
-	// delivery log has a failure to send again.
+	// delivery log has a failure to send again, and answers the third
+	// 410 Gone, so the portal turns the endpoint off.
 	var mu sync.Mutex
 	var received []*http.Request
 	var bodies [][]byte
@@ -44,8 +45,11 @@ func TestBrowserIntegrations(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		if r.Header.Get("X-Webhook-Event") == "order.shipped" {
-			if shipped++; shipped == 1 {
+			switch shipped++; shipped {
+			case 1:
 				w.WriteHeader(http.StatusInternalServerError)
+			case 3:
+				w.WriteHeader(http.StatusGone)
 			}
 			return
 		}
@@ -204,4 +208,42 @@ func TestBrowserIntegrations(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`tr[data-succeeded="true"]`)),
 	)
 	browsertest.Screenshot(t, ctx, "webhook-deliveries")
+
+	// The next event meets 410 Gone: the portal turns the endpoint off,
+	// and the screen says so.
+	err = owner.InTx(context.Background(), tn.ID, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO outbox_events (tenant_id, id, event_type, subject_id, payload, occurred_at)
+			VALUES (?, gen_random_uuid(), 'order.shipped', gen_random_uuid(), '{"order_number":"SO-GONE"}', now())`, tn.ID)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitAttempts(3)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		var off bool
+		if err := owner.InTx(context.Background(), tn.ID, func(ctx context.Context, tx bun.Tx) error {
+			return tx.QueryRowContext(ctx, `SELECT count(*) = 1 FROM webhook_endpoints WHERE NOT enabled AND disabled_reason LIKE '%410%'`).Scan(&off)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if off {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the endpoint answering 410 is still on")
+		}
+	}
+	b.step("turned off noticed", 30*time.Second,
+		chromedp.Navigate(origin+"/portal/staff/integrations"),
+		chromedp.WaitVisible(chromedp.CSS("#webhooks-turned-off")),
+		chromedp.WaitVisible(chromedp.CSS(`#webhooks-list li[data-enabled="false"]`)),
+	)
+	browsertest.Screenshot(t, ctx, "webhook-turned-off")
+	if s := b.text("#webhooks-turned-off"); !strings.Contains(s, receiver.URL+"/hooks") {
+		t.Errorf("the notice reads %q", s)
+	}
+	if s := b.text(`#webhooks-list li[data-enabled="false"] .card__status`); s != "disabled: The receiver answered 410 Gone." {
+		t.Errorf("the endpoint's status reads %q", s)
+	}
 }

@@ -85,10 +85,13 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 	webhooks := postgres.NewWebhookService(db)
 	webhooks.AllowHTTP = cfg.WebhookAllowLoopback
 	hookClient := webhook.Guard{AllowLoopback: cfg.WebhookAllowLoopback}.Client(10 * time.Second)
-	// Webhook deliveries: the outbox is dispatched every second to the job
-	// queue, whose workers run in this process (each server runs its own;
-	// River hands every job to one of them).
-	deliverer, err := postgres.NewDeliverer(db, webhooks, hookClient, 20, logger)
+	// Webhook deliveries: the outbox is dispatched to the job queue as its
+	// events commit (and every second besides), whose workers run in this
+	// process (each server runs its own; River hands every job to one of
+	// them). The tenant's admins are mailed when an endpoint is turned off.
+	notifier := &mail.Notifier{Sender: sender}
+	deliverer, err := postgres.NewDeliverer(db, webhooks, postgres.DeliveryConfig{Client: hookClient, Logger: logger,
+		Notifier: notifier, BaseDomain: cfg.BaseDomain})
 	if err != nil {
 		return err
 	}
@@ -98,7 +101,6 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 			return stripe.ParseEvent(payload, signature, cfg.StripeWebhookSecret)
 		}
 	}
-	notifier := &mail.Notifier{Sender: sender}
 	docs := postgres.NewDocumentStore(db, store)
 	docs.Renderer = pdfdoc.Renderer{Logo: tenantLogo(cfg.WebDir)}
 	handler := porthttp.NewServer(&porthttp.Server{

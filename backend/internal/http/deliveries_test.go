@@ -98,7 +98,7 @@ func TestWebhookDelivery(t *testing.T) {
 	event("order.created") // nobody subscribes
 
 	hooks := postgres.NewWebhookService(e.db)
-	d, err := postgres.NewDeliverer(e.db, hooks, webhook.Guard{AllowLoopback: true}.Client(5*time.Second), 4, slog.New(slog.DiscardHandler))
+	d, err := postgres.NewDeliverer(e.db, hooks, postgres.DeliveryConfig{Client: webhook.Guard{AllowLoopback: true}.Client(5 * time.Second), Workers: 4, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}

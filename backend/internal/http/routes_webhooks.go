@@ -193,5 +193,9 @@ func toAPIWebhook(w *portal.WebhookEndpoint) api.Webhook {
 		t := w.PreviousExpiresAt.UTC()
 		out.PreviousSecretExpiresAt = &t
 	}
+	if !w.FailingSince.IsZero() {
+		t := w.FailingSince.UTC()
+		out.FailingSince = &t
+	}
 	return out
 }

@@ -100,7 +100,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 	keys := postgres.NewAPIKeyService(db)
 	webhooks := postgres.NewWebhookService(db)
 	webhooks.AllowHTTP = true // receivers of the tests are on loopback
-	deliverer, err := postgres.NewDeliverer(db, webhooks, webhook.Guard{AllowLoopback: true}.Client(5*time.Second), 4, logger)
+	deliverer, err := postgres.NewDeliverer(db, webhooks, postgres.DeliveryConfig{Client: webhook.Guard{AllowLoopback: true}.Client(5 * time.Second), Workers: 4, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}

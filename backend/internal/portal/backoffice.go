@@ -597,6 +597,11 @@ func (in BackOfficePaymentInput) Validate() []FieldError {
 	return c.fields
 }
 
+// AvailabilityDebounce is the window of inventory.availability_changed
+// per product (spec 000 section 5, debounce_minutes): one event per product
+// per window, sent when it closes, with the latest availability.
+const AvailabilityDebounce = 5 * time.Minute
+
 // Availability is a product's stock state of the
 // inventory.availability_changed event.
 func Availability(available, lowStockLevel float64) string {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"example.com/portal/tenants"
 )
 
 // WebhookEvents are the events a webhook endpoint may subscribe to (spec
@@ -24,6 +26,7 @@ type WebhookEndpoint struct {
 	Events               []string
 	Enabled              bool
 	DisabledReason       string    // set when the portal turned it off
+	FailingSince         time.Time // zero unless every delivery failed since then
 	PreviousExpiresAt    time.Time // zero unless a rotated secret still signs
 	CreatedAt, UpdatedAt time.Time
 }
@@ -99,6 +102,14 @@ type WebhookService interface {
 	// endpoint now: the current one, then the previous one during its
 	// grace period. Errors: ENOTFOUND.
 	WebhookSecrets(ctx context.Context, id string) (*WebhookEndpoint, []string, error)
+}
+
+// WebhookNotifier tells a tenant's admins (to) that the portal turned one
+// of its webhook endpoints off: it answered 410 Gone, or every delivery
+// failed for days (ep.DisabledReason says which). baseURL is the origin of
+// the tenant's portal, for the link to the staff integrations screen.
+type WebhookNotifier interface {
+	SendWebhookDisabled(ctx context.Context, t *tenants.Tenant, baseURL string, to []string, ep WebhookEndpoint) error
 }
 
 // WebhookDelivery is one attempt in an endpoint's delivery log.

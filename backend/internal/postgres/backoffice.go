@@ -219,6 +219,46 @@ func insertOutboxEvents(ctx context.Context, tx bun.Tx, now time.Time, evs ...bo
 	return err
 }
 
+// debounceAvailability writes inventory.availability_changed debounced per
+// product (spec: debounce_minutes 5): the first change opens a window and
+// its event waits in the outbox until the window closes
+// (portal.AvailabilityDebounce later); changes within the window update
+// that event to the latest availability and quantity, keeping the
+// availability from before the window as the previous one; a change that
+// undoes the window's change drops the event. So at most one event per
+// product per window reaches the receivers, saying how availability
+// changed over it. The caller holds the product's row lock.
+func debounceAvailability(ctx context.Context, tx bun.Tx, now time.Time, productID string, payload map[string]any) error {
+	const typ = "inventory.availability_changed"
+	var id, previous string
+	err := tx.QueryRowContext(ctx, `SELECT id::text, payload->>'previous_availability' FROM outbox_events
+		WHERE event_type = ? AND subject_id = ? AND published_at IS NULL AND deliver_after IS NOT NULL FOR UPDATE`, typ, productID).
+		Scan(&id, &previous)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		p, err := json.Marshal(payload)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO outbox_events (tenant_id, id, event_type, subject_id, payload, occurred_at, deliver_after)
+			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?::jsonb, ?, ?)`,
+			uuid.Must(uuid.NewV7()).String(), typ, productID, string(p), now, now.Add(portal.AvailabilityDebounce))
+		return err
+	case err != nil:
+		return err
+	case previous == payload["new_availability"]:
+		_, err := tx.ExecContext(ctx, `DELETE FROM outbox_events WHERE id = ?`, id)
+		return err
+	}
+	payload["previous_availability"] = previous
+	p, err := json.Marshal(payload)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE outbox_events SET payload = ?::jsonb, occurred_at = ? WHERE id = ?`, string(p), now, id)
+	return err
+}
+
 // decimalMinor renders minor units as the spec's decimal (two places).
 func decimalMinor(minor int64) json.Number {
 	sign := ""
@@ -344,9 +384,8 @@ func (s *BackOfficeService) UpsertCategories(ctx context.Context, rows []portal.
 
 // UpsertInventory implements portal.BackOfficeService. When the product's
 // availability (its stock available over all locations against its low
-// stock level) changes class, inventory.availability_changed is written.
-// The spec's five-minute debounce belongs to delivery: the outbox keeps
-// every change.
+// stock level) changes class, inventory.availability_changed is written,
+// debounced (debounceAvailability).
 func (s *BackOfficeService) UpsertInventory(ctx context.Context, rows []portal.InventoryInput) ([]portal.RowResult, error) {
 	return s.batch(ctx, len(rows), func(i int) string { return rows[i].ProductExternalID + "@" + rows[i].LocationExternalID },
 		func(i int) []portal.FieldError { return rows[i].Validate() },
@@ -387,10 +426,17 @@ func (s *BackOfficeService) UpsertInventory(ctx context.Context, rows []portal.I
 				productID).Scan(&after); err != nil {
 				return "", "", err
 			}
-			if was, is := portal.Availability(before, low), portal.Availability(after, low); was != is {
-				err := insertOutboxEvents(ctx, tx, now, boEvent{"inventory.availability_changed", productID, map[string]any{
+			if was, is := portal.Availability(before, low), portal.Availability(after, low); was == is {
+				// An event waiting in its window carries the latest quantity.
+				if _, err := tx.ExecContext(ctx, `UPDATE outbox_events SET payload = jsonb_set(payload, '{available_quantity}', ?::jsonb)
+					WHERE event_type = 'inventory.availability_changed' AND subject_id = ? AND published_at IS NULL AND deliver_after IS NOT NULL`,
+					boQty(after), productID); err != nil {
+					return "", "", err
+				}
+			} else {
+				err := debounceAvailability(ctx, tx, now, productID, map[string]any{
 					"product_id": productID, "product_code": code, "previous_availability": was, "new_availability": is,
-					"available_quantity": json.Number(boQty(after)), "uom": uom}})
+					"available_quantity": json.Number(boQty(after)), "uom": uom})
 				if err != nil {
 					return "", "", err
 				}

@@ -37,14 +37,14 @@ var (
 
 func webhookAAD(tenantID, id string) []byte { return []byte("webhook:" + tenantID + ":" + id) }
 
-const webhookColumns = `id::text, url, description, events, enabled, disabled_reason, previous_expires_at, created_at, updated_at`
+const webhookColumns = `id::text, url, description, events, enabled, disabled_reason, previous_expires_at, failing_since, created_at, updated_at`
 
 func scanWebhook(row interface{ Scan(...any) error }, extra ...any) (*portal.WebhookEndpoint, error) {
 	var w portal.WebhookEndpoint
-	var prev sql.NullTime
+	var prev, failing sql.NullTime
 	err := row.Scan(append([]any{&w.ID, &w.URL, &w.Description, pgdialect.Array(&w.Events), &w.Enabled, &w.DisabledReason, &prev,
-		&w.CreatedAt, &w.UpdatedAt}, extra...)...)
-	w.PreviousExpiresAt = prev.Time
+		&failing, &w.CreatedAt, &w.UpdatedAt}, extra...)...)
+	w.PreviousExpiresAt, w.FailingSince = prev.Time, failing.Time
 	return &w, err
 }
 
@@ -161,8 +161,9 @@ func (s *WebhookService) UpdateWebhook(ctx context.Context, actor *portal.User, 
 			q.Set("events = ?", pgdialect.Array(in.Events))
 		}
 		if in.Enabled != nil {
-			// Turning it back on clears why the portal had turned it off.
-			q.Set("enabled = ?", *in.Enabled).Set("disabled_reason = ''")
+			// Turning it back on clears why the portal had turned it off,
+			// and its days of failures start again from the next one.
+			q.Set("enabled = ?", *in.Enabled).Set("disabled_reason = ''").Set("failing_since = NULL")
 		}
 		if in.RotateSecret {
 			newSecret = webhook.NewSecret()
@@ -240,16 +241,26 @@ func (s *WebhookService) WebhookSecrets(ctx context.Context, id string) (*portal
 		}
 		return nil, nil, fmt.Errorf("postgres: webhook secrets: %w", err)
 	}
-	var secrets []string
-	for _, sealed := range []string{current, previous.String} {
-		if sealed == "" || (sealed == previous.String && !w.PreviousExpiresAt.After(s.db.Now())) {
+	secrets, err := s.openSecrets(tn.ID, w, current, previous.String)
+	if err != nil {
+		return nil, nil, err
+	}
+	return w, secrets, nil
+}
+
+// openSecrets opens the endpoint's sealed secrets that sign now: the
+// current one, and the previous one until it expires.
+func (s *WebhookService) openSecrets(tenantID string, w *portal.WebhookEndpoint, current, previous string) ([]string, error) {
+	secrets := make([]string, 0, 2)
+	for i, sealed := range []string{current, previous} {
+		if sealed == "" || (i == 1 && !w.PreviousExpiresAt.After(s.db.Now())) {
 			continue
 		}
-		plain, err := s.db.Secrets().Open(sealed, webhookAAD(tn.ID, id))
+		plain, err := s.db.Secrets().Open(sealed, webhookAAD(tenantID, w.ID))
 		if err != nil {
-			return nil, nil, fmt.Errorf("postgres: open webhook secret: %w", err)
+			return nil, fmt.Errorf("postgres: open webhook secret: %w", err)
 		}
 		secrets = append(secrets, string(plain))
 	}
-	return w, secrets, nil
+	return secrets, nil
 }

@@ -98,7 +98,7 @@ func (g Guard) Client(timeout time.Duration) *http.Client {
 				return dialer.DialContext(ctx, network, addr)
 			},
 			ForceAttemptHTTP2:     true,
-			MaxIdleConnsPerHost:   4,
+			MaxIdleConnsPerHost:   32, // a busy receiver keeps the workers' connections open
 			IdleConnTimeout:       90 * time.Second,
 			TLSHandshakeTimeout:   5 * time.Second,
 			ResponseHeaderTimeout: timeout,
