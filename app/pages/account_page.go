@@ -18,6 +18,7 @@ const (
 	tabAddresses     = "addresses"
 	tabSecurity      = "security"
 	tabNotifications = "notifications"
+	tabCards         = "payment-methods"
 )
 
 // notificationLabels names the notification kinds (spec 002
@@ -78,6 +79,9 @@ type accountPage struct {
 	prefs    []api.NotificationPreference
 	prefsErr error
 
+	// Saved cards (account_cards.go).
+	cards cardsTab
+
 	// Overview and payment history (account_overview.go).
 	overview       api.AccountOverview
 	overviewErr    error
@@ -133,6 +137,9 @@ func (p *accountPage) load(ctx app.Context) {
 	})
 	if can(user, capAddressesRead) {
 		p.loadAddresses(ctx)
+	}
+	if can(user, capPaymentMethodsRead) && !user.Staff {
+		p.cards.load(p.ui)
 	}
 	p.loadSessions(ctx)
 	if can(user, capNotifications) {
@@ -203,6 +210,9 @@ func accountTabs(user apiclient.User) [][2]string {
 	if can(user, capReceiptsRead) && !user.Staff {
 		tabs = append(tabs, [2]string{tabPayments, "Payments"})
 	}
+	if can(user, capPaymentMethodsRead) && !user.Staff {
+		tabs = append(tabs, [2]string{tabCards, "Payment methods"})
+	}
 	if can(user, capAddressesRead) {
 		tabs = append(tabs, [2]string{tabAddresses, "Addresses"})
 	}
@@ -249,6 +259,8 @@ func (p *accountPage) renderTab(user apiclient.User) app.UI {
 		return p.renderOverview()
 	case tabPayments:
 		return p.renderPayments()
+	case tabCards:
+		return p.cards.render(p.ui)
 	case tabAddresses:
 		return p.renderAddresses(user)
 	case tabSecurity:

@@ -3,6 +3,7 @@ package pages
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"example.com/portal/app/apiclient"
@@ -53,13 +54,16 @@ type invoicesPage struct {
 	ui      app.Context
 	session state.Session
 
-	status, q string
-	list      api.InvoiceList
-	err       error
-	loaded    bool
-	loadedFor string
-	selected  map[string]bool
-	pay       payDialog
+	status, q      string
+	dueFrom, dueTo string // due date range, YYYY-MM-DD
+	sort           string // "<sort>:<dir>", e.g. due_date:asc; "" newest first
+	page           int
+	list           api.InvoiceList
+	err            error
+	loaded         bool
+	loadedFor      string
+	selected       map[string]bool
+	pay            payDialog
 }
 
 func newInvoicesPage() app.Composer { return &invoicesPage{selected: map[string]bool{}} }
@@ -87,7 +91,40 @@ func (p *invoicesPage) query() url.Values {
 	if p.q != "" {
 		v.Set("q", p.q)
 	}
+	if p.dueFrom != "" {
+		v.Set("due_from", p.dueFrom)
+	}
+	if p.dueTo != "" {
+		v.Set("due_to", p.dueTo)
+	}
+	if by, dir, ok := strings.Cut(p.sort, ":"); ok {
+		v.Set("sort", by)
+		v.Set("dir", dir)
+	}
+	if p.page > 1 {
+		v.Set("page", strconv.Itoa(p.page))
+	}
 	return v
+}
+
+// invoiceSorts are the list's sort choices.
+var invoiceSorts = [][2]string{{"", "Newest first"}, {"due_date:asc", "Due date, soonest first"}, {"due_date:desc", "Due date, latest first"},
+	{"amount_due:desc", "Amount due, largest first"}, {"amount_due:asc", "Amount due, smallest first"}}
+
+// onFilter sets one filter from its control and reloads from page 1.
+func (p *invoicesPage) onFilter(set func(v string)) app.EventHandler {
+	return func(ctx app.Context, _ app.Event) {
+		set(strings.TrimSpace(ctx.JSSrc().Get("value").String()))
+		p.page = 1
+		p.load(true)
+	}
+}
+
+func (p *invoicesPage) goPage(page int) app.EventHandler {
+	return func(ctx app.Context, _ app.Event) {
+		p.page = page
+		p.load(true)
+	}
 }
 
 func (p *invoicesPage) load(force bool) {
@@ -106,16 +143,6 @@ func (p *invoicesPage) load(force bool) {
 	})
 }
 
-func (p *invoicesPage) onStatus(ctx app.Context, _ app.Event) {
-	p.status = ctx.JSSrc().Get("value").String()
-	p.load(true)
-}
-
-func (p *invoicesPage) onSearch(ctx app.Context, _ app.Event) {
-	p.q = strings.TrimSpace(ctx.JSSrc().Get("value").String())
-	p.load(true)
-}
-
 func (p *invoicesPage) toggle(id string) app.EventHandler {
 	return func(ctx app.Context, _ app.Event) { p.selected[id] = ctx.JSSrc().Get("checked").Bool() }
 }
@@ -128,7 +155,7 @@ func (p *invoicesPage) paySelected(ctx app.Context, _ app.Event) {
 		}
 	}
 	if len(ids) > 0 {
-		p.pay.start(ctx, ids, func() { p.load(true) })
+		p.pay.start(p.ui, ids, func() { p.load(true) })
 	}
 }
 
@@ -152,7 +179,11 @@ func (p *invoicesPage) Render() app.UI {
 func (p *invoicesPage) renderList() []app.UI {
 	switch {
 	case p.err != nil:
-		return []app.UI{app.Div().ID("invoices-error").Class("card card--alert").Role("alert").Body(app.P().Text(problemText(p.err)))}
+		return []app.UI{app.Div().ID("invoices-error").Class("card card--alert").Role("alert").Body(app.P().Text(problemText(p.err)),
+			app.Button().ID("invoices-reset").Class("button").Type("button").Text("Clear the filters").OnClick(func(ctx app.Context, _ app.Event) {
+				p.status, p.q, p.dueFrom, p.dueTo, p.sort, p.page = "", "", "", "", "", 1
+				p.load(true)
+			}))}
 	case !p.loaded:
 		return []app.UI{app.Div().Class("card card--muted").Body(app.P().Class("card__status").Text("Loading invoices…"))}
 	}
@@ -167,12 +198,20 @@ func (p *invoicesPage) renderList() []app.UI {
 	}
 	statuses := []struct{ v, label string }{{"", "All"}, {"open", "Open"}, {"partially_paid", "Partially paid"}, {"overdue", "Overdue"}, {"paid", "Paid"}, {"void", "Void"}}
 	filters := app.Div().Class("filters").Body(
-		app.Label().Body(app.Span().Text("Status "), app.Select().ID("invoices-status").OnChange(p.onStatus).Body(
+		app.Label().Body(app.Span().Text("Status "), app.Select().ID("invoices-status").OnChange(p.onFilter(func(v string) { p.status = v })).Body(
 			app.Range(statuses).Slice(func(i int) app.UI {
 				return app.Option().Value(statuses[i].v).Selected(statuses[i].v == p.status).Text(statuses[i].label)
 			}))),
 		app.Label().Body(app.Span().Text("Search "), app.Input().ID("invoices-q").Type("search").Value(p.q).
-			Placeholder("Invoice or order number").OnChange(p.onSearch)),
+			Placeholder("Invoice or order number").OnChange(p.onFilter(func(v string) { p.q = v }))),
+		app.Label().Body(app.Span().Text("Due from "), app.Input().ID("invoices-due-from").Type("date").Value(p.dueFrom).
+			OnChange(p.onFilter(func(v string) { p.dueFrom = v }))),
+		app.Label().Body(app.Span().Text("Due to "), app.Input().ID("invoices-due-to").Type("date").Value(p.dueTo).
+			OnChange(p.onFilter(func(v string) { p.dueTo = v }))),
+		app.Label().Body(app.Span().Text("Sort "), app.Select().ID("invoices-sort").OnChange(p.onFilter(func(v string) { p.sort = v })).Body(
+			app.Range(invoiceSorts).Slice(func(i int) app.UI {
+				return app.Option().Value(invoiceSorts[i][0]).Selected(invoiceSorts[i][0] == p.sort).Text(invoiceSorts[i][1])
+			}))),
 	)
 	rows := app.Range(l.Invoices).Slice(func(n int) app.UI {
 		i := l.Invoices[n]
@@ -210,6 +249,13 @@ func (p *invoicesPage) renderList() []app.UI {
 				app.Th().Text("Invoice"), app.Th().Text("Order"), app.Th().Text("Issued"), app.Th().Text("Due"),
 				app.Th().Text("Status"), app.Th().Class("num").Text("Amount"), app.Th().Class("num").Text("Amount due"))),
 			app.TBody().Body(rows)),
+	}
+	if l.TotalPages > 1 {
+		out = append(out, app.Nav().ID("invoices-pager").Class("pager").Aria("label", "Pages").Body(
+			app.Button().ID("invoices-prev").Class("button button--small").Type("button").Disabled(l.Page <= 1).Text("Previous").OnClick(p.goPage(l.Page-1)),
+			app.Span().ID("invoices-page").Text(" Page "+strconv.Itoa(l.Page)+" of "+strconv.Itoa(l.TotalPages)+" "),
+			app.Button().ID("invoices-next").Class("button button--small").Type("button").Disabled(l.Page >= l.TotalPages).Text("Next").OnClick(p.goPage(l.Page+1)),
+		))
 	}
 	if l.CanPay {
 		out = append(out, app.Button().ID("invoices-pay-selected").Class("button button--primary").Text("Pay selected").OnClick(p.paySelected))
@@ -302,7 +348,7 @@ func (p *invoicePage) renderInvoice() []app.UI {
 		),
 		app.If(d.CanPay && payable(d.Invoice), func() app.UI {
 			return app.Button().ID("invoice-pay-now").Class("button button--primary").Text("Pay now").OnClick(func(ctx app.Context, _ app.Event) {
-				p.pay.start(ctx, []string{d.ID}, func() { p.load(true) })
+				p.pay.start(p.ui, []string{d.ID}, func() { p.load(true) })
 			})
 		}),
 	)}

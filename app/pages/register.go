@@ -48,6 +48,8 @@ func Register() {
 		app.Route(api.PageInvoices, newInvoicesPage)
 		app.RouteWithRegexp(invoicePathPattern, newInvoicePage)
 		app.Route(api.PageShipments, newShipmentsPage)
+		app.Route(api.PageReceipts, newReceiptsPage)
+		app.Route(api.PageCreditNotes, newCreditNotesPage)
 		app.Route(api.PageDocuments, newDocumentsPage)
 		state.Register()
 	})

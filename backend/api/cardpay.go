@@ -7,9 +7,13 @@ package api
 const PathCardPayments = "/api/v1/card-payments"
 
 // CardPaymentRequest names the invoices to pay (at most 50, of one
-// currency).
+// currency) and, to pay with a saved card, its id (PaymentMethod.ID): the
+// server then confirms the payment itself, and the answer's status says
+// how it went (succeeded, processing, requires_action for 3-D Secure in
+// Stripe.js, requires_payment_method when the card was declined).
 type CardPaymentRequest struct {
-	InvoiceIDs []string `json:"invoice_ids"`
+	InvoiceIDs      []string `json:"invoice_ids"`
+	PaymentMethodID string   `json:"payment_method_id,omitempty"`
 }
 
 // CardPayment is what Stripe.js needs to confirm the payment in the

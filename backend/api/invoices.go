@@ -2,7 +2,8 @@ package api
 
 // PathInvoices: GET lists the customer's invoices (query: status (repeatable
 // or comma separated: open, partially_paid, paid, void, overdue), from, to
-// (invoice date, YYYY-MM-DD), q (invoice or order number), sort
+// (invoice date, YYYY-MM-DD), due_from, due_to (due date), q (invoice or
+// order number), sort
 // (invoice_date, due_date, invoice_number, amount_due), dir (asc, desc),
 // page, page_size) → InvoiceList. GET PathInvoices/{id} → InvoiceDetail.
 // Amounts are integer minor units with their currency.

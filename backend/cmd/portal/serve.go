@@ -80,6 +80,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		}
 	}
 	cardPayments := postgres.NewCardPaymentService(db, cards)
+	invoices := postgres.NewInvoiceService(db)
 	keys := postgres.NewAPIKeyService(db)
 	webhooks := postgres.NewWebhookService(db)
 	webhooks.AllowHTTP = cfg.WebhookAllowLoopback
@@ -115,12 +116,14 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		Users:          postgres.NewUserService(db),
 		Account:        postgres.NewAccountService(db),
 		Orders:         postgres.NewOrderService(db),
-		Invoices:       postgres.NewInvoiceService(db),
+		Invoices:       invoices,
+		Ledger:         invoices,
 		Documents:      docs,
 		DocumentMail:   notifier,
 		// Card payments: off (403) without the platform's Stripe keys.
 		CardPayments:         cardPayments,
 		StripePublishableKey: cfg.StripePublishableKey,
+		PaymentMethods:       cardPayments,
 		CardEvents:           cardPayments,
 		ParseCardEvent:       parseCardEvent,
 		SSO:                  auth,

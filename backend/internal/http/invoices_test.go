@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -97,11 +98,22 @@ func TestInvoicesAPI(t *testing.T) {
 	if _, l, _ := list(fiona, "?status=paid,partially_paid&sort=amount_due&dir=desc"); len(l.Invoices) != 2 || l.Invoices[0].ID != partial {
 		t.Errorf("status + sort: %+v", l.Invoices)
 	}
+	today := time.Now().Format("2006-01-02")
+	if _, l, _ := list(fiona, "?due_to="+today); len(l.Invoices) != 1 || l.Invoices[0].ID != overdue {
+		t.Errorf("due by today: %+v", l.Invoices)
+	}
+	if _, l, _ := list(fiona, "?due_from="+today+"&sort=due_date&dir=asc"); len(l.Invoices) != 2 || l.Invoices[0].ID == overdue {
+		t.Errorf("due from today: %+v", l.Invoices)
+	}
+	if _, l, _ := list(fiona, "?sort=due_date&dir=asc&page_size=50"); len(l.Invoices) != 3 || l.Invoices[0].ID != overdue || l.PageSize != 50 {
+		t.Errorf("by due date: %+v", l.Invoices)
+	}
 	if _, l, _ := list(fiona, "?q=inv-10&page_size=20&page=2"); len(l.Invoices) != 0 || l.Total != 3 {
 		t.Errorf("page 2: %+v total %d", l.Invoices, l.Total)
 	}
 	for q, field := range map[string]string{"?status=late": "status", "?sort=amount": "sort", "?from=yesterday": "from",
-		"?page_size=7": "page_size", "?from=2026-02-01&to=2026-01-01": "to"} {
+		"?page_size=7": "page_size", "?from=2026-02-01&to=2026-01-01": "to",
+		"?due_from=2026-02-01&due_to=2026-01-01": "due_to", "?due_from=soon": "due_from"} {
 		if code, _, body := list(fiona, q); code != http.StatusBadRequest || !strings.Contains(body, `"`+field+`"`) {
 			t.Errorf("%s: %d %s, want 400 naming %s", q, code, body, field)
 		}

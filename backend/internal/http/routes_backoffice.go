@@ -67,6 +67,11 @@ func (s *Server) backOfficeRoutes(r chi.Router) {
 	s.api(r, "PUT", api.PathBackOfficePayments, backOffice, batchHandler(s, func(ctx context.Context, rows []api.BackOfficePayment) ([]portal.RowResult, error) {
 		return s.BackOffice.UpsertPayments(ctx, convertRows(rows, func(v api.BackOfficePayment) portal.BackOfficePaymentInput { return portal.BackOfficePaymentInput(v) }))
 	}))
+	s.api(r, "PUT", api.PathBackOfficeCreditNotes, backOffice, batchHandler(s, func(ctx context.Context, rows []api.BackOfficeCreditNote) ([]portal.RowResult, error) {
+		return s.BackOffice.UpsertCreditNotes(ctx, convertRows(rows, func(v api.BackOfficeCreditNote) portal.BackOfficeCreditNoteInput {
+			return portal.BackOfficeCreditNoteInput(v)
+		}))
+	}))
 }
 
 type apiKeyKey struct{}

@@ -28,7 +28,8 @@ func (s *Server) handleCardPaymentCreate(w http.ResponseWriter, r *http.Request)
 		return portal.Errorf(portal.EFORBIDDEN, "This portal does not take card payments.")
 	}
 	cur, _ := userFrom(r.Context())
-	p, err := s.CardPayments.PayInvoices(r.Context(), cur.user, portal.PayInvoicesInput{InvoiceIDs: in.InvoiceIDs})
+	p, err := s.CardPayments.PayInvoices(r.Context(), cur.user, portal.PayInvoicesInput{InvoiceIDs: in.InvoiceIDs,
+		PaymentMethodID: in.PaymentMethodID})
 	if err != nil {
 		return err
 	}

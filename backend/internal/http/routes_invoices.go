@@ -36,6 +36,8 @@ func (s *Server) handleInvoiceList(w http.ResponseWriter, r *http.Request) error
 		Statuses: q.list("status"),
 		From:     q.date("from"),
 		To:       q.date("to"),
+		DueFrom:  q.date("due_from"),
+		DueTo:    q.date("due_to"),
 		Sort:     q.values.Get("sort"),
 		Page:     q.int("page"),
 		PageSize: q.int("page_size"),

@@ -40,6 +40,8 @@ type Server struct {
 	Orders portal.OrderService
 	// Invoices reads a customer's invoices (nil: the invoice routes answer 404).
 	Invoices portal.InvoiceService
+	// Ledger reads a customer's receipts and credit notes (nil: 404).
+	Ledger portal.LedgerService
 	// Documents are the customer's documents and the ERP's uploads.
 	Documents portal.DocumentService
 	// DocumentMail sends a document by e-mail for a customer user.
@@ -49,6 +51,8 @@ type Server struct {
 	// nil or no key: the portal takes no card payments.
 	CardPayments         portal.CardPaymentService
 	StripePublishableKey string
+	// PaymentMethods are the account's saved cards (nil: none).
+	PaymentMethods portal.PaymentMethodService
 	// ParseCardEvent verifies and reads a Stripe webhook (body and
 	// Stripe-Signature header) and CardEvents applies it; either nil: the
 	// webhook endpoint answers 404.

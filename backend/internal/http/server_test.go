@@ -96,6 +96,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 	auth := postgres.NewAuthService(db)
 	cards, rec := stripetest.Unchecked(t)
 	cardPayments := postgres.NewCardPaymentService(db, cards)
+	invoices := postgres.NewInvoiceService(db)
 	keys := postgres.NewAPIKeyService(db)
 	webhooks := postgres.NewWebhookService(db)
 	webhooks.AllowHTTP = true // receivers of the tests are on loopback
@@ -111,9 +112,9 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		Tenants: db, BaseDomain: "portal.test", PWA: pwa, Ready: checks, Auth: auth, Resets: auth,
 		Mailer: &mail.Notifier{Sender: sender},
 		Authz:  authz, Sessions: auth, MFA: auth, Users: postgres.NewUserService(db), Account: postgres.NewAccountService(db),
-		Orders:       postgres.NewOrderService(db),
-		Invoices:     postgres.NewInvoiceService(db),
-		CardPayments: cardPayments, StripePublishableKey: "pk_test_portal", CardEvents: cardPayments,
+		Orders:   postgres.NewOrderService(db),
+		Invoices: invoices, Ledger: invoices,
+		CardPayments: cardPayments, StripePublishableKey: "pk_test_portal", CardEvents: cardPayments, PaymentMethods: cardPayments,
 		ParseCardEvent: func(payload []byte, sig string) (*portal.CardEvent, error) {
 			return stripe.ParseEvent(payload, sig, testStripeWebhookSecret)
 		},

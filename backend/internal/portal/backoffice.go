@@ -245,6 +245,9 @@ type BackOfficeService interface {
 	UpsertShipments(ctx context.Context, rows []BackOfficeShipmentInput) ([]RowResult, error)
 	UpsertInvoices(ctx context.Context, rows []BackOfficeInvoiceInput) ([]RowResult, error)
 	UpsertPayments(ctx context.Context, rows []BackOfficePaymentInput) ([]RowResult, error)
+	// UpsertCreditNotes applies credit notes (an invoice, when named, of
+	// the same customer).
+	UpsertCreditNotes(ctx context.Context, rows []BackOfficeCreditNoteInput) ([]RowResult, error)
 }
 
 // TransitionConflict is the error of a refused order status transition.

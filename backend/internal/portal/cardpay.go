@@ -18,6 +18,9 @@ const MaxInvoicesPerPayment = 50
 // PayInvoicesInput names the invoices to pay.
 type PayInvoicesInput struct {
 	InvoiceIDs []string
+	// PaymentMethodID, when set, is one of the account's saved cards (our
+	// id): the server confirms the payment with it, no card form needed.
+	PaymentMethodID string
 }
 
 // Validate checks the input: at least one invoice, each once.
@@ -76,6 +79,7 @@ type CardGateway interface {
 	GetIntent(ctx context.Context, account, id string) (*Intent, error)
 	// CancelIntent cancels one that has not succeeded.
 	CancelIntent(ctx context.Context, account, id string) error
+	CardSaver
 }
 
 // IntentInput is a PaymentIntent to create.
@@ -85,6 +89,9 @@ type IntentInput struct {
 	Amount         Money
 	Description    string
 	Metadata       map[string]string
+	// Customer and PaymentMethod, when set, pay with a saved card: the
+	// intent is confirmed at creation (card only, no redirects).
+	Customer, PaymentMethod string
 }
 
 // Intent is a PaymentIntent as the gateway answers it.
@@ -106,6 +113,22 @@ type CardEvent struct {
 	IntentStatus    string
 	AmountReceived  Money
 	AmountRefunded  Money
+	// SetupIntentID, Customer (cus_…) and PaymentMethodID (pm_…), for
+	// setup_intent.succeeded and payment_method.detached.
+	SetupIntentID   string
+	Customer        string
+	PaymentMethodID string
+}
+
+// ObjectID is the Stripe object the event is about.
+func (e CardEvent) ObjectID() string {
+	switch {
+	case e.Type == "payment_method.detached":
+		return e.PaymentMethodID
+	case e.SetupIntentID != "":
+		return e.SetupIntentID
+	}
+	return e.PaymentIntentID
 }
 
 // CardEventApplier applies card processor events in the tenant of the

@@ -65,10 +65,12 @@ type InvoiceFilter struct {
 	Search   string     // invoice or order number, part of it
 	Statuses []string   // open, partially_paid, paid, void, overdue; empty: all
 	From, To *time.Time // invoice date range, inclusive
-	Sort     string     // one of the SortInvoice constants
-	Desc     bool
-	Page     int
-	PageSize int
+	// DueFrom, DueTo: due date range, inclusive.
+	DueFrom, DueTo *time.Time
+	Sort           string // one of the SortInvoice constants
+	Desc           bool
+	Page           int
+	PageSize       int
 }
 
 // Validate checks the filter and fills in the defaults, naming the query
@@ -91,6 +93,9 @@ func (f *InvoiceFilter) Validate() error {
 	}
 	if f.From != nil && f.To != nil && f.To.Before(*f.From) {
 		fields = append(fields, FieldError{Field: "to", Message: "The end date is before the start date."})
+	}
+	if f.DueFrom != nil && f.DueTo != nil && f.DueTo.Before(*f.DueFrom) {
+		fields = append(fields, FieldError{Field: "due_to", Message: "The end date is before the start date."})
 	}
 	switch f.Sort {
 	case "":

@@ -511,3 +511,24 @@ func (s *BackOfficeService) UpsertPayments(ctx context.Context, rows []portal.Ba
 				vals: []any{cust, inv, in.Reference, in.Method, in.Status, boDefault(in.Currency, "USD"), in.Amount, in.ReceivedOn}}.exec(ctx, tx, now, in.ExternalID)
 		})
 }
+
+// UpsertCreditNotes implements portal.BackOfficeService. A credit note may
+// name only an invoice of its own customer.
+func (s *BackOfficeService) UpsertCreditNotes(ctx context.Context, rows []portal.BackOfficeCreditNoteInput) ([]portal.RowResult, error) {
+	return s.batch(ctx, len(rows), func(i int) string { return rows[i].ExternalID }, func(i int) []portal.FieldError { return rows[i].Validate() },
+		func(ctx context.Context, tx bun.Tx, now time.Time, i int) (string, string, error) {
+			in := rows[i]
+			cust, err := boRefID(ctx, tx, "customers", "customer_external_id", "customer", in.CustomerExternalID, "")
+			if err != nil {
+				return "", "", err
+			}
+			inv, err := boRefID(ctx, tx, "invoices", "invoice_external_id", "invoice of this customer", in.InvoiceExternalID, "AND customer_id = ?", cust)
+			if err != nil {
+				return "", "", err
+			}
+			return boUpsert{table: "credit_notes", touch: true,
+				cols: []string{"customer_id", "invoice_id", "credit_note_number", "status", "issue_date", "currency", "amount_minor", "remaining_minor", "reason"},
+				vals: []any{cust, inv, in.CreditNoteNumber, in.Status, in.IssueDate, boDefault(in.Currency, "USD"), in.Amount, in.RemainingOrDefault(),
+					in.Reason}}.exec(ctx, tx, now, in.ExternalID)
+		})
+}

@@ -81,6 +81,13 @@ func (s *CardPaymentService) PayInvoices(ctx context.Context, actor *portal.User
 	}
 	var out *portal.CardPayment
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var card *savedCard
+		if in.PaymentMethodID != "" {
+			var err error
+			if card, err = lockSavedCard(ctx, tx, actor.CustomerID, in.PaymentMethodID, account); err != nil {
+				return err
+			}
+		}
 		invoices, err := lockInvoices(ctx, tx, actor.CustomerID, in.InvoiceIDs)
 		if err != nil {
 			return err
@@ -88,10 +95,10 @@ func (s *CardPaymentService) PayInvoices(ctx context.Context, actor *portal.User
 		if err := payable(invoices); err != nil {
 			return err
 		}
-		if out, err = s.openAttempt(ctx, tx, account, invoices); err != nil || out != nil {
+		if out, err = s.openAttempt(ctx, tx, account, invoices, card); err != nil || out != nil {
 			return err
 		}
-		out, err = s.newAttempt(ctx, tx, actor, account, invoices)
+		out, err = s.newAttempt(ctx, tx, actor, account, invoices, card)
 		return err
 	})
 	if err != nil {
@@ -141,20 +148,26 @@ func payable(invoices []payInvoice) error {
 }
 
 // openAttempt returns the invoices' open attempt when it pays exactly them,
-// for their amounts due, and can still be completed. Other open attempts
-// of these invoices (a different selection, or an amount that changed) are
-// cancelled, unless one is processing: then nothing new may start.
-func (s *CardPaymentService) openAttempt(ctx context.Context, tx bun.Tx, account string, invoices []payInvoice) (*portal.CardPayment, error) {
+// for their amounts due, with the same card (saved card, or the card form
+// when card is nil), and can still be completed. Other open attempts of
+// these invoices (a different selection or card, or an amount that
+// changed) are cancelled, unless one is processing: then nothing new may
+// start.
+func (s *CardPaymentService) openAttempt(ctx context.Context, tx bun.Tx, account string, invoices []payInvoice, card *savedCard) (*portal.CardPayment, error) {
+	method := ""
+	if card != nil {
+		method = card.paymentMethod
+	}
 	ids := make([]string, len(invoices))
 	due := map[string]int64{}
 	for k, i := range invoices {
 		ids[k], due[i.id] = i.id, i.due()
 	}
 	type attempt struct {
-		id, intentID, status string
-		amounts              map[string]int64
+		id, intentID, status, method string
+		amounts                      map[string]int64
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT a.id::text, a.payment_intent_id, a.status, ai.invoice_id::text, ai.amount_minor
+	rows, err := tx.QueryContext(ctx, `SELECT a.id::text, a.payment_intent_id, a.status, coalesce(a.payment_method_id, ''), ai.invoice_id::text, ai.amount_minor
 		FROM payment_attempts a JOIN payment_attempt_invoices ai ON ai.tenant_id = a.tenant_id AND ai.attempt_id = a.id
 		WHERE a.id IN (SELECT attempt_id FROM payment_attempt_invoices WHERE invoice_id IN (?) AND open)
 		ORDER BY a.id`, bun.In(ids))
@@ -163,14 +176,14 @@ func (s *CardPaymentService) openAttempt(ctx context.Context, tx bun.Tx, account
 	}
 	var attempts []*attempt
 	for rows.Next() {
-		var id, intentID, status, invoiceID string
+		var id, intentID, status, pm, invoiceID string
 		var amount int64
-		if err := rows.Scan(&id, &intentID, &status, &invoiceID, &amount); err != nil {
+		if err := rows.Scan(&id, &intentID, &status, &pm, &invoiceID, &amount); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("postgres: open attempts: %w", err)
 		}
 		if len(attempts) == 0 || attempts[len(attempts)-1].id != id {
-			attempts = append(attempts, &attempt{id: id, intentID: intentID, status: status, amounts: map[string]int64{}})
+			attempts = append(attempts, &attempt{id: id, intentID: intentID, status: status, method: pm, amounts: map[string]int64{}})
 		}
 		attempts[len(attempts)-1].amounts[invoiceID] = amount
 	}
@@ -184,7 +197,7 @@ func (s *CardPaymentService) openAttempt(ctx context.Context, tx bun.Tx, account
 		}
 	}
 	for _, a := range attempts {
-		if !slices.Contains(reusable, a.status) || len(a.amounts) != len(due) {
+		if !slices.Contains(reusable, a.status) || len(a.amounts) != len(due) || a.method != method {
 			continue
 		}
 		same := true
@@ -215,8 +228,10 @@ func (s *CardPaymentService) openAttempt(ctx context.Context, tx bun.Tx, account
 }
 
 // newAttempt creates the PaymentIntent for the invoices' amounts due and
-// records it.
-func (s *CardPaymentService) newAttempt(ctx context.Context, tx bun.Tx, actor *portal.User, account string, invoices []payInvoice) (*portal.CardPayment, error) {
+// records it. With a saved card the intent is confirmed at once; when
+// Stripe answers that it succeeded, the payment is applied here, in the
+// same transaction, as the webhook would (which then changes nothing).
+func (s *CardPaymentService) newAttempt(ctx context.Context, tx bun.Tx, actor *portal.User, account string, invoices []payInvoice, card *savedCard) (*portal.CardPayment, error) {
 	id := uuid.NewString()
 	var total int64
 	numbers := make([]string, len(invoices))
@@ -227,13 +242,18 @@ func (s *CardPaymentService) newAttempt(ctx context.Context, tx bun.Tx, actor *p
 	slices.Sort(numbers)
 	tn, _ := tenants.FromContext(ctx)
 	amount := portal.Money{Amount: total, Currency: invoices[0].currency}
-	pi, err := s.gateway.CreateIntent(ctx, portal.IntentInput{
+	in := portal.IntentInput{
 		Account:        account,
 		IdempotencyKey: "payment-attempt:" + id,
 		Amount:         amount,
 		Description:    "Invoice " + strings.Join(numbers, ", "),
 		Metadata:       map[string]string{"tenant_id": tn.ID, "payment_attempt_id": id, "invoices": strings.Join(numbers, ",")},
-	})
+	}
+	var method any
+	if card != nil {
+		in.Customer, in.PaymentMethod, method = card.customer, card.paymentMethod, card.paymentMethod
+	}
+	pi, err := s.gateway.CreateIntent(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -241,16 +261,27 @@ func (s *CardPaymentService) newAttempt(ctx context.Context, tx bun.Tx, actor *p
 		return nil, fmt.Errorf("postgres: payment intent %s is for %d, want %d", pi.ID, pi.Amount.Amount, amount.Amount)
 	}
 	now := s.db.Now()
+	status := pi.Status
+	if status == "succeeded" {
+		status = "processing" // until applied below
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO payment_attempts (tenant_id, id, customer_id, payment_intent_id, stripe_account, currency,
-			amount_minor, status, created_by_id, created_at, updated_at)
-		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, actor.CustomerID, pi.ID, account, amount.Currency, amount.Amount, pi.Status, actor.ID, now, now); err != nil {
+			amount_minor, status, payment_method_id, created_by_id, created_at, updated_at)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, actor.CustomerID, pi.ID, account, amount.Currency, amount.Amount, status, method, actor.ID, now, now); err != nil {
 		return nil, fmt.Errorf("postgres: record attempt: %w", err)
 	}
 	for _, i := range invoices {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO payment_attempt_invoices (tenant_id, attempt_id, invoice_id, customer_id, amount_minor)
 			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?)`, id, i.id, actor.CustomerID, i.due()); err != nil {
 			return nil, fmt.Errorf("postgres: record attempt: %w", err)
+		}
+	}
+	if pi.Status == "succeeded" {
+		a := &cardAttempt{id: id, intentID: pi.ID, status: status, account: account}
+		if err := s.applyIntent(ctx, tx, a, portal.CardEvent{Type: "payment_intent.succeeded", Account: account, Created: now,
+			PaymentIntentID: pi.ID, IntentStatus: pi.Status, AmountReceived: pi.Amount}); err != nil {
+			return nil, err
 		}
 	}
 	return cardPayment(id, account, pi, invoices), nil
@@ -275,14 +306,36 @@ var _ portal.CardEventApplier = (*CardPaymentService)(nil)
 // event that arrives after it, and money that arrived is recorded even for
 // an attempt the portal had cancelled.
 func (s *CardPaymentService) ApplyCardEvent(ctx context.Context, ev portal.CardEvent) error {
+	// A saved card's brand, last four digits and expiry come from Stripe
+	// (the event names only the PaymentMethod), asked outside the
+	// transaction and only for an event not applied yet.
+	var card *portal.CardDetails
+	if ev.Type == "setup_intent.succeeded" && ev.PaymentMethodID != "" && ev.Customer != "" && s.gateway != nil {
+		seen, err := s.eventApplied(ctx, ev.ID)
+		if err != nil || seen {
+			return err
+		}
+		if card, err = s.gateway.GetCard(ctx, ev.Account, ev.PaymentMethodID); err != nil {
+			return err
+		}
+	}
 	return s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO stripe_events (tenant_id, event_id, event_type, created_at, applied_at)
-			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?) ON CONFLICT DO NOTHING`, ev.ID, ev.Type, ev.Created, s.db.Now())
+		res, err := tx.ExecContext(ctx, `INSERT INTO stripe_events (tenant_id, event_id, event_type, object_id, created_at, applied_at)
+			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, nullif(?, ''), ?, ?) ON CONFLICT DO NOTHING`,
+			ev.ID, ev.Type, ev.ObjectID(), ev.Created, s.db.Now())
 		if err != nil {
 			return fmt.Errorf("postgres: record stripe event: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 || ev.PaymentIntentID == "" {
-			return nil // applied before, or not about a payment
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // applied before
+		}
+		switch {
+		case ev.Type == "setup_intent.succeeded":
+			return s.saveCard(ctx, tx, ev, card)
+		case ev.Type == "payment_method.detached":
+			return forgetCard(ctx, tx, ev.PaymentMethodID)
+		case ev.PaymentIntentID == "":
+			return nil // not about a payment
 		}
 		a, err := lockAttempt(ctx, tx, ev.PaymentIntentID)
 		if err != nil || a == nil || a.account != ev.Account {

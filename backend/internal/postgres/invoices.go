@@ -94,6 +94,12 @@ func (s *InvoiceService) FindInvoices(ctx context.Context, actor *portal.User, f
 		if f.To != nil {
 			conds, args = append(conds, "i.invoice_date <= ?"), append(args, dateOnly(*f.To))
 		}
+		if f.DueFrom != nil {
+			conds, args = append(conds, "i.due_date >= ?"), append(args, dateOnly(*f.DueFrom))
+		}
+		if f.DueTo != nil {
+			conds, args = append(conds, "i.due_date <= ?"), append(args, dateOnly(*f.DueTo))
+		}
 		if f.Search != "" {
 			like := "%" + escapeLike(f.Search) + "%"
 			conds = append(conds, "(i.invoice_number ILIKE ? OR o.order_number ILIKE ?)")

@@ -55,6 +55,7 @@ type isoFixture struct {
 	Shipment, Invoice, Session, AuditEvent, Reset                  uuid.UUID
 	AccessRequest, Payment, APIKey, Event                          uuid.UUID
 	PaymentAttempt, PaymentAttempt2                                uuid.UUID
+	PaymentMethod, CreditNote                                      uuid.UUID
 	Document, Download                                             uuid.UUID
 	CustomerToken, Quote                                           uuid.UUID
 }
@@ -69,6 +70,7 @@ func newIsoFixture(name string) *isoFixture {
 		Shipment: id(), Invoice: id(), Session: id(), AuditEvent: id(), Reset: id(),
 		AccessRequest: id(), Payment: id(), APIKey: id(), Event: id(),
 		PaymentAttempt: id(), PaymentAttempt2: id(),
+		PaymentMethod: id(), CreditNote: id(),
 		Document: id(), Download: id(),
 		CustomerToken: id(), Quote: id(),
 	}
@@ -295,6 +297,27 @@ var isoBuilders = map[string]isoBuilder{
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "order_id": isoID(fx.Order),
 			"invoice_number": "INV-" + id, "status": "open", "invoice_date": "2026-11-03", "due_date": "2026-12-03",
 			"total_minor": 25000, "external_id": "INV-EXT-" + id}
+	}},
+	"stripe_customers": {row: func(fx *isoFixture, fresh bool) isoRow {
+		account, cus := "acct_"+fx.Name, "cus_"+fx.Name
+		if fresh {
+			id := strings.ReplaceAll(uuid.Must(uuid.NewV7()).String(), "-", "")
+			account, cus = "acct_"+id, "cus_"+id
+		}
+		return isoRow{"tenant_id": isoID(fx.Tenant), "customer_id": isoID(fx.Customer), "stripe_account": account,
+			"stripe_customer_id": cus, "created_at": "2026-11-20T10:00:00Z"}
+	}},
+	"payment_methods": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, fx.PaymentMethod)
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "stripe_account": "acct_" + fx.Name,
+			"payment_method_id": "pm_" + strings.ReplaceAll(id, "-", ""), "brand": "visa", "last4": "4242", "exp_month": 8,
+			"exp_year": 2030, "is_default": !fresh, "created_at": "2026-11-20T10:00:00Z"}
+	}},
+	"credit_notes": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, fx.CreditNote)
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "invoice_id": isoID(fx.Invoice),
+			"credit_note_number": "CN-" + id, "status": "open", "issue_date": "2026-11-10", "amount_minor": 5000, "remaining_minor": 5000,
+			"reason": "Damaged in transit", "external_id": "CN-EXT-" + id}
 	}},
 	"documents": {row: func(fx *isoFixture, fresh bool) isoRow {
 		id := isoPick(fresh, fx.Document)

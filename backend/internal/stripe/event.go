@@ -49,6 +49,27 @@ func ParseEvent(payload []byte, header, secret string) (*portal.CardEvent, error
 			out.PaymentIntentID = ch.PaymentIntent.ID
 		}
 		out.AmountRefunded = portal.Money{Amount: ch.AmountRefunded, Currency: strings.ToUpper(string(ch.Currency))}
+	case strings.HasPrefix(out.Type, "setup_intent."):
+		var si sg.SetupIntent
+		if err := json.Unmarshal(ev.Data.Raw, &si); err != nil {
+			return nil, portal.Errorf(portal.EINVALID, "The event's setup intent cannot be read.")
+		}
+		out.SetupIntentID = si.ID
+		if si.Customer != nil {
+			out.Customer = si.Customer.ID
+		}
+		if si.PaymentMethod != nil {
+			out.PaymentMethodID = si.PaymentMethod.ID
+		}
+	case strings.HasPrefix(out.Type, "payment_method."):
+		var pm sg.PaymentMethod
+		if err := json.Unmarshal(ev.Data.Raw, &pm); err != nil {
+			return nil, portal.Errorf(portal.EINVALID, "The event's payment method cannot be read.")
+		}
+		out.PaymentMethodID = pm.ID
+		if pm.Customer != nil {
+			out.Customer = pm.Customer.ID
+		}
 	}
 	return out, nil
 }

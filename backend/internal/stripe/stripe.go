@@ -66,10 +66,18 @@ func New(cfg Config) (*Gateway, error) {
 // CreateIntent implements portal.CardGateway.
 func (g *Gateway) CreateIntent(ctx context.Context, in portal.IntentInput) (*portal.Intent, error) {
 	p := &sg.PaymentIntentParams{
-		Amount:                  sg.Int64(in.Amount.Amount),
-		Currency:                sg.String(strings.ToLower(in.Amount.Currency)),
-		Description:             sg.String(in.Description),
-		AutomaticPaymentMethods: &sg.PaymentIntentAutomaticPaymentMethodsParams{Enabled: sg.Bool(true)},
+		Amount:      sg.Int64(in.Amount.Amount),
+		Currency:    sg.String(strings.ToLower(in.Amount.Currency)),
+		Description: sg.String(in.Description),
+	}
+	if in.PaymentMethod != "" {
+		// A saved card, confirmed now by the server: cards only, so no
+		// redirect (and no return URL) can be needed; 3-D Secure, when the
+		// bank asks, comes back as requires_action for Stripe.js.
+		p.Customer, p.PaymentMethod, p.Confirm = sg.String(in.Customer), sg.String(in.PaymentMethod), sg.Bool(true)
+		p.PaymentMethodTypes = []*string{sg.String("card")}
+	} else {
+		p.AutomaticPaymentMethods = &sg.PaymentIntentAutomaticPaymentMethodsParams{Enabled: sg.Bool(true)}
 	}
 	p.Context = ctx
 	p.SetStripeAccount(in.Account)
@@ -105,6 +113,91 @@ func (g *Gateway) CancelIntent(ctx context.Context, account, id string) error {
 		return wrap("cancel payment intent", err)
 	}
 	return nil
+}
+
+// CreateCustomer implements portal.CardSaver.
+func (g *Gateway) CreateCustomer(ctx context.Context, in portal.StripeCustomerInput) (string, error) {
+	p := &sg.CustomerParams{Name: sg.String(in.Name)}
+	p.Context = ctx
+	p.SetStripeAccount(in.Account)
+	p.SetIdempotencyKey(in.IdempotencyKey)
+	for k, v := range in.Metadata {
+		p.AddMetadata(k, v)
+	}
+	c, err := g.api.Customers.New(p)
+	if err != nil {
+		return "", wrap("create customer", err)
+	}
+	return c.ID, nil
+}
+
+// CreateSetup implements portal.CardSaver: a SetupIntent for a card the
+// customer will use again while present (usage on_session), attached to
+// the customer when it succeeds.
+func (g *Gateway) CreateSetup(ctx context.Context, in portal.SetupInput) (*portal.Setup, error) {
+	p := &sg.SetupIntentParams{Customer: sg.String(in.Customer), Usage: sg.String("on_session"),
+		PaymentMethodTypes: []*string{sg.String("card")}}
+	p.Context = ctx
+	p.SetStripeAccount(in.Account)
+	p.SetIdempotencyKey(in.IdempotencyKey)
+	for k, v := range in.Metadata {
+		p.AddMetadata(k, v)
+	}
+	si, err := g.api.SetupIntents.New(p)
+	if err != nil {
+		return nil, wrap("create setup intent", err)
+	}
+	return &portal.Setup{ID: si.ID, ClientSecret: si.ClientSecret, Status: string(si.Status)}, nil
+}
+
+// GetCard implements portal.CardSaver.
+func (g *Gateway) GetCard(ctx context.Context, account, id string) (*portal.CardDetails, error) {
+	p := &sg.PaymentMethodParams{}
+	p.Context = ctx
+	p.SetStripeAccount(account)
+	pm, err := g.api.PaymentMethods.Get(id, p)
+	if err != nil {
+		return nil, wrap("get payment method", err)
+	}
+	return cardDetails(pm), nil
+}
+
+// DetachCard implements portal.CardSaver.
+func (g *Gateway) DetachCard(ctx context.Context, account, id, idempotencyKey string) error {
+	p := &sg.PaymentMethodDetachParams{}
+	p.Context = ctx
+	p.SetStripeAccount(account)
+	p.SetIdempotencyKey(idempotencyKey)
+	if _, err := g.api.PaymentMethods.Detach(id, p); err != nil {
+		return wrap("detach payment method", err)
+	}
+	return nil
+}
+
+// SetDefaultCard implements portal.CardSaver.
+func (g *Gateway) SetDefaultCard(ctx context.Context, account, customer, id, idempotencyKey string) error {
+	p := &sg.CustomerParams{InvoiceSettings: &sg.CustomerInvoiceSettingsParams{DefaultPaymentMethod: sg.String(id)}}
+	p.Context = ctx
+	p.SetStripeAccount(account)
+	p.SetIdempotencyKey(idempotencyKey)
+	if _, err := g.api.Customers.Update(customer, p); err != nil {
+		return wrap("set default payment method", err)
+	}
+	return nil
+}
+
+// cardDetails keeps of a PaymentMethod what the portal lists: never the
+// card number, which Stripe does not send anyway.
+func cardDetails(pm *sg.PaymentMethod) *portal.CardDetails {
+	out := &portal.CardDetails{ID: pm.ID}
+	if pm.Customer != nil {
+		out.Customer = pm.Customer.ID
+	}
+	if pm.Card != nil {
+		out.Brand, out.Last4 = string(pm.Card.Brand), pm.Card.Last4
+		out.ExpMonth, out.ExpYear = int(pm.Card.ExpMonth), int(pm.Card.ExpYear)
+	}
+	return out
 }
 
 func intent(pi *sg.PaymentIntent) *portal.Intent {

@@ -5,6 +5,8 @@
 package stripetest
 
 import (
+	"bytes"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -21,6 +23,7 @@ import (
 type Request struct {
 	Method, Path string
 	Header       http.Header
+	Form         url.Values // the form-encoded parameters sent
 }
 
 // Recorder records the requests a gateway sends.
@@ -32,8 +35,20 @@ type Recorder struct {
 
 // RoundTrip implements http.RoundTripper.
 func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	q := Request{Method: req.Method, Path: req.URL.Path, Header: req.Header.Clone(), Form: req.URL.Query()}
+	if req.Body != nil {
+		body, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		if f, err := url.ParseQuery(string(body)); err == nil {
+			q.Form = f
+		}
+	}
 	r.mu.Lock()
-	r.reqs = append(r.reqs, Request{Method: req.Method, Path: req.URL.Path, Header: req.Header.Clone()})
+	r.reqs = append(r.reqs, q)
 	r.mu.Unlock()
 	return r.next.RoundTrip(req)
 }
