@@ -10,3 +10,6 @@ ALTER TABLE document_downloads ALTER COLUMN document_id SET NOT NULL;
 DROP INDEX documents_generated_packing_slip_uidx;
 DROP INDEX documents_generated_confirmation_uidx;
 DROP INDEX documents_generated_invoice_uidx;
+DROP INDEX documents_generated_credit_memo_uidx;
+ALTER TABLE documents DROP COLUMN credit_note_id;
+ALTER TABLE credit_notes DROP CONSTRAINT credit_notes_tenant_id_customer_id_id_key;

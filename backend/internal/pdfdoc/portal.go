@@ -40,6 +40,18 @@ func (r Renderer) Render(w io.Writer, t *tenants.Tenant, src *portal.DocumentSou
 			d.Processing, d.Freight = o.Processing, o.Freight
 		}
 		return Invoice(w, b, d)
+	case "credit_memo":
+		c := src.CreditNote
+		if c == nil {
+			return fmt.Errorf("pdfdoc: credit memo %s without its credit note", src.Name)
+		}
+		d := CreditMemoDoc{Number: c.Number, InvoiceNumber: c.InvoiceNumber, Date: c.IssueDate, Reason: c.Reason, Customer: customer,
+			Lines: []Line{{Description: orDefault(c.Reason, "Credit"), Quantity: "1", UnitPrice: c.Amount, Total: c.Amount}},
+			Totals: Totals{Subtotal: c.Amount, Total: c.Amount}}
+		if o != nil {
+			d.PONumber = o.PONumber
+		}
+		return CreditMemo(w, b, d)
 	case "order_confirmation":
 		return OrderConfirmation(w, b, OrderDoc{Number: o.OrderNumber, PONumber: o.PONumber, OrderDate: o.OrderDate,
 			RequestedDate: o.RequestedDate, PaymentTerms: src.Customer.PaymentTerms, Customer: customer, ShipTo: shipTo(o),
@@ -106,4 +118,11 @@ func nonEmpty(ss ...string) []string {
 		}
 	}
 	return out
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -58,6 +58,10 @@ func TestRendererFromPortalTypes(t *testing.T) {
 		}
 	}
 
+	text = render(&portal.DocumentSource{Type: "credit_memo", Customer: cust, Order: o, CreditNote: &portal.CreditNote{
+		Number: "CN-77", InvoiceNumber: "100234", IssueDate: o.OrderDate, Amount: usd(2500), Reason: "Short shipment"}})
+	mustContain(t, text, "CN-77", "100234", "Short shipment", "$25.00", "Lakeshore Fab")
+
 	if err := (Renderer{}).Render(&bytes.Buffer{}, tn, &portal.DocumentSource{Type: "mtr"}); err == nil {
 		t.Error("an uploaded type rendered")
 	}

@@ -43,6 +43,7 @@ type NewDocument struct {
 	OrderID      string
 	InvoiceID    string
 	ShipmentID   string
+	CreditNoteID string // credit_memo
 	HeatNumber   string
 	OrderLineIDs []string
 	ContentType  string
@@ -127,17 +128,18 @@ type DocumentService interface {
 // its own data, once each becomes available (spec 000 section 4
 // available_when). Credit memos and quotes join them when those entities
 // exist; the statement is rendered on demand.
-var GeneratedTypes = []string{"invoice", "order_confirmation", "packing_slip"}
+var GeneratedTypes = []string{"invoice", "credit_memo", "order_confirmation", "packing_slip"}
 
 // DocumentSource is the data a generated document prints.
 type DocumentSource struct {
-	Type      string // one of GeneratedTypes
-	Name      string // file name of the spec's pattern
-	Customer  DocumentCustomer
-	Order     *Order
-	Invoice   *InvoiceDetail // invoice
-	Shipment  *Shipment      // packing_slip
-	Statement *Statement     // statement
+	Type       string // one of GeneratedTypes
+	Name       string // file name of the spec's pattern
+	Customer   DocumentCustomer
+	Order      *Order
+	Invoice    *InvoiceDetail // invoice
+	CreditNote *CreditNote    // credit_memo
+	Shipment   *Shipment      // packing_slip
+	Statement  *Statement     // statement
 }
 
 // Statement is a customer's account statement for a date range (spec 000

@@ -16,17 +16,24 @@ import (
 // dueGenerated selects what the portal owes a generated document: every
 // entity whose document is available under spec 000 section 4 and has
 // none yet, oldest first. Invoices are billed once the invoice exists (and
-// is not void) on an order in an invoicing status, or on no order;
+// is not void) on an order in an invoicing status, or on no order; credit
+// memos once the ERP sent the credit note (not void);
 // confirmations once the order is past review; packing slips once the
 // shipment is packed (on an order the customer sees).
 const dueGenerated = `
 SELECT * FROM (
 	SELECT 'invoice' AS type, i.customer_id, coalesce(i.order_id::text, '') AS order_id, i.id::text AS invoice_id,
-		'' AS shipment_id, i.invoice_number AS number, 0 AS seq, i.created_at AS since
+		'' AS entity_id, i.invoice_number AS number, 0 AS seq, i.created_at AS since
 	FROM invoices i LEFT JOIN orders o ON o.tenant_id = i.tenant_id AND o.id = i.order_id
 	WHERE i.status <> 'void'
 		AND (o.id IS NULL OR o.status IN ('invoiced', 'complete', 'partial_shipped', 'shipped', 'delivered'))
 		AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.tenant_id = i.tenant_id AND d.type = 'invoice' AND d.invoice_id = i.id)
+	UNION ALL
+	SELECT 'credit_memo', c.customer_id, coalesce(i.order_id::text, ''), coalesce(c.invoice_id::text, ''), c.id::text,
+		c.credit_note_number, 0, c.created_at
+	FROM credit_notes c LEFT JOIN invoices i ON i.tenant_id = c.tenant_id AND i.id = c.invoice_id
+	WHERE c.status <> 'void'
+		AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.tenant_id = c.tenant_id AND d.type = 'credit_memo' AND d.credit_note_id = c.id)
 	UNION ALL
 	SELECT 'order_confirmation', o.customer_id, o.id::text, '', '', o.order_number, 0, o.created_at
 	FROM orders o
@@ -41,9 +48,11 @@ SELECT * FROM (
 		AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.tenant_id = s.tenant_id AND d.type = 'packing_slip' AND d.shipment_id = s.id)
 ) due ORDER BY since, type LIMIT ?`
 
+// dueDocument is one row of dueGenerated; entityID is the shipment of a
+// packing slip or the credit note of a credit memo.
 type dueDocument struct {
-	typ, customerID, orderID, invoiceID, shipmentID, number string
-	seq                                                     int
+	typ, customerID, orderID, invoiceID, entityID, number string
+	seq                                                   int
 }
 
 // GenerateDue renders and stores up to limit of the tenant's due generated
@@ -67,7 +76,7 @@ func (s *DocumentStore) GenerateDue(ctx context.Context, tn *tenants.Tenant, lim
 		for rows.Next() {
 			var d dueDocument
 			var since any
-			if err := rows.Scan(&d.typ, &d.customerID, &d.orderID, &d.invoiceID, &d.shipmentID, &d.number, &d.seq, &since); err != nil {
+			if err := rows.Scan(&d.typ, &d.customerID, &d.orderID, &d.invoiceID, &d.entityID, &d.number, &d.seq, &since); err != nil {
 				return err
 			}
 			due = append(due, d)
@@ -108,8 +117,14 @@ func (s *DocumentStore) generate(ctx context.Context, tn *tenants.Tenant, d dueD
 		}
 	}
 	in := portal.NewDocument{CustomerID: d.customerID, Type: d.typ, OrderID: d.orderID, InvoiceID: d.invoiceID,
-		ShipmentID: d.shipmentID, ContentType: "application/pdf"}
+		ContentType: "application/pdf"}
 	switch d.typ {
+	case "credit_memo":
+		in.CreditNoteID = d.entityID
+		if src.CreditNote, err = NewInvoiceService(s.db).FindCreditNoteByID(ctx, actor, d.entityID); err != nil {
+			return err
+		}
+		in.Name = "CM-" + d.number + ".pdf"
 	case "invoice":
 		if src.Invoice, err = NewInvoiceService(s.db).FindInvoiceByID(ctx, actor, d.invoiceID); err != nil {
 			return err
@@ -118,13 +133,14 @@ func (s *DocumentStore) generate(ctx context.Context, tn *tenants.Tenant, d dueD
 	case "order_confirmation":
 		in.Name = "OC-" + d.number + ".pdf"
 	case "packing_slip":
+		in.ShipmentID = d.entityID
 		for i := range src.Order.Shipments {
-			if src.Order.Shipments[i].ID == d.shipmentID {
+			if src.Order.Shipments[i].ID == d.entityID {
 				src.Shipment = &src.Order.Shipments[i]
 			}
 		}
 		if src.Shipment == nil {
-			return fmt.Errorf("shipment %s not on its order", d.shipmentID)
+			return fmt.Errorf("shipment %s not on its order", d.entityID)
 		}
 		in.Name = "PS-" + d.number + "-" + strconv.Itoa(d.seq) + ".pdf"
 	}

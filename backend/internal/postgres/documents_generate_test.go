@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/uptrace/bun"
 
 	"example.com/portal/backend/internal/pdfdoc"
@@ -31,6 +32,17 @@ func TestGenerateDueDocuments(t *testing.T) {
 	ta, _ := tenants.FromContext(e.a)
 	ctx := context.Background()
 
+	e.ids["CN-1"], e.ids["CN-VOID"] = uuid.NewString(), uuid.NewString()
+	if err := e.owner.InTx(ctx, ta.ID, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO credit_notes (tenant_id, id, customer_id, invoice_id, credit_note_number, status,
+				issue_date, amount_minor, remaining_minor, reason)
+			VALUES (?, ?, ?, ?, 'CN-1', 'open', '2026-11-02', 2500, 2500, 'Short shipment'),
+				(?, ?, ?, NULL, 'CN-VOID', 'void', '2026-11-03', 100, 0, '')`,
+			ta.ID, e.ids["CN-1"], e.jane.CustomerID, e.ids["INV-1"], ta.ID, e.ids["CN-VOID"], e.jane.CustomerID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	n, err := ds.GenerateDue(ctx, ta, 1000)
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +50,8 @@ func TestGenerateDueDocuments(t *testing.T) {
 	type row struct{ typ, name, key, entity string }
 	var got []row
 	if err := e.app.InTx(ctx, ta.ID, func(ctx context.Context, tx bun.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT type, name, object_key, coalesce(invoice_id, shipment_id, order_id)::text FROM documents`)
+		rows, err := tx.QueryContext(ctx, `SELECT type, name, object_key,
+			coalesce(credit_note_id, invoice_id, shipment_id, order_id)::text FROM documents`)
 		if err != nil {
 			return err
 		}
@@ -71,6 +84,7 @@ func TestGenerateDueDocuments(t *testing.T) {
 		{"order_confirmation", "SO-1001", "OC-SO-1001.pdf"},
 		{"order_confirmation", "SO-1006", "OC-SO-1006.pdf"},
 		{"packing_slip", "SH-2", "PS-SO-1002-2.pdf"},
+		{"credit_memo", "CN-1", "CM-CN-1.pdf"},
 	} {
 		if r, ok := has(want.typ, e.ids[want.entity]); !ok || r.name != want.name {
 			t.Errorf("%s of %s: got %+v, want %s", want.typ, want.entity, r, want.name)
@@ -83,6 +97,7 @@ func TestGenerateDueDocuments(t *testing.T) {
 		{"order_confirmation", "SO-1004", "cancelled"},
 		{"packing_slip", "SH-1", "not packed yet"},
 		{"packing_slip", "SH-3", "of a draft order"},
+		{"credit_memo", "CN-VOID", "void"},
 	} {
 		if _, ok := has(not.typ, e.ids[not.entity]); ok {
 			t.Errorf("%s of %s generated, but it is %s", not.typ, not.entity, not.why)
