@@ -46,7 +46,7 @@ func (r Renderer) Render(w io.Writer, t *tenants.Tenant, src *portal.DocumentSou
 			return fmt.Errorf("pdfdoc: credit memo %s without its credit note", src.Name)
 		}
 		d := CreditMemoDoc{Number: c.Number, InvoiceNumber: c.InvoiceNumber, Date: c.IssueDate, Reason: c.Reason, Customer: customer,
-			Lines: []Line{{Description: orDefault(c.Reason, "Credit"), Quantity: "1", UnitPrice: c.Amount, Total: c.Amount}},
+			Lines:  []Line{{Description: orDefault(c.Reason, "Credit"), Quantity: "1", UnitPrice: c.Amount, Total: c.Amount}},
 			Totals: Totals{Subtotal: c.Amount, Total: c.Amount}}
 		if o != nil {
 			d.PONumber = o.PONumber
