@@ -322,8 +322,9 @@ var isoBuilders = map[string]isoBuilder{
 	"documents": {row: func(fx *isoFixture, fresh bool) isoRow {
 		id := isoPick(fresh, fx.Document)
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "type": "mtr", "name": "MTR-" + id + ".pdf",
-			"order_id": isoID(fx.Order), "invoice_id": isoID(fx.Invoice), "shipment_id": isoID(fx.Shipment), "heat_number": "H-" + id,
-			"object_key": isoID(fx.Tenant) + "/" + id, "content_type": "application/pdf", "size_bytes": 1024, "sha256": "00",
+			"order_id": isoID(fx.Order), "invoice_id": isoID(fx.Invoice), "shipment_id": isoID(fx.Shipment), "credit_note_id": isoID(fx.CreditNote),
+			"heat_number": "H-" + id,
+			"object_key":  isoID(fx.Tenant) + "/" + id, "content_type": "application/pdf", "size_bytes": 1024, "sha256": "00",
 			"expires_at": "2030-01-01T00:00:00Z"}
 	}},
 	"document_order_lines": {row: func(fx *isoFixture, fresh bool) isoRow {
