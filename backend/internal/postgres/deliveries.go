@@ -133,15 +133,15 @@ func NewDeliverer(db *DB, webhooks *WebhookService, cfg DeliveryConfig) (*Delive
 	ws := river.NewWorkers()
 	river.AddWorker(ws, d.worker)
 	rcfg := &river.Config{
-		Queues:               map[string]river.QueueConfig{webhookQueue: {MaxWorkers: cfg.Workers}},
-		Workers:              ws,
-		Logger:               cfg.Logger,
-		FetchPollInterval:    cfg.FetchInterval,
+		Queues:            map[string]river.QueueConfig{webhookQueue: {MaxWorkers: cfg.Workers}},
+		Workers:           ws,
+		Logger:            cfg.Logger,
+		FetchPollInterval: cfg.FetchInterval,
 		// River fetches at most once per cooldown, up to MaxWorkers jobs a
 		// time: with 20 workers its 100 ms default caps a server at ~200
 		// deliveries/s, 50 ms at ~400 (what make bench measured); 20 ms
 		// lifts the cap to ~1,000, above what two cores deliver.
-		FetchCooldown: min(cfg.FetchInterval, 20*time.Millisecond),
+		FetchCooldown:        min(cfg.FetchInterval, 20*time.Millisecond),
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 	}
