@@ -14,7 +14,10 @@ CREATE UNIQUE INDEX outbox_events_debounce_key ON outbox_events (tenant_id, even
 -- folds repeats within a transaction.
 CREATE FUNCTION outbox_events_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_notify('outbox_events', t.tenant_id::text) FROM (SELECT DISTINCT tenant_id FROM inserted) t;
+    -- Debounced events (deliver_after set) wait for the poll: waking the
+    -- dispatcher for them would find nothing due.
+    PERFORM pg_notify('outbox_events', t.tenant_id::text)
+        FROM (SELECT DISTINCT tenant_id FROM inserted WHERE deliver_after IS NULL) t;
     RETURN NULL;
 END
 $$;

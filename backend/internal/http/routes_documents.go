@@ -69,14 +69,16 @@ func (s *Server) handleDocumentList(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	out := api.DocumentList{Documents: make([]api.Document, 0, len(p.Items)), Total: p.Total, Page: p.Page, PageSize: p.PageSize,
-		TotalPages: pages(p.Total, p.PageSize), Types: documentTypes()}
+		TotalPages: pages(p.Total, p.PageSize), Types: documentTypeOptions}
 	for _, d := range p.Items {
 		out.Documents = append(out.Documents, toAPIDocument(d))
 	}
 	return writePrivateJSON(w, out)
 }
 
-// documentTypes is the type filter's options in the order of the spec.
+// documentTypeOptions are the type filter's options, by label.
+var documentTypeOptions = documentTypes()
+
 func documentTypes() []api.DocumentType {
 	out := make([]api.DocumentType, 0, len(portal.DocumentTypes))
 	for _, t := range portal.DocumentTypes {

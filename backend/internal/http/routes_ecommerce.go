@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -528,7 +529,7 @@ func (s *Server) handleEcomDocument(w http.ResponseWriter, r *http.Request) erro
 	defer body.Close()
 	w.Header().Set("Content-Type", d.ContentType)
 	w.Header().Set("Content-Length", strconv.FormatInt(d.SizeBytes, 10))
-	w.Header().Set("Content-Disposition", "attachment; filename=\""+strings.NewReplacer(`"`, "", "\\", "", "\r", "", "\n", "").Replace(d.Name)+"\"")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.Name}))
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, err = io.Copy(w, body)

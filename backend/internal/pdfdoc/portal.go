@@ -1,6 +1,7 @@
 package pdfdoc
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -46,7 +47,7 @@ func (r Renderer) Render(w io.Writer, t *tenants.Tenant, src *portal.DocumentSou
 			return fmt.Errorf("pdfdoc: credit memo %s without its credit note", src.Name)
 		}
 		d := CreditMemoDoc{Number: c.Number, InvoiceNumber: c.InvoiceNumber, Date: c.IssueDate, Reason: c.Reason, Customer: customer,
-			Lines:  []Line{{Description: orDefault(c.Reason, "Credit"), Quantity: "1", UnitPrice: c.Amount, Total: c.Amount}},
+			Lines:  []Line{{Description: cmp.Or(c.Reason, "Credit"), Quantity: "1", UnitPrice: c.Amount, Total: c.Amount}},
 			Totals: Totals{Subtotal: c.Amount, Total: c.Amount}}
 		if o != nil {
 			d.PONumber = o.PONumber
@@ -118,11 +119,4 @@ func nonEmpty(ss ...string) []string {
 		}
 	}
 	return out
-}
-
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }

@@ -498,11 +498,7 @@ func (s *BackOfficeService) UpsertPayments(ctx context.Context, rows []portal.Ba
 	return s.batch(ctx, len(rows), func(i int) string { return rows[i].ExternalID }, func(i int) []portal.FieldError { return rows[i].Validate() },
 		func(ctx context.Context, tx bun.Tx, now time.Time, i int) (string, string, error) {
 			in := rows[i]
-			cust, err := boRefID(ctx, tx, "customers", "customer_external_id", "customer", in.CustomerExternalID, "")
-			if err != nil {
-				return "", "", err
-			}
-			inv, err := boRefID(ctx, tx, "invoices", "invoice_external_id", "invoice of this customer", in.InvoiceExternalID, "AND customer_id = ?", cust)
+			cust, inv, err := boCustomerInvoice(ctx, tx, in.CustomerExternalID, in.InvoiceExternalID)
 			if err != nil {
 				return "", "", err
 			}
@@ -518,11 +514,7 @@ func (s *BackOfficeService) UpsertCreditNotes(ctx context.Context, rows []portal
 	return s.batch(ctx, len(rows), func(i int) string { return rows[i].ExternalID }, func(i int) []portal.FieldError { return rows[i].Validate() },
 		func(ctx context.Context, tx bun.Tx, now time.Time, i int) (string, string, error) {
 			in := rows[i]
-			cust, err := boRefID(ctx, tx, "customers", "customer_external_id", "customer", in.CustomerExternalID, "")
-			if err != nil {
-				return "", "", err
-			}
-			inv, err := boRefID(ctx, tx, "invoices", "invoice_external_id", "invoice of this customer", in.InvoiceExternalID, "AND customer_id = ?", cust)
+			cust, inv, err := boCustomerInvoice(ctx, tx, in.CustomerExternalID, in.InvoiceExternalID)
 			if err != nil {
 				return "", "", err
 			}
@@ -531,4 +523,14 @@ func (s *BackOfficeService) UpsertCreditNotes(ctx context.Context, rows []portal
 				vals: []any{cust, inv, in.CreditNoteNumber, in.Status, in.IssueDate, boDefault(in.Currency, "USD"), in.Amount, in.RemainingOrDefault(),
 					in.Reason}}.exec(ctx, tx, now, in.ExternalID)
 		})
+}
+
+// boCustomerInvoice resolves a row's customer and, when named, an invoice
+// of that customer (a payment or credit note may name no other).
+func boCustomerInvoice(ctx context.Context, tx bun.Tx, customerExternalID, invoiceExternalID string) (cust, inv any, err error) {
+	if cust, err = boRefID(ctx, tx, "customers", "customer_external_id", "customer", customerExternalID, ""); err != nil {
+		return nil, nil, err
+	}
+	inv, err = boRefID(ctx, tx, "invoices", "invoice_external_id", "invoice of this customer", invoiceExternalID, "AND customer_id = ?", cust)
+	return cust, inv, err
 }

@@ -424,6 +424,10 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 	if status != 0 {
 		code = status
 	}
+	// The attempt happened: record it even if the job's deadline ends now,
+	// or a delivered event would go unlogged and be sent again.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
 	if ok {
 		// The common case in one round trip: logged, and no longer failing.
 		b := &pgx.Batch{}

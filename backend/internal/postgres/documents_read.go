@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"io"
 	"strings"
@@ -17,33 +16,72 @@ import (
 
 var errNoDocument = portal.Errorf(portal.ENOTFOUND, "No such document.")
 
+// documentColumns and documentFrom read a whole document row with its
+// order number; scanDocument scans them.
+const documentColumns = `d.id, d.customer_id, d.type, d.name, coalesce(d.order_id::text, ''),
+	coalesce(o.order_number, ''), coalesce(d.invoice_id::text, ''), coalesce(d.shipment_id::text, ''), d.heat_number,
+	d.object_key, d.content_type, d.size_bytes, d.sha256, d.created_at, d.expires_at`
+
+const documentFrom = ` FROM documents d LEFT JOIN orders o ON o.tenant_id = d.tenant_id AND o.id = d.order_id`
+
+func scanDocument(row interface{ Scan(...any) error }) (*portal.Document, error) {
+	var d portal.Document
+	err := row.Scan(&d.ID, &d.CustomerID, &d.Type, &d.Name, &d.OrderID, &d.OrderNumber, &d.InvoiceID, &d.ShipmentID, &d.HeatNumber,
+		&d.ObjectKey, &d.ContentType, &d.SizeBytes, &d.SHA256, &d.CreatedAt, &d.ExpiresAt)
+	return &d, err
+}
+
 // Document returns one of the actor's customer's documents in the tenant of
 // ctx. Another customer's or another tenant's id is ENOTFOUND, as is any id
 // for a staff actor (they have the back-office API).
 func (s *DocumentStore) Document(ctx context.Context, actor *portal.User, id string) (*portal.Document, error) {
-	if actor == nil || actor.CustomerID == "" {
-		return nil, errNoDocument
-	}
-	if _, err := uuid.Parse(id); err != nil {
-		return nil, errNoDocument
-	}
-	var d portal.Document
-	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT d.id, d.customer_id, d.type, d.name, coalesce(d.order_id::text, ''),
-			coalesce(o.order_number, ''), coalesce(d.invoice_id::text, ''), coalesce(d.shipment_id::text, ''), d.heat_number,
-			d.object_key, d.content_type, d.size_bytes, d.sha256, d.created_at, d.expires_at
-			FROM documents d LEFT JOIN orders o ON o.tenant_id = d.tenant_id AND o.id = d.order_id
-			WHERE d.id = ? AND d.customer_id = ?`, id, actor.CustomerID).Scan(
-			&d.ID, &d.CustomerID, &d.Type, &d.Name, &d.OrderID, &d.OrderNumber, &d.InvoiceID, &d.ShipmentID, &d.HeatNumber,
-			&d.ObjectKey, &d.ContentType, &d.SizeBytes, &d.SHA256, &d.CreatedAt, &d.ExpiresAt)
-	})
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNoDocument
-	}
+	docs, err := s.documents(ctx, actor, []string{id})
 	if err != nil {
 		return nil, err
 	}
-	return &d, nil
+	return docs[0], nil
+}
+
+// documents returns the actor's customer's documents of ids, in their
+// order, in one read; any id that is not one of them is ENOTFOUND.
+func (s *DocumentStore) documents(ctx context.Context, actor *portal.User, ids []string) ([]*portal.Document, error) {
+	if actor == nil || actor.CustomerID == "" {
+		return nil, errNoDocument
+	}
+	for _, id := range ids {
+		if _, err := uuid.Parse(id); err != nil {
+			return nil, errNoDocument
+		}
+	}
+	byID := make(map[string]*portal.Document, len(ids))
+	err := s.db.InTenantReadTx(ctx, customerReadTimeout, func(ctx context.Context, tx bun.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+documentColumns+documentFrom+` WHERE d.id IN (?) AND d.customer_id = ?`,
+			bun.In(ids), actor.CustomerID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			d, err := scanDocument(rows)
+			if err != nil {
+				return err
+			}
+			byID[d.ID] = d
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*portal.Document, 0, len(ids))
+	for _, id := range ids {
+		d, ok := byID[id]
+		if !ok {
+			return nil, errNoDocument
+		}
+		out = append(out, d)
+	}
+	return out, nil
 }
 
 // Open streams the content of one of the actor's customer's documents and
@@ -62,19 +100,30 @@ func (s *DocumentStore) Open(ctx context.Context, actor *portal.User, id, via st
 	case err != nil:
 		return nil, nil, err
 	}
-	if err := s.RecordDownload(ctx, actor, d, via); err != nil {
+	if err := s.RecordDownload(ctx, actor, via, d); err != nil {
 		rc.Close()
 		return nil, nil, err
 	}
 	return d, rc, nil
 }
 
-// RecordDownload adds a download of d by actor to the customer's activity.
-func (s *DocumentStore) RecordDownload(ctx context.Context, actor *portal.User, d *portal.Document, via string) error {
+// RecordDownload adds downloads of docs by actor to the customer's
+// activity, in one statement. A document without an id (a statement,
+// rendered on demand) is recorded by name.
+func (s *DocumentStore) RecordDownload(ctx context.Context, actor *portal.User, via string, docs ...*portal.Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	at := s.Now().UTC()
+	values := make([]string, 0, len(docs))
+	args := make([]any, 0, 6*len(docs))
+	for _, d := range docs {
+		values = append(values, "(current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, uuid.Must(uuid.NewV7()).String(), actor.CustomerID, actor.ID, nullID(d.ID), d.Name, via, at)
+	}
 	return s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO document_downloads (tenant_id, id, customer_id, user_id, document_id, document_name, via, at)
-			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?)`,
-			uuid.Must(uuid.NewV7()).String(), actor.CustomerID, actor.ID, d.ID, d.Name, via, s.Now().UTC())
+			VALUES `+strings.Join(values, ", "), args...)
 		return err
 	})
 }
@@ -120,9 +169,9 @@ func (s *DocumentStore) Documents(ctx context.Context, actor *portal.User, f por
 	if f.OrderID != "" {
 		where, args = append(where, "d.order_id = ?"), append(args, f.OrderID)
 	}
-	from := ` FROM documents d LEFT JOIN orders o ON o.tenant_id = d.tenant_id AND o.id = d.order_id WHERE ` + strings.Join(where, " AND ")
+	from := documentFrom + ` WHERE ` + strings.Join(where, " AND ")
 	p := &portal.DocumentPage{Page: f.Page, PageSize: f.PageSize, Items: []portal.Document{}}
-	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+	err := s.db.InTenantReadTx(ctx, customerReadTimeout, func(ctx context.Context, tx bun.Tx) error {
 		if err := tx.QueryRowContext(ctx, "SELECT count(*)"+from, args...).Scan(&p.Total); err != nil {
 			return err
 		}
@@ -170,7 +219,7 @@ func (s *DocumentStore) Link(ctx context.Context, actor *portal.User, id string,
 	if err != nil {
 		return "", time.Time{}, err
 	}
-	if err := s.RecordDownload(ctx, actor, d, "link"); err != nil {
+	if err := s.RecordDownload(ctx, actor, "link", d); err != nil {
 		return "", time.Time{}, err
 	}
 	return u.String(), at.Add(expiry).UTC(), nil

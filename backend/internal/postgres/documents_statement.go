@@ -83,13 +83,7 @@ func (s *DocumentStore) Statement(ctx context.Context, actor *portal.User, from,
 	if err := s.Renderer.Render(&buf, t, src); err != nil {
 		return "", nil, err
 	}
-	err = s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO document_downloads (tenant_id, id, customer_id, user_id, document_id, document_name, via, at)
-			VALUES (current_setting('app.tenant_id')::uuid, gen_random_uuid(), ?, ?, NULL, ?, 'stream', ?)`,
-			actor.CustomerID, actor.ID, src.Name, s.Now().UTC())
-		return err
-	})
-	if err != nil {
+	if err := s.RecordDownload(ctx, actor, "stream", &portal.Document{Name: src.Name}); err != nil {
 		return "", nil, err
 	}
 	return src.Name, buf.Bytes(), nil

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -67,9 +68,9 @@ func (s *DocumentStore) Upload(ctx context.Context, in portal.DocumentUpload, bo
 				return err
 			}
 			if in.Type == "pod" {
-				nd.Name = "POD-" + firstNonEmpty(tracking, number) + ".pdf"
+				nd.Name = "POD-" + cmp.Or(tracking, number) + ".pdf"
 			} else {
-				nd.Name = "BOL-" + firstNonEmpty(strings.TrimSpace(in.Number), number) + ".pdf"
+				nd.Name = "BOL-" + cmp.Or(strings.TrimSpace(in.Number), number) + ".pdf"
 			}
 			return nil
 		}
@@ -134,13 +135,4 @@ func invalidField(field, msg string) error {
 
 func unprocessable(field, msg string) error {
 	return &portal.Error{Code: portal.EUNPROCESSABLE, Message: "Unknown " + field + ".", Fields: []portal.FieldError{{Field: field, Message: msg}}}
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

@@ -21,21 +21,14 @@ func (s *DocumentStore) CheckZip(ctx context.Context, actor *portal.User, ids []
 		return nil, &portal.Error{Code: portal.EINVALID, Message: fmt.Sprintf("A zip holds 1 to %d documents.", MaxZipDocuments),
 			Fields: []portal.FieldError{{Field: "ids", Message: fmt.Sprintf("1 to %d ids", MaxZipDocuments)}}}
 	}
-	docs := make([]*portal.Document, 0, len(ids))
-	for _, id := range ids {
-		d, err := s.Document(ctx, actor, id)
-		if err != nil {
-			return nil, err
-		}
-		docs = append(docs, d)
-	}
-	return docs, nil
+	return s.documents(ctx, actor, ids)
 }
 
 // WriteZip streams docs (from CheckZip) to w as one zip archive, reading
 // each object in turn: memory does not grow with the number or size of the
 // documents. Each is recorded as a download (via zip). Names repeated in
-// the archive get a " (n)" suffix.
+// the archive get a " (n)" suffix. The downloads are recorded in one
+// statement once the archive is whole.
 func (s *DocumentStore) WriteZip(ctx context.Context, actor *portal.User, docs []*portal.Document, w io.Writer) error {
 	zw := zip.NewWriter(w)
 	seen := map[string]int{}
@@ -63,9 +56,9 @@ func (s *DocumentStore) WriteZip(ctx context.Context, actor *portal.User, docs [
 		if err != nil {
 			return err
 		}
-		if err := s.RecordDownload(ctx, actor, d, "zip"); err != nil {
-			return err
-		}
 	}
-	return zw.Close()
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return s.RecordDownload(ctx, actor, "zip", docs...)
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -45,9 +47,17 @@ func priceItemsTx(ctx context.Context, tx bun.Tx, field, customerID string, item
 			continue
 		}
 		price := portal.PriceFor(p, customerID, it.QuantityMilli())
+		if q := it.QuantityMilli(); price.Unit.Amount > 0 && q > (math.MaxInt64-500)/price.Unit.Amount {
+			fields = append(fields, portal.FieldError{Field: field + "[" + strconv.Itoa(i) + "].quantity", Message: "Too large an amount to price."})
+			continue
+		}
 		l := portal.CartLine{ProductID: p.ID, Code: p.Code, Name: p.Name, QuantityMilli: it.QuantityMilli(), UOM: p.PricingUOM,
 			ListPrice: p.ListPrice, Price: price, Processing: portal.Money{Currency: currency},
 			Total: portal.Money{Amount: portal.LineTotal(price.Unit.Amount, it.QuantityMilli()), Currency: currency}}
+		if out.Subtotal.Amount > math.MaxInt64-l.Total.Amount {
+			fields = append(fields, portal.FieldError{Field: field + "[" + strconv.Itoa(i) + "].quantity", Message: "Too large an amount to price."})
+			continue
+		}
 		out.Subtotal.Amount += l.Total.Amount
 		out.Items = append(out.Items, l)
 	}
@@ -126,7 +136,7 @@ func (s *EcommerceService) CreateOrder(ctx context.Context, sh *portal.Shopper, 
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	if in.CustomerID != sh.CustomerID() {
+	if !strings.EqualFold(in.CustomerID, sh.CustomerID()) {
 		return nil, errNoEcomCustomer
 	}
 	out := &portal.EcommerceOrderCreated{ID: uuid.Must(uuid.NewV7()).String()}
@@ -267,7 +277,7 @@ func (s *EcommerceService) RequestQuote(ctx context.Context, sh *portal.Shopper,
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	if in.CustomerID != sh.CustomerID() {
+	if !strings.EqualFold(in.CustomerID, sh.CustomerID()) {
 		return nil, errNoEcomCustomer
 	}
 	q := &portal.QuoteCreated{ID: uuid.Must(uuid.NewV7()).String(), Status: "submitted",
@@ -328,7 +338,7 @@ func (s *EcommerceService) Customer(ctx context.Context, sh *portal.Shopper, id 
 	if sh.CustomerID() == "" {
 		return nil, errNeedsToken
 	}
-	if id != sh.CustomerID() {
+	if !strings.EqualFold(id, sh.CustomerID()) {
 		return nil, errNoEcomCustomer
 	}
 	return s.orders.AccountOverview(ctx, sh.User)

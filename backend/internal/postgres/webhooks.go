@@ -162,8 +162,9 @@ func (s *WebhookService) UpdateWebhook(ctx context.Context, actor *portal.User, 
 		}
 		if in.Enabled != nil {
 			// Turning it back on clears why the portal had turned it off,
-			// and its days of failures start again from the next one.
-			q.Set("enabled = ?", *in.Enabled).Set("disabled_reason = ''").Set("failing_since = NULL")
+			// and its days of failures start again from the next one;
+			// saving an endpoint that is on keeps its failing clock.
+			q.Set("enabled = ?", *in.Enabled).Set("disabled_reason = ''").Set("failing_since = CASE WHEN enabled THEN failing_since END")
 		}
 		if in.RotateSecret {
 			newSecret = webhook.NewSecret()

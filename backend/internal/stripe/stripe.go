@@ -86,6 +86,12 @@ func (g *Gateway) CreateIntent(ctx context.Context, in portal.IntentInput) (*por
 		p.AddMetadata(k, v)
 	}
 	pi, err := g.api.PaymentIntents.New(p)
+	var se *sg.Error
+	if errors.As(err, &se) && se.Type == sg.ErrorTypeCard && se.PaymentIntent != nil {
+		// A saved card declined on confirmation: Stripe answers 402 with
+		// the intent, which is the customer's answer, not a failure.
+		return intent(se.PaymentIntent), nil
+	}
 	if err != nil {
 		return nil, wrap("create payment intent", err)
 	}
