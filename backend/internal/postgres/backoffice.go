@@ -278,13 +278,6 @@ func boDefault(v, def string) string {
 	return v
 }
 
-// boNullDate is a YYYY-MM-DD string or NULL.
-func boNullDate(v string) any {
-	if v == "" {
-		return nil
-	}
-	return v
-}
 
 // UpsertCustomers implements portal.BackOfficeService. The assigned sales
 // rep is upserted with the customer (by its own external id).

@@ -129,8 +129,8 @@ func (s *BackOfficeService) UpsertOrders(ctx context.Context, rows []portal.Back
 			if err != nil {
 				return "", "", err
 			}
-			vals := []any{cust, in.OrderNumber, in.PONumber, boDefault(in.Source, "internal"), in.OrderDate, boNullDate(in.RequestedDate),
-				boNullDate(in.PromisedDate), shipTo, location, boDefault(in.Currency, "USD"), in.Subtotal, in.Tax, in.Freight, in.Processing,
+			vals := []any{cust, in.OrderNumber, in.PONumber, boDefault(in.Source, "internal"), in.OrderDate, nullable(in.RequestedDate),
+				nullable(in.PromisedDate), shipTo, location, boDefault(in.Currency, "USD"), in.Subtotal, in.Tax, in.Freight, in.Processing,
 				in.Total, in.COCRequired, in.Notes}
 			o, exists, err := boLockOrderTx(ctx, tx, in.ExternalID)
 			if err != nil {
@@ -367,7 +367,7 @@ func (s *BackOfficeService) UpsertShipments(ctx context.Context, rows []portal.B
 				cols: []string{"order_id", "customer_id", "shipment_number", "status", "carrier", "carrier_type", "tracking_number",
 					"tracking_url", "ship_date", "estimated_delivery", "delivered_at", "signed_by", "pod_available"},
 				vals: []any{orderID, customerID, in.ShipmentNumber, in.Status, in.Carrier, boDefault(in.CarrierType, "parcel"),
-					in.TrackingNumber, in.TrackingURL, boNullDate(in.ShipDate), boNullDate(in.EstimatedDelivery), delivered, in.SignedBy,
+					in.TrackingNumber, in.TrackingURL, nullable(in.ShipDate), nullable(in.EstimatedDelivery), delivered, in.SignedBy,
 					in.PODAvailable}}.exec(ctx, tx, now, in.ExternalID)
 			if err != nil {
 				return "", "", err

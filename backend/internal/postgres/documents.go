@@ -82,8 +82,8 @@ func (s *DocumentStore) Create(ctx context.Context, tenantID string, in portal.N
 		_, err := tx.ExecContext(ctx, `INSERT INTO documents (tenant_id, id, customer_id, type, name, order_id, invoice_id, shipment_id,
 			credit_note_id, heat_number, object_key, content_type, size_bytes, sha256, created_at, expires_at)
 			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			d.ID, d.CustomerID, d.Type, d.Name, nullID(d.OrderID), nullID(d.InvoiceID), nullID(d.ShipmentID),
-			nullID(in.CreditNoteID), d.HeatNumber, d.ObjectKey, d.ContentType, d.SizeBytes, d.SHA256, d.CreatedAt, d.ExpiresAt)
+			d.ID, d.CustomerID, d.Type, d.Name, nullable(d.OrderID), nullable(d.InvoiceID), nullable(d.ShipmentID),
+			nullable(in.CreditNoteID), d.HeatNumber, d.ObjectKey, d.ContentType, d.SizeBytes, d.SHA256, d.CreatedAt, d.ExpiresAt)
 		if err != nil {
 			return err
 		}
@@ -213,12 +213,6 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func nullID(id string) any {
-	if id == "" {
-		return nil
-	}
-	return id
-}
 
 func nilIfEmpty(s string) any {
 	if s == "" {

@@ -119,7 +119,7 @@ func (s *DocumentStore) RecordDownload(ctx context.Context, actor *portal.User, 
 	args := make([]any, 0, 6*len(docs))
 	for _, d := range docs {
 		values = append(values, "(current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?)")
-		args = append(args, uuid.Must(uuid.NewV7()).String(), actor.CustomerID, actor.ID, nullID(d.ID), d.Name, via, at)
+		args = append(args, uuid.Must(uuid.NewV7()).String(), actor.CustomerID, actor.ID, nullable(d.ID), d.Name, via, at)
 	}
 	return s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO document_downloads (tenant_id, id, customer_id, user_id, document_id, document_name, via, at)

@@ -141,14 +141,6 @@ func (s *EcommerceService) CreateOrder(ctx context.Context, sh *portal.Shopper, 
 	}
 	out := &portal.EcommerceOrderCreated{ID: uuid.Must(uuid.NewV7()).String()}
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		var poRequired bool
-		if err := tx.QueryRowContext(ctx, `SELECT po_required FROM customers WHERE id = ?`, in.CustomerID).Scan(&poRequired); err != nil {
-			return err
-		}
-		if poRequired && in.PONumber == "" {
-			return &portal.Error{Code: portal.EINVALID, Message: "This account requires a PO number.",
-				Fields: []portal.FieldError{{Field: "po_number", Message: "Required for this account."}}}
-		}
 		if err := shippingAddressTx(ctx, tx, in.CustomerID, in.ShippingAddressID); err != nil {
 			return err
 		}
@@ -156,36 +148,16 @@ func (s *EcommerceService) CreateOrder(ctx context.Context, sh *portal.Shopper, 
 		if err != nil {
 			return err
 		}
-		if out.OrderNumber, err = nextNumberTx(ctx, tx, "order", "SO", now); err != nil {
-			return err
+		notes := make([]string, len(in.Lines))
+		for i := range in.Lines {
+			notes[i] = in.Lines[i].LineNotes
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO orders (tenant_id, id, customer_id, order_number, po_number, status, order_date,
-				requested_date, placed_by_id, ship_to_id, currency, subtotal_minor, processing_minor, total_minor, notes, source, created_at, updated_at)
-			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ecommerce', ?, ?)`,
-			out.ID, in.CustomerID, out.OrderNumber, in.PONumber, portal.OrderPendingReview, dateOnly(now), boNullDate(in.RequestedShipDate),
-			sh.User.ID, in.ShippingAddressID, priced.GrandTotal.Currency, priced.Subtotal.Amount, priced.Processing.Amount,
-			priced.GrandTotal.Amount, in.SpecialInstructions, now, now)
-		if err != nil {
-			return err
-		}
-		for i, l := range priced.Items {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO order_lines (tenant_id, id, order_id, line_no, product_id, description, grade,
-					dimensions, quantity, uom, unit_price_minor, line_total_minor, processing_notes)
-				SELECT current_setting('app.tenant_id')::uuid, ?, ?, ?, p.id, p.name, p.grade, p.dimensions, ?::numeric / 1000, ?, ?, ?, ?
-				FROM products p WHERE p.id = ?`, uuid.Must(uuid.NewV7()).String(), out.ID, i+1, l.QuantityMilli, l.UOM,
-				l.Price.Unit.Amount, l.Total.Amount, in.Lines[i].LineNotes, l.ProductID); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO order_status_history (tenant_id, id, order_id, status, changed_at)
-			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?)`, uuid.Must(uuid.NewV7()).String(), out.ID, portal.OrderPendingReview, now); err != nil {
-			return err
-		}
+		out.OrderNumber, err = placeOrderTx(ctx, tx, &orderPlacement{ID: out.ID, CustomerID: in.CustomerID, PlacedByID: sh.User.ID,
+			Source: "ecommerce", PONumber: in.PONumber, ShipToID: in.ShippingAddressID, RequestedOn: in.RequestedShipDate,
+			Notes: in.SpecialInstructions, Priced: priced, LineNotes: notes, Now: now})
 		out.EstimatedTotal = priced.GrandTotal
 		out.Status, _ = portal.OrderStatus(portal.OrderPendingReview)
-		return insertOutboxEvents(ctx, tx, now, boEvent{"order.created", out.ID, map[string]any{"order_id": out.ID,
-			"order_number": out.OrderNumber, "customer_id": in.CustomerID, "source": "ecommerce",
-			"total": decimalMinor(priced.GrandTotal.Amount), "line_count": len(priced.Items), "created_at": now}})
+		return err
 	})
 	if err != nil {
 		if portal.ErrorCode(err) != portal.EINTERNAL {
@@ -304,7 +276,7 @@ func (s *EcommerceService) RequestQuote(ctx context.Context, sh *portal.Shopper,
 		if _, err := tx.ExecContext(ctx, `INSERT INTO quotes (tenant_id, id, customer_id, quote_number, status, source, requested_by_id,
 				needed_by_date, special_instructions, expected_response_date, created_at, updated_at)
 			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, 'submitted', 'ecommerce', ?, ?, ?, ?, ?, ?)`,
-			q.ID, in.CustomerID, q.QuoteNumber, sh.User.ID, boNullDate(in.NeededByDate), in.SpecialInstructions,
+			q.ID, in.CustomerID, q.QuoteNumber, sh.User.ID, nullable(in.NeededByDate), in.SpecialInstructions,
 			q.ExpectedResponseDate.Format(time.DateOnly), now, now); err != nil {
 			return err
 		}

@@ -1,0 +1,77 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"example.com/portal/backend/internal/portal"
+)
+
+// orderPlacement is a new order as a customer placed it, through any
+// channel (the portal's checkout, the e-commerce API, reorder, an accepted
+// quote): the one shape placeOrderTx writes.
+type orderPlacement struct {
+	ID          string // set by the caller (a UUIDv7)
+	CustomerID  string
+	PlacedByID  string // the customer user; "" when none
+	Source      string // orders.source: portal, ecommerce, ...
+	PONumber    string
+	ShipToID    string // a shipping address of the customer; "" when none
+	RequestedOn string // YYYY-MM-DD or ""
+	Notes       string
+	Priced      *portal.CartPrice
+	// LineNotes[i] is Priced.Items[i]'s processing notes; may be short.
+	LineNotes []string
+	Now       time.Time
+}
+
+// placeOrderTx checks the account's PO requirement, writes the order (pending
+// review: the ERP confirms it), its lines, its first status and
+// order.created in tx, and returns the order's number.
+func placeOrderTx(ctx context.Context, tx bun.Tx, p *orderPlacement) (string, error) {
+	var poRequired bool
+	if err := tx.QueryRowContext(ctx, `SELECT po_required FROM customers WHERE id = ?`, p.CustomerID).Scan(&poRequired); err != nil {
+		return "", err
+	}
+	if poRequired && p.PONumber == "" {
+		return "", &portal.Error{Code: portal.EINVALID, Message: "This account requires a PO number.",
+			Fields: []portal.FieldError{{Field: "po_number", Message: "Required for this account."}}}
+	}
+	number, err := nextNumberTx(ctx, tx, "order", "SO", p.Now)
+	if err != nil {
+		return "", err
+	}
+	priced := p.Priced
+	_, err = tx.ExecContext(ctx, `INSERT INTO orders (tenant_id, id, customer_id, order_number, po_number, status, order_date,
+			requested_date, placed_by_id, ship_to_id, currency, subtotal_minor, processing_minor, total_minor, notes, source, created_at, updated_at)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.CustomerID, number, p.PONumber, portal.OrderPendingReview, dateOnly(p.Now), nullable(p.RequestedOn),
+		nullable(p.PlacedByID), nullable(p.ShipToID), priced.GrandTotal.Currency, priced.Subtotal.Amount, priced.Processing.Amount,
+		priced.GrandTotal.Amount, p.Notes, p.Source, p.Now, p.Now)
+	if err != nil {
+		return "", err
+	}
+	for i, l := range priced.Items {
+		notes := ""
+		if i < len(p.LineNotes) {
+			notes = p.LineNotes[i]
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO order_lines (tenant_id, id, order_id, line_no, product_id, description, grade,
+				dimensions, quantity, uom, unit_price_minor, line_total_minor, processing_notes)
+			SELECT current_setting('app.tenant_id')::uuid, ?, ?, ?, p.id, p.name, p.grade, p.dimensions, ?::numeric / 1000, ?, ?, ?, ?
+			FROM products p WHERE p.id = ?`, uuid.Must(uuid.NewV7()).String(), p.ID, i+1, l.QuantityMilli, l.UOM,
+			l.Price.Unit.Amount, l.Total.Amount, notes, l.ProductID); err != nil {
+			return "", err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO order_status_history (tenant_id, id, order_id, status, changed_at)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?)`, uuid.Must(uuid.NewV7()).String(), p.ID, portal.OrderPendingReview, p.Now); err != nil {
+		return "", err
+	}
+	return number, insertOutboxEvents(ctx, tx, p.Now, boEvent{"order.created", p.ID, map[string]any{"order_id": p.ID,
+		"order_number": number, "customer_id": p.CustomerID, "source": p.Source,
+		"total": decimalMinor(priced.GrandTotal.Amount), "line_count": len(priced.Items), "created_at": p.Now}})
+}
