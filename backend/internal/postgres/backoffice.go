@@ -278,7 +278,6 @@ func boDefault(v, def string) string {
 	return v
 }
 
-
 // UpsertCustomers implements portal.BackOfficeService. The assigned sales
 // rep is upserted with the customer (by its own external id).
 func (s *BackOfficeService) UpsertCustomers(ctx context.Context, rows []portal.CustomerInput) ([]portal.RowResult, error) {

@@ -213,7 +213,6 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-
 func nilIfEmpty(s string) any {
 	if s == "" {
 		return nil
