@@ -18,9 +18,21 @@ import (
 // The e-commerce API's customer side: cart prices, orders, quotes, the
 // account and documents, always of the customer token's own customer.
 
-// priceItemsTx prices lines for customerID through portal.PriceFor; an
-// unknown or inactive product is a field error of its line.
-func priceItemsTx(ctx context.Context, tx bun.Tx, field, customerID string, items []portal.CartItem) (*portal.CartPrice, error) {
+// pricingRequest is what priceItemsTx prices: the lines of a cart, an
+// order, a reorder or a quote, for one customer at one moment.
+type pricingRequest struct {
+	Field      string // the lines' field in the request, for errors: items, line_items
+	CustomerID string // "" for a guest
+	PromoCode  string // "" for none
+	Items      []portal.CartItem
+	At         time.Time
+}
+
+// priceItemsTx prices r's lines through portal.PriceFor: the one pricing
+// path of the shop, the cart, checkout, reorder, quotes and the e-commerce
+// API. An unknown or inactive product is a field error of its line.
+func priceItemsTx(ctx context.Context, tx bun.Tx, r pricingRequest) (*portal.CartPrice, error) {
+	field, customerID, items := r.Field, r.CustomerID, r.Items
 	out := &portal.CartPrice{Items: make([]portal.CartLine, 0, len(items))}
 	var fields []portal.FieldError
 	currency := ""
@@ -98,7 +110,7 @@ func (s *EcommerceService) PriceCart(ctx context.Context, sh *portal.Shopper, in
 			}
 		}
 		var err error
-		out, err = priceItemsTx(ctx, tx, "items", sh.CustomerID(), in.Items)
+		out, err = priceItemsTx(ctx, tx, pricingRequest{Field: "items", CustomerID: sh.CustomerID(), Items: in.Items, At: s.db.Now()})
 		return err
 	})
 	if err != nil {
@@ -144,7 +156,7 @@ func (s *EcommerceService) CreateOrder(ctx context.Context, sh *portal.Shopper, 
 		if err := shippingAddressTx(ctx, tx, in.CustomerID, in.ShippingAddressID); err != nil {
 			return err
 		}
-		priced, err := priceItemsTx(ctx, tx, "line_items", in.CustomerID, in.Lines)
+		priced, err := priceItemsTx(ctx, tx, pricingRequest{Field: "line_items", CustomerID: in.CustomerID, Items: in.Lines, At: now})
 		if err != nil {
 			return err
 		}
@@ -152,12 +164,15 @@ func (s *EcommerceService) CreateOrder(ctx context.Context, sh *portal.Shopper, 
 		for i := range in.Lines {
 			notes[i] = in.Lines[i].LineNotes
 		}
-		out.OrderNumber, err = placeOrderTx(ctx, tx, &orderPlacement{ID: out.ID, CustomerID: in.CustomerID, PlacedByID: sh.User.ID,
+		placed, err := placeOrderTx(ctx, tx, &orderPlacement{ID: out.ID, CustomerID: in.CustomerID, PlacedByID: sh.User.ID,
 			Source: "ecommerce", PONumber: in.PONumber, ShipToID: in.ShippingAddressID, RequestedOn: in.RequestedShipDate,
 			Notes: in.SpecialInstructions, Priced: priced, LineNotes: notes, Now: now})
-		out.EstimatedTotal = priced.GrandTotal
-		out.Status, _ = portal.OrderStatus(portal.OrderPendingReview)
-		return err
+		if err != nil {
+			return err
+		}
+		out.OrderNumber, out.EstimatedTotal = placed.Number, priced.GrandTotal
+		out.Status, _ = portal.OrderStatus(placed.Status)
+		return nil
 	})
 	if err != nil {
 		if portal.ErrorCode(err) != portal.EINTERNAL {

@@ -28,21 +28,27 @@ type orderPlacement struct {
 	Now       time.Time
 }
 
+// placedOrder is what placeOrderTx made of an orderPlacement.
+type placedOrder struct {
+	Number string
+	Status string // internal status: pending_review
+}
+
 // placeOrderTx checks the account's PO requirement, writes the order (pending
 // review: the ERP confirms it), its lines, its first status and
-// order.created in tx, and returns the order's number.
-func placeOrderTx(ctx context.Context, tx bun.Tx, p *orderPlacement) (string, error) {
+// order.created in tx.
+func placeOrderTx(ctx context.Context, tx bun.Tx, p *orderPlacement) (*placedOrder, error) {
 	var poRequired bool
 	if err := tx.QueryRowContext(ctx, `SELECT po_required FROM customers WHERE id = ?`, p.CustomerID).Scan(&poRequired); err != nil {
-		return "", err
+		return nil, err
 	}
 	if poRequired && p.PONumber == "" {
-		return "", &portal.Error{Code: portal.EINVALID, Message: "This account requires a PO number.",
+		return nil, &portal.Error{Code: portal.EINVALID, Message: "This account requires a PO number.",
 			Fields: []portal.FieldError{{Field: "po_number", Message: "Required for this account."}}}
 	}
 	number, err := nextNumberTx(ctx, tx, "order", "SO", p.Now)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	priced := p.Priced
 	_, err = tx.ExecContext(ctx, `INSERT INTO orders (tenant_id, id, customer_id, order_number, po_number, status, order_date,
@@ -52,7 +58,7 @@ func placeOrderTx(ctx context.Context, tx bun.Tx, p *orderPlacement) (string, er
 		nullable(p.PlacedByID), nullable(p.ShipToID), priced.GrandTotal.Currency, priced.Subtotal.Amount, priced.Processing.Amount,
 		priced.GrandTotal.Amount, p.Notes, p.Source, p.Now, p.Now)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	for i, l := range priced.Items {
 		notes := ""
@@ -64,14 +70,18 @@ func placeOrderTx(ctx context.Context, tx bun.Tx, p *orderPlacement) (string, er
 			SELECT current_setting('app.tenant_id')::uuid, ?, ?, ?, p.id, p.name, p.grade, p.dimensions, ?::numeric / 1000, ?, ?, ?, ?
 			FROM products p WHERE p.id = ?`, uuid.Must(uuid.NewV7()).String(), p.ID, i+1, l.QuantityMilli, l.UOM,
 			l.Price.Unit.Amount, l.Total.Amount, notes, l.ProductID); err != nil {
-			return "", err
+			return nil, err
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO order_status_history (tenant_id, id, order_id, status, changed_at)
 		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?)`, uuid.Must(uuid.NewV7()).String(), p.ID, portal.OrderPendingReview, p.Now); err != nil {
-		return "", err
+		return nil, err
 	}
-	return number, insertOutboxEvents(ctx, tx, p.Now, boEvent{"order.created", p.ID, map[string]any{"order_id": p.ID,
+	err = insertOutboxEvents(ctx, tx, p.Now, boEvent{"order.created", p.ID, map[string]any{"order_id": p.ID,
 		"order_number": number, "customer_id": p.CustomerID, "source": p.Source,
 		"total": decimalMinor(priced.GrandTotal.Amount), "line_count": len(priced.Items), "created_at": p.Now}})
+	if err != nil {
+		return nil, err
+	}
+	return &placedOrder{Number: number, Status: portal.OrderPendingReview}, nil
 }
