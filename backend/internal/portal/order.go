@@ -152,6 +152,11 @@ type AccountSummary struct {
 	LifetimeSales   Money
 }
 
+// CreditReviewWarning is shown when an order on account exceeds the
+// available credit: it is placed all the same, for the distributor's
+// review (spec 000, reorder credit_status).
+const CreditReviewWarning = "Order total may exceed available credit. Our team will review."
+
 // CreditLevelOf colours available credit against the limit.
 func CreditLevelOf(available, limit int64) string {
 	switch {

@@ -166,7 +166,7 @@ func (s *EcommerceService) CreateOrder(ctx context.Context, sh *portal.Shopper, 
 		}
 		placed, err := placeOrderTx(ctx, tx, &orderPlacement{ID: out.ID, CustomerID: in.CustomerID, PlacedByID: sh.User.ID,
 			Source: "ecommerce", PONumber: in.PONumber, ShipToID: in.ShippingAddressID, RequestedOn: in.RequestedShipDate,
-			Notes: in.SpecialInstructions, Priced: priced, LineNotes: notes, Now: now})
+			Notes: in.SpecialInstructions, Priced: priced, LineNotes: notes, OnAccount: true, Now: now})
 		if err != nil {
 			return err
 		}

@@ -25,6 +25,10 @@ type orderPlacement struct {
 	Priced      *portal.CartPrice
 	// LineNotes[i] is Priced.Items[i]'s processing notes; may be short.
 	LineNotes []string
+	// OnAccount is true when the order is to be paid on the account's
+	// terms, so it is held against the available credit; false for an
+	// order paid by card.
+	OnAccount bool
 	Now       time.Time
 }
 
@@ -32,6 +36,11 @@ type orderPlacement struct {
 type placedOrder struct {
 	Number string
 	Status string // internal status: pending_review
+	// OverCredit is true when an order on account exceeds the account's
+	// available credit (credit limit less open invoices). The order is
+	// still placed, for the distributor's review (spec 000's reorder
+	// credit_status warning): callers show portal.CreditReviewWarning.
+	OverCredit bool
 }
 
 // placeOrderTx checks the account's PO requirement, writes the order (pending
@@ -39,7 +48,10 @@ type placedOrder struct {
 // order.created in tx.
 func placeOrderTx(ctx context.Context, tx bun.Tx, p *orderPlacement) (*placedOrder, error) {
 	var poRequired bool
-	if err := tx.QueryRowContext(ctx, `SELECT po_required FROM customers WHERE id = ?`, p.CustomerID).Scan(&poRequired); err != nil {
+	var available int64
+	if err := tx.QueryRowContext(ctx, `SELECT c.po_required, c.credit_limit_minor - coalesce((SELECT sum(i.total_minor - i.paid_minor)
+			FROM customer_invoice_sums i WHERE i.tenant_id = c.tenant_id AND i.customer_id = c.id AND i.status IN ('open', 'partially_paid')), 0)
+		FROM customers c WHERE c.id = ?`, p.CustomerID).Scan(&poRequired, &available); err != nil {
 		return nil, err
 	}
 	if poRequired && p.PONumber == "" {
@@ -83,5 +95,6 @@ func placeOrderTx(ctx context.Context, tx bun.Tx, p *orderPlacement) (*placedOrd
 	if err != nil {
 		return nil, err
 	}
-	return &placedOrder{Number: number, Status: portal.OrderPendingReview}, nil
+	return &placedOrder{Number: number, Status: portal.OrderPendingReview,
+		OverCredit: p.OnAccount && priced.GrandTotal.Amount > available}, nil
 }
