@@ -78,6 +78,24 @@ func (r Renderer) Render(w io.Writer, t *tenants.Tenant, src *portal.DocumentSou
 			d.Lines = portalLines(o.Lines, false)
 		}
 		return PackingSlip(w, b, d)
+	case "quote_document":
+		q := src.Quote
+		if q == nil || q.Total == nil || q.ValidUntil == nil {
+			return fmt.Errorf("pdfdoc: quote %s without its priced quote", src.Name)
+		}
+		d := QuoteDoc{Number: q.Number, Date: q.CreatedAt, ValidUntil: *q.ValidUntil, PaymentTerms: src.Customer.PaymentTerms,
+			Customer: customer, Totals: Totals{Subtotal: *q.Subtotal, Total: *q.Total}}
+		if q.PricedAt != nil {
+			d.Date = *q.PricedAt
+		}
+		for _, l := range q.Lines {
+			line := Line{ProductCode: l.ProductCode, Description: l.Description, Quantity: portal.FormatQuantity(l.QuantityMilli), Unit: l.UOM}
+			if l.UnitPrice != nil {
+				line.UnitPrice, line.Total = *l.UnitPrice, *l.Total
+			}
+			d.Lines = append(d.Lines, line)
+		}
+		return Quote(w, b, d)
 	case "statement":
 		st := src.Statement
 		d := StatementDoc{AccountNumber: src.Customer.AccountNumber, From: st.From, To: st.To, Customer: customer, Opening: st.Opening}

@@ -44,6 +44,7 @@ type NewDocument struct {
 	InvoiceID    string
 	ShipmentID   string
 	CreditNoteID string // credit_memo
+	QuoteID      string // quote_document
 	HeatNumber   string
 	OrderLineIDs []string
 	ContentType  string
@@ -126,9 +127,8 @@ type DocumentService interface {
 
 // GeneratedTypes are the document types the portal renders itself from
 // its own data, once each becomes available (spec 000 section 4
-// available_when). Credit memos and quotes join them when those entities
-// exist; the statement is rendered on demand.
-var GeneratedTypes = []string{"invoice", "credit_memo", "order_confirmation", "packing_slip"}
+// available_when); the statement is rendered on demand.
+var GeneratedTypes = []string{"invoice", "credit_memo", "order_confirmation", "packing_slip", "quote_document"}
 
 // DocumentSource is the data a generated document prints.
 type DocumentSource struct {
@@ -139,6 +139,7 @@ type DocumentSource struct {
 	Invoice    *InvoiceDetail // invoice
 	CreditNote *CreditNote    // credit_memo
 	Shipment   *Shipment      // packing_slip
+	Quote      *Quote         // quote_document
 	Statement  *Statement     // statement
 }
 

@@ -80,10 +80,10 @@ func (s *DocumentStore) Create(ctx context.Context, tenantID string, in portal.N
 	d.SizeBytes, d.SHA256 = counted.n, hex.EncodeToString(h.Sum(nil))
 	err := s.db.InTx(ctx, tenantID, func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO documents (tenant_id, id, customer_id, type, name, order_id, invoice_id, shipment_id,
-			credit_note_id, heat_number, object_key, content_type, size_bytes, sha256, created_at, expires_at)
-			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			credit_note_id, quote_id, heat_number, object_key, content_type, size_bytes, sha256, created_at, expires_at)
+			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			d.ID, d.CustomerID, d.Type, d.Name, nullable(d.OrderID), nullable(d.InvoiceID), nullable(d.ShipmentID),
-			nullable(in.CreditNoteID), d.HeatNumber, d.ObjectKey, d.ContentType, d.SizeBytes, d.SHA256, d.CreatedAt, d.ExpiresAt)
+			nullable(in.CreditNoteID), nullable(in.QuoteID), d.HeatNumber, d.ObjectKey, d.ContentType, d.SizeBytes, d.SHA256, d.CreatedAt, d.ExpiresAt)
 		if err != nil {
 			return err
 		}

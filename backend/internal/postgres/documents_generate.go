@@ -3,6 +3,7 @@ package postgres
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
@@ -19,7 +20,8 @@ import (
 // is not void) on an order in an invoicing status, or on no order; credit
 // memos once the ERP sent the credit note (not void);
 // confirmations once the order is past review; packing slips once the
-// shipment is packed (on an order the customer sees).
+// shipment is packed (on an order the customer sees); quotes once priced
+// and sent (quoted).
 const dueGenerated = `
 SELECT * FROM (
 	SELECT 'invoice' AS type, i.customer_id, coalesce(i.order_id::text, '') AS order_id, i.id::text AS invoice_id,
@@ -46,10 +48,15 @@ SELECT * FROM (
 	FROM shipments s JOIN orders o ON o.tenant_id = s.tenant_id AND o.id = s.order_id
 	WHERE s.status IN ('packed', 'shipped', 'delivered') AND o.status NOT IN ('draft', 'pending_review', 'cancelled')
 		AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.tenant_id = s.tenant_id AND d.type = 'packing_slip' AND d.shipment_id = s.id)
+	UNION ALL
+	SELECT 'quote_document', q.customer_id, '', '', q.id::text, q.quote_number, 0, q.priced_at
+	FROM quotes q
+	WHERE q.status = 'quoted'
+		AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.tenant_id = q.tenant_id AND d.type = 'quote_document' AND d.quote_id = q.id)
 ) due ORDER BY since, type LIMIT ?`
 
 // dueDocument is one row of dueGenerated; entityID is the shipment of a
-// packing slip or the credit note of a credit memo.
+// packing slip, the credit note of a credit memo or the quote of a quote.
 type dueDocument struct {
 	typ, customerID, orderID, invoiceID, entityID, number string
 	seq                                                   int
@@ -132,6 +139,12 @@ func (s *DocumentStore) generate(ctx context.Context, tn *tenants.Tenant, d dueD
 		in.Name = "INV-" + d.number + ".pdf"
 	case "order_confirmation":
 		in.Name = "OC-" + d.number + ".pdf"
+	case "quote_document":
+		in.QuoteID = d.entityID
+		if src.Quote, err = NewQuoteService(s.db, nil).readQuote(ctx, "q.id = ?", d.entityID); err != nil {
+			return err
+		}
+		in.Name = "QT-" + d.number + ".pdf"
 	case "packing_slip":
 		in.ShipmentID = d.entityID
 		for i := range src.Order.Shipments {
@@ -151,4 +164,28 @@ func (s *DocumentStore) generate(ctx context.Context, tn *tenants.Tenant, d dueD
 	}
 	_, err = s.Create(ctx, tn.ID, in, &buf, int64(buf.Len()))
 	return err
+}
+
+// GenerateQuote renders and stores the quote PDF of quote id now, if it is
+// due (quoted, none yet): what Respond calls once the quote is sent, so
+// the customer has it with the e-mail. The documents job covers a failure.
+func (s *DocumentStore) GenerateQuote(ctx context.Context, tn *tenants.Tenant, id string) error {
+	if s.Renderer == nil {
+		return errors.New("documents: no renderer")
+	}
+	ctx = tenants.NewContext(ctx, tn)
+	var d dueDocument
+	err := s.db.InTx(ctx, tn.ID, func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT customer_id::text, quote_number FROM quotes q WHERE q.id = ? AND q.status = 'quoted'
+			AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.tenant_id = q.tenant_id AND d.type = 'quote_document' AND d.quote_id = q.id)`,
+			id).Scan(&d.customerID, &d.number)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	d.typ, d.entityID = "quote_document", id
+	return s.generate(ctx, tn, d)
 }

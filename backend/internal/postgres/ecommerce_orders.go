@@ -267,8 +267,7 @@ func (s *EcommerceService) RequestQuote(ctx context.Context, sh *portal.Shopper,
 	if !strings.EqualFold(in.CustomerID, sh.CustomerID()) {
 		return nil, errNoEcomCustomer
 	}
-	q := &portal.QuoteCreated{ID: uuid.Must(uuid.NewV7()).String(), Status: "submitted",
-		ExpectedResponseDate: portal.AddBusinessDays(dateOnly(now), portal.QuoteResponseDays)}
+	q := &portal.QuoteCreated{ID: uuid.Must(uuid.NewV7()).String()}
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var fields []portal.FieldError
 		for i, l := range in.Lines {
@@ -284,31 +283,18 @@ func (s *EcommerceService) RequestQuote(ctx context.Context, sh *portal.Shopper,
 		if len(fields) > 0 {
 			return &portal.Error{Code: portal.EINVALID, Message: "Check the highlighted lines.", Fields: fields}
 		}
-		var err error
-		if q.QuoteNumber, err = nextNumberTx(ctx, tx, "quote", "QT", now); err != nil {
+		r := &quoteRecord{ID: q.ID, CustomerID: in.CustomerID, RequestedByID: sh.User.ID, Status: portal.QuoteSubmitted,
+			Source: "ecommerce", Type: portal.QuoteTypes[0], NeededBy: in.NeededByDate, Instructions: in.SpecialInstructions, Now: now}
+		for _, l := range in.Lines {
+			r.Lines = append(r.Lines, quoteLineRecord{ProductID: l.ProductID, Description: l.ProductDescription,
+				QuantityMilli: l.QuantityMilli(), UOM: l.UOM, Processing: l.ProcessingRequirements})
+		}
+		created, err := insertQuoteTx(ctx, tx, r)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO quotes (tenant_id, id, customer_id, quote_number, status, source, requested_by_id,
-				needed_by_date, special_instructions, expected_response_date, created_at, updated_at)
-			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, 'submitted', 'ecommerce', ?, ?, ?, ?, ?, ?)`,
-			q.ID, in.CustomerID, q.QuoteNumber, sh.User.ID, nullable(in.NeededByDate), in.SpecialInstructions,
-			q.ExpectedResponseDate.Format(time.DateOnly), now, now); err != nil {
-			return err
-		}
-		for i, l := range in.Lines {
-			var product any
-			if l.ProductID != "" {
-				product = l.ProductID
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO quote_lines (tenant_id, quote_id, line_no, product_id, product_description,
-					quantity, uom, processing_requirements)
-				VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?::numeric / 1000, ?, ?)`,
-				q.ID, i+1, product, l.ProductDescription, l.QuantityMilli(), l.UOM, l.ProcessingRequirements); err != nil {
-				return err
-			}
-		}
-		return insertOutboxEvents(ctx, tx, now, boEvent{"quote.created", q.ID, map[string]any{"quote_id": q.ID,
-			"quote_number": q.QuoteNumber, "customer_id": in.CustomerID, "source": "ecommerce", "line_count": len(in.Lines), "created_at": now}})
+		q = created
+		return nil
 	})
 	if err != nil {
 		if portal.ErrorCode(err) != portal.EINTERNAL {

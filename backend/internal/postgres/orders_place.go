@@ -8,6 +8,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"example.com/portal/backend/internal/portal"
+	"example.com/portal/tenants"
 )
 
 // orderPlacement is a new order as a customer placed it, through any
@@ -29,7 +30,10 @@ type orderPlacement struct {
 	// terms, so it is held against the available credit; false for an
 	// order paid by card.
 	OnAccount bool
-	Now       time.Time
+	// AcceptedQuote is true for the order of an accepted quote: the one
+	// order a tenant in quotes mode takes.
+	AcceptedQuote bool
+	Now           time.Time
 }
 
 // placedOrder is what placeOrderTx made of an orderPlacement.
@@ -47,6 +51,11 @@ type placedOrder struct {
 // review: the ERP confirms it), its lines, its first status and
 // order.created in tx.
 func placeOrderTx(ctx context.Context, tx bun.Tx, p *orderPlacement) (*placedOrder, error) {
+	// Quotes mode (tenant setting quotes_mode): orders come only from
+	// accepted quotes, whatever the channel.
+	if t, ok := tenants.FromContext(ctx); ok && t.Settings.QuotesMode && !p.AcceptedQuote {
+		return nil, portal.Errorf(portal.ECONFLICT, "%s", portal.QuotesModeMessage)
+	}
 	var poRequired bool
 	var available int64
 	if err := tx.QueryRowContext(ctx, `SELECT c.po_required, c.credit_limit_minor - coalesce((SELECT sum(i.total_minor - i.paid_minor)
