@@ -5,6 +5,14 @@
 -- acceptance (linked to the one order it made) or decline, and the quote
 -- PDF as a document (spec 000 section 4, quote_document).
 
+-- The new constraints and foreign keys check every tenant's existing rows:
+-- FORCE is lifted for this transaction (see migrations.go).
+ALTER TABLE quotes NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE quote_lines NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE documents NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE orders NO FORCE ROW LEVEL SECURITY;
+ALTER TABLE users NO FORCE ROW LEVEL SECURITY;
+
 -- A draft has no number yet: the number is taken when it is submitted.
 ALTER TABLE quotes ALTER COLUMN quote_number DROP NOT NULL;
 ALTER TABLE quotes ADD CONSTRAINT quotes_number_check CHECK (status = 'draft' OR quote_number IS NOT NULL);
@@ -27,7 +35,7 @@ ALTER TABLE quotes ADD COLUMN decline_reason text NOT NULL DEFAULT '';
 ALTER TABLE quotes ADD COLUMN order_id uuid;
 ALTER TABLE quotes ADD CONSTRAINT quotes_priced_check CHECK (status NOT IN ('quoted', 'accepted', 'expired')
     OR (currency IS NOT NULL AND subtotal_minor IS NOT NULL AND total_minor IS NOT NULL AND valid_until IS NOT NULL AND priced_at IS NOT NULL));
-ALTER TABLE quotes ADD CONSTRAINT quotes_accepted_check CHECK ((status = 'accepted') = (order_id IS NOT NULL));
+ALTER TABLE quotes ADD CONSTRAINT quotes_accepted_check CHECK (status <> 'accepted' OR order_id IS NOT NULL);
 -- One order per quote, and only the quote's customer's.
 ALTER TABLE quotes ADD CONSTRAINT quotes_tenant_id_order_id_key UNIQUE (tenant_id, order_id);
 ALTER TABLE quotes ADD CONSTRAINT quotes_order_fkey
@@ -48,10 +56,12 @@ ALTER TABLE quote_lines ADD CONSTRAINT quote_lines_price_check CHECK ((unit_pric
 
 -- The quote PDF is a document of the quote's customer, generated once.
 ALTER TABLE documents ADD COLUMN quote_id uuid;
-ALTER TABLE documents NO FORCE ROW LEVEL SECURITY;
-ALTER TABLE quotes NO FORCE ROW LEVEL SECURITY;
 ALTER TABLE documents ADD CONSTRAINT documents_quote_fkey
     FOREIGN KEY (tenant_id, customer_id, quote_id) REFERENCES quotes (tenant_id, customer_id, id) ON DELETE CASCADE;
-ALTER TABLE quotes FORCE ROW LEVEL SECURITY;
-ALTER TABLE documents FORCE ROW LEVEL SECURITY;
 CREATE UNIQUE INDEX documents_generated_quote_uidx ON documents (tenant_id, quote_id) WHERE type = 'quote_document';
+
+ALTER TABLE users FORCE ROW LEVEL SECURITY;
+ALTER TABLE orders FORCE ROW LEVEL SECURITY;
+ALTER TABLE documents FORCE ROW LEVEL SECURITY;
+ALTER TABLE quote_lines FORCE ROW LEVEL SECURITY;
+ALTER TABLE quotes FORCE ROW LEVEL SECURITY;

@@ -323,6 +323,7 @@ var isoBuilders = map[string]isoBuilder{
 		id := isoPick(fresh, fx.Document)
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "type": "mtr", "name": "MTR-" + id + ".pdf",
 			"order_id": isoID(fx.Order), "invoice_id": isoID(fx.Invoice), "shipment_id": isoID(fx.Shipment), "credit_note_id": isoID(fx.CreditNote),
+			"quote_id": isoID(fx.Quote), // quotes feature
 			"heat_number": "H-" + id,
 			"object_key":  isoID(fx.Tenant) + "/" + id, "content_type": "application/pdf", "size_bytes": 1024, "sha256": "00",
 			"expires_at": "2030-01-01T00:00:00Z"}
@@ -346,9 +347,18 @@ var isoBuilders = map[string]isoBuilder{
 	}},
 	"quotes": {row: func(fx *isoFixture, fresh bool) isoRow {
 		id := isoPick(fresh, fx.Quote)
-		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "quote_number": "QT-" + id,
+		row := isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "quote_number": "QT-" + id,
 			"status": "submitted", "source": "ecommerce", "requested_by_id": isoID(fx.CustomerUser), "needed_by_date": "2026-12-01",
 			"expected_response_date": "2026-11-24", "created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-20T10:00:00Z"}
+		// Quotes feature: the seeded quote was priced by the staff and
+		// accepted into the fixture's order (one order per quote, so a
+		// fresh one is only quoted).
+		row["status"], row["currency"], row["subtotal_minor"], row["total_minor"], row["valid_until"] = "quoted", "USD", 5000, 5000, "2026-12-20"
+		row["priced_by_id"], row["priced_at"], row["decided_by_id"] = isoID(fx.StaffUser), "2026-11-21T10:00:00Z", isoID(fx.CustomerUser)
+		if !fresh {
+			row["status"], row["order_id"], row["decided_at"] = "accepted", isoID(fx.Order), "2026-11-22T10:00:00Z"
+		}
+		return row
 	}},
 	"quote_lines": {row: func(fx *isoFixture, fresh bool) isoRow {
 		line := 1
