@@ -323,7 +323,7 @@ var isoBuilders = map[string]isoBuilder{
 		id := isoPick(fresh, fx.Document)
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "type": "mtr", "name": "MTR-" + id + ".pdf",
 			"order_id": isoID(fx.Order), "invoice_id": isoID(fx.Invoice), "shipment_id": isoID(fx.Shipment), "credit_note_id": isoID(fx.CreditNote),
-			"quote_id": isoID(fx.Quote), // quotes feature
+			"quote_id":    isoID(fx.Quote), // quotes feature
 			"heat_number": "H-" + id,
 			"object_key":  isoID(fx.Tenant) + "/" + id, "content_type": "application/pdf", "size_bytes": 1024, "sha256": "00",
 			"expires_at": "2030-01-01T00:00:00Z"}

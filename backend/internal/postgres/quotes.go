@@ -28,7 +28,9 @@ type QuoteService struct {
 var _ portal.QuoteService = (*QuoteService)(nil)
 
 // NewQuoteService returns the service over db.
-func NewQuoteService(db *DB, docs *DocumentStore) *QuoteService { return &QuoteService{db: db, Docs: docs} }
+func NewQuoteService(db *DB, docs *DocumentStore) *QuoteService {
+	return &QuoteService{db: db, Docs: docs}
+}
 
 var (
 	errNoQuote      = portal.Errorf(portal.ENOTFOUND, "No such quote.")

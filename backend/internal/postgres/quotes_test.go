@@ -23,12 +23,12 @@ import (
 // the staff, and the quote service with documents.
 type quoteEnv struct {
 	*orderEnv
-	quotes  *postgres.QuoteService
-	docs    *postgres.DocumentStore
-	staff   *portal.User
-	plate   string // product P-100, $12.50 per ea
-	bar     string // product B-200, $3.00 per ft
-	tenant  *tenants.Tenant
+	quotes *postgres.QuoteService
+	docs   *postgres.DocumentStore
+	staff  *portal.User
+	plate  string // product P-100, $12.50 per ea
+	bar    string // product B-200, $3.00 per ft
+	tenant *tenants.Tenant
 }
 
 func newQuoteEnv(t *testing.T) *quoteEnv {
