@@ -136,6 +136,9 @@ type Tenant struct {
 	// SSOLabel is the label of the login page's single sign-on button
 	// ("Sign in with Microsoft"); empty when the tenant has no SSO.
 	SSOLabel string `json:"sso_label,omitempty"`
+	// QuotesMode: the portal takes quote requests instead of orders
+	// (quotes feature); the cart offers "Request quote" instead of checkout.
+	QuotesMode bool `json:"quotes_mode,omitempty"`
 }
 
 // Me is the signed-in user (GET /api/v1/me, and the answer to a sign-in).

@@ -27,10 +27,12 @@ const (
 	PathEcommerceCustomerTokens = PathEcommerce + "/customer-tokens"
 	PathEcommerceProducts       = PathEcommerce + "/products"   // GET; + "/{product_id}", + "/{product_id}/availability"
 	PathEcommerceCartPrice      = PathEcommerce + "/cart/price" // POST CartPriceRequest
-	PathEcommerceOrders         = PathEcommerce + "/orders"     // GET, POST; + "/{order_id}"
-	PathEcommerceQuotes         = PathEcommerce + "/quotes"     // POST QuoteRequest
-	PathEcommerceCustomers      = PathEcommerce + "/customers"  // + "/{customer_id}"
-	PathEcommerceDocuments      = PathEcommerce + "/documents"  // + "/{document_id}": the file
+	// PathEcommerceOrders: GET, POST; + "/{order_id}". A tenant in quotes
+	// mode (Tenant.QuotesMode) answers POST with 409: request a quote.
+	PathEcommerceOrders    = PathEcommerce + "/orders"
+	PathEcommerceQuotes    = PathEcommerce + "/quotes"    // POST QuoteRequest
+	PathEcommerceCustomers = PathEcommerce + "/customers" // + "/{customer_id}"
+	PathEcommerceDocuments = PathEcommerce + "/documents" // + "/{document_id}": the file
 )
 
 // CustomerTokenRequest names the customer user the storefront signed in.

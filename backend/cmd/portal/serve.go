@@ -103,6 +103,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 	}
 	docs := postgres.NewDocumentStore(db, store)
 	docs.Renderer = pdfdoc.Renderer{Logo: tenantLogo(cfg.WebDir)}
+	quotes := postgres.NewQuoteService(db, docs)
 	handler := porthttp.NewServer(&porthttp.Server{
 		Tenants:        db,
 		BaseDomain:     cfg.BaseDomain,
@@ -143,7 +144,10 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		// Onboarding: access requests, self-registration, the staff queue.
 		Onboarding:     postgres.NewOnboardingService(db),
 		OnboardingMail: notifier,
-		Logger:         logger,
+		// Quotes: the builder, the staff's pricing, acceptance into orders.
+		Quotes:    quotes,
+		QuoteMail: notifier,
+		Logger:    logger,
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,
@@ -171,6 +175,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 	go deliverer.RunDispatcher(ctx, time.Second)
 	go maintainDocuments(ctx, db, docs, logger)
 	go generateDocuments(ctx, db, docs, logger)
+	go expireQuotes(ctx, db, quotes, logger)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

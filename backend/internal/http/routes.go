@@ -103,6 +103,8 @@ func (s *Server) routes() chi.Router {
 			s.webhookRoutes(r)
 			s.backOfficeRoutes(r)
 			s.ecommerceRoutes(r)
+			// Quotes feature.
+			s.quoteRoutes(r)
 
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 				return errNotFound

@@ -86,6 +86,10 @@ type Server struct {
 	// Onboarding: access requests, self-registration and their staff queue.
 	Onboarding     portal.OnboardingService
 	OnboardingMail portal.OnboardingMailer
+	// Quotes is the quote workflow (quotes feature); QuoteMail tells
+	// customers their quote was answered (nil: no mail).
+	Quotes    portal.QuoteService
+	QuoteMail portal.QuoteMailer
 	// Authz answers what a role may do in a tenant: route checks and the
 	// capabilities of /api/v1/me.
 	Authz  *policies.Authorizer
