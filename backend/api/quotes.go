@@ -205,3 +205,11 @@ type QuoteProductList struct {
 	Total    int              `json:"total"`
 	Lines    []QuoteLineInput `json:"lines,omitempty"`
 }
+
+// Capabilities of the quotes (GET /api/v1/me).
+const (
+	CapabilityQuotesRead    = "quotes:read"
+	CapabilityQuotesRequest = "quotes:request"
+	CapabilityQuotesAccept  = "quotes:accept"
+	CapabilityQuotesRespond = "quotes:respond"
+)
