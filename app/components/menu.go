@@ -49,7 +49,7 @@ var Menu = []MenuItem{
 	{Label: "Dashboard", Path: PathDashboard, Description: "Account overview", Built: true},
 	{Label: "Shop", Path: "/portal/shop", Description: "Browse and order products"},
 	{Label: "My Orders", Path: api.PageOrders, Description: "Order history and tracking", Built: true},
-	{Label: "Quotations", Path: "/portal/quotes", Description: "View and accept quotes"},
+	{Label: "Quotations", Path: api.PageQuotes, Description: "View and accept quotes", Built: true},
 	{Label: "Invoices", Path: api.PageInvoices, Description: "Invoice access", Built: true},
 	{Label: "Receipts", Path: api.PageReceipts, Description: "Payment receipts", Built: true},
 	{Label: "Shipments", Path: api.PageShipments, Description: "Shipment tracking", Built: true},
@@ -66,6 +66,8 @@ var StaffMenu = []MenuItem{
 		Built: true, Capability: api.CapabilityAccessRequests},
 	{Label: "Staff", Path: api.PageStaffUsers, Description: "Invite and manage the staff", Built: true, Capability: "staff_users:read"},
 	{Label: "Integrations", Path: api.PageStaffIntegrations, Description: "API keys and webhooks", Built: true, Capability: api.CapabilityAPIKeys},
+	// Quotes feature.
+	{Label: "Quotes", Path: api.PageStaffQuotes, Description: "Price and send quote requests", Built: true, Capability: api.CapabilityQuotesRespond},
 }
 
 // BuiltItems returns the entries of items whose screen is built, in order.

@@ -51,6 +51,11 @@ func Register() {
 		app.Route(api.PageReceipts, newReceiptsPage)
 		app.Route(api.PageCreditNotes, newCreditNotesPage)
 		app.Route(api.PageDocuments, newDocumentsPage)
+		// Quotes feature: the list, the request flow, a quote, the staff's queue.
+		app.Route(api.PageQuotes, newQuotesPage)
+		app.Route(api.PageQuoteNew, newQuoteNewPage)
+		app.RouteWithRegexp(quotePathPattern, newQuotePage)
+		app.Route(api.PageStaffQuotes, newStaffQuotesPage)
 		state.Register()
 	})
 }
