@@ -112,7 +112,10 @@ func (p *quoteNewPage) start(fromOrder string) {
 	}
 	p.started = true
 	var recent api.QuoteProductList
-	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { recent, err = cl.RecentQuoteProducts(c); return }, func(err error) {
+	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) {
+		recent, err = cl.RecentQuoteProducts(c)
+		return
+	}, func(err error) {
 		p.recent = recent.Products
 	})
 	switch {
@@ -135,7 +138,10 @@ func (p *quoteNewPage) start(fromOrder string) {
 		})
 	case fromOrder != "":
 		var l api.QuoteProductList
-		callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { l, err = cl.QuoteFromOrder(c, fromOrder); return }, func(err error) {
+		callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) {
+			l, err = cl.QuoteFromOrder(c, fromOrder)
+			return
+		}, func(err error) {
 			if err != nil {
 				p.problem = formProblem{Message: problemText(err)}
 				return
@@ -175,7 +181,10 @@ func (p *quoteNewPage) save(note string) {
 	p.saving, p.dirty = true, false
 	id, in := p.draftID, p.request()
 	var q api.Quote
-	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { q, err = cl.SaveQuoteDraft(c, id, in); return }, func(err error) {
+	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) {
+		q, err = cl.SaveQuoteDraft(c, id, in)
+		return
+	}, func(err error) {
 		p.saving = false
 		if err != nil {
 			p.dirty = true

@@ -76,7 +76,10 @@ func (p *quotePage) onAccept(ctx app.Context, e app.Event) {
 	p.busy, p.actErr = true, ""
 	id, in := p.quote.ID, api.QuoteAccept{PONumber: strings.TrimSpace(p.po)}
 	var res api.QuoteAccepted
-	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { res, err = cl.AcceptQuote(c, id, in); return }, func(err error) {
+	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) {
+		res, err = cl.AcceptQuote(c, id, in)
+		return
+	}, func(err error) {
 		p.busy = false
 		if err != nil {
 			p.actErr = problemText(err)
