@@ -130,10 +130,16 @@ func TestBrowserQuotes(t *testing.T) {
 		}), true)`),
 		until(`window.__qpdf === '200 application/pdf %PDF-'`))
 	browsertest.Screenshot(t, ctx, "quote-ready-phone")
+	var quoteID string
+	if err := owner.InTx(bg, tn.ID, func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT id::text FROM quotes WHERE quote_number = ?`, number).Scan(&quoteID)
+	}); err != nil {
+		t.Fatal(err)
+	}
 	step("documents", chromedp.Navigate(origin+"/portal/documents"), chromedp.WaitVisible(chromedp.CSS("#documents")),
 		until(`[...document.querySelectorAll('#documents tbody tr')].some(r => r.textContent.includes('QT-`+number+`.pdf'))`))
 	browsertest.Screenshot(t, ctx, "quote-document-listed-phone")
-	step("accept", chromedp.NavigateBack(), chromedp.WaitVisible(chromedp.CSS("#quote-accept")),
+	step("accept", chromedp.Navigate(origin+"/portal/quotes/"+quoteID), chromedp.WaitVisible(chromedp.CSS("#quote-accept")),
 		browsertest.Fill("#quote-po", "PO-QUOTE-E2E"), chromedp.Click(chromedp.CSS("#quote-accept")),
 		chromedp.WaitVisible(chromedp.CSS("#quote-order")),
 		until(`document.querySelector('#quote-status').textContent.includes('Accepted')`))
