@@ -149,6 +149,11 @@ func TestQuotesAPI(t *testing.T) {
 		q.Total == nil || q.Total.Amount != 11500 || q.ValidUntil == nil {
 		t.Fatalf("respond: %d %s", w.Code, w.Body)
 	}
+	// Jane is mailed (logged in tests) that it is ready.
+	e.srv.Wait()
+	if logs := e.logs.String(); !strings.Contains(logs, "Your quote "+q.Number+" is ready") || !strings.Contains(logs, "USD 115.00") {
+		t.Errorf("no quote mail to Jane in the log")
+	}
 	// Accepted twice: one order.
 	var first, second api.QuoteAccepted
 	w = e.request("POST", host, api.PathQuotes+"/"+q.ID+"/accept", `{"po_number":"PO-9"}`, jane, nil)
