@@ -342,10 +342,10 @@ func (p *quoteNewPage) productList(id, title string, list []api.QuoteProduct) ap
 	rows := make([]app.UI, 0, len(list))
 	for _, pr := range list {
 		detail := strings.TrimSpace(strings.Join([]string{pr.Form, pr.Grade, pr.Dimensions}, " "))
-		rows = append(rows, app.Li().Class("product-row").Body(
-			app.Span().Class("product-row__code").Text(pr.Code),
-			app.Span().Class("product-row__name").Text(" "+pr.Name+" "),
-			app.Small().Text(detail),
+		rows = append(rows, app.Li().Class("list-row product-row").Body(
+			app.Div().Class("list-row__text").Body(
+				app.P().Class("list-row__primary").Text(pr.Name),
+				app.P().Class("list-row__secondary").Text(strings.TrimSpace(pr.Code+" · "+detail))),
 			app.Button().ID("add-"+pr.Code).DataSet("id", pr.ProductID).Type("button").Class("button button--small").
 				OnClick(p.onAdd).Text("Add to Quote")))
 	}
