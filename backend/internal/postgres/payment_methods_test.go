@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -38,6 +39,7 @@ type cardStripe struct {
 	mu          sync.Mutex
 	decline     bool
 	lose        int
+	detachGone  bool // detaching answers that Stripe has no such card
 	creates     int
 	confirmKeys []string
 }
@@ -50,6 +52,12 @@ func (s *cardStripe) RoundTrip(req *http.Request) (*http.Response, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
+	case s.detachGone && strings.HasSuffix(req.URL.Path, "/detach"):
+		res.Body.Close()
+		body := `{"error": {"type": "invalid_request_error", "code": "resource_missing", "param": "payment_method",
+			"message": "No such PaymentMethod."}}`
+		return &http.Response{StatusCode: http.StatusNotFound, Status: "404 Not Found", Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req}, nil
 	case req.URL.Path == "/v1/payment_intents":
 		s.creates++
 		return res, nil
@@ -341,5 +349,85 @@ func TestCardSetupOneStripeCustomer(t *testing.T) {
 	staff.CustomerID = ""
 	if _, err := e.pay.StartCardSetup(e.ctx, &staff); portal.ErrorCode(err) != portal.EFORBIDDEN {
 		t.Errorf("staff setup: %v", err)
+	}
+}
+
+// TestDefaultCardPerConnectedAccount: after the tenant moved to another
+// Stripe account, the default card left on the old account neither keeps
+// the new account's first card from being the default nor comes back as
+// the default when a card is removed; setting a default leaves the old
+// account's alone. Removing a card Stripe no longer has removes it.
+func TestDefaultCardPerConnectedAccount(t *testing.T) {
+	e := newCardEnv(t)
+	pay, tr := newCardStripe(t, e)
+	if err := e.owner.InTx(e.a, mustTenant(e.a).ID, func(ctx context.Context, tx bun.Tx) error {
+		for _, q := range []string{
+			`INSERT INTO stripe_customers (tenant_id, customer_id, stripe_account, stripe_customer_id, created_at)
+				VALUES (?0, ?1, 'acct_1Old', 'cus_1JaneOld', now()), (?0, ?1, 'acct_1AlphaMetals', 'cus_1Jane', now())`,
+			`INSERT INTO payment_methods (tenant_id, id, customer_id, stripe_account, payment_method_id, brand, last4, exp_month, exp_year,
+				is_default, created_at) VALUES (?0, gen_random_uuid(), ?1, 'acct_1Old', 'pm_1OldDefault', 'visa', '1111', 1, 2031, true, now())`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, mustTenant(e.a).ID, e.jane.CustomerID); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	saved := func(evt, pm string) {
+		t.Helper()
+		if err := pay.ApplyCardEvent(e.ctx, portal.CardEvent{ID: evt, Type: "setup_intent.succeeded", Account: "acct_1AlphaMetals",
+			Created: time.Now(), SetupIntentID: "seti_" + pm, Customer: "cus_1Jane", PaymentMethodID: pm}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defaults := func() map[string]bool {
+		t.Helper()
+		out := map[string]bool{}
+		if err := e.owner.InTx(e.a, mustTenant(e.a).ID, func(ctx context.Context, tx bun.Tx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT payment_method_id, is_default FROM payment_methods WHERE customer_id = ?`, e.jane.CustomerID)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var pm string
+				var d bool
+				if err := rows.Scan(&pm, &d); err != nil {
+					return err
+				}
+				out[pm] = d
+			}
+			return rows.Err()
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	saved("evt_new_1", "pm_1NewFirst")
+	saved("evt_new_2", "pm_1NewSecond")
+	if d := defaults(); !d["pm_1NewFirst"] || d["pm_1NewSecond"] || !d["pm_1OldDefault"] {
+		t.Fatalf("after saving two cards on the new account: %v; want the first new card and the old one default", d)
+	}
+	cards, err := pay.FindPaymentMethods(e.ctx, e.jane)
+	if err != nil || len(cards) != 2 || !cards[0].Default {
+		t.Fatalf("listed: %+v, %v", cards, err)
+	}
+	second := cards[1].ID
+	if err := pay.SetDefaultPaymentMethod(e.ctx, e.jane, second); err != nil {
+		t.Fatal(err)
+	}
+	if d := defaults(); d["pm_1NewFirst"] || !d["pm_1NewSecond"] || !d["pm_1OldDefault"] {
+		t.Fatalf("after setting the second as default: %v", d)
+	}
+	tr.mu.Lock()
+	tr.detachGone = true
+	tr.mu.Unlock()
+	if err := pay.RemovePaymentMethod(e.ctx, e.jane, second); err != nil {
+		t.Fatalf("removing a card Stripe no longer has: %v", err)
+	}
+	if d := defaults(); len(d) != 2 || !d["pm_1NewFirst"] || !d["pm_1OldDefault"] {
+		t.Errorf("after removing the default: %v; want pm_1NewFirst the new account's default", d)
 	}
 }
