@@ -395,8 +395,13 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 	d, a := w.d, job.Args
 	ctx = tenants.NewContext(ctx, &tenants.Tenant{ID: a.TenantID})
 	ep, secrets, ev, err := d.load(ctx, a)
-	if err != nil || ep == nil || !ep.Enabled || ev.typ == "" {
-		return err // an endpoint deleted or turned off, an event gone: nothing to deliver
+	if err != nil || ep == nil || ev.typ == "" {
+		return err // an endpoint deleted, an event gone: nothing to deliver
+	}
+	if !ep.Enabled {
+		// Turned off, by its admin or by another delivery's failures while
+		// this one waited: given up, as that other delivery's job was.
+		return river.JobCancel(errDelivery{"The endpoint is turned off."})
 	}
 	typ, payload, occurred := ev.typ, ev.payload, ev.occurred
 	start, mono := d.now(), time.Now()

@@ -397,8 +397,10 @@ func TestDeliveryDisablesFailingEndpoint(t *testing.T) {
 		sent[0].ep.DisabledReason != wantReason {
 		t.Fatalf("notices: %+v", sent)
 	}
-	if n := rcv.count(); n != 6 {
-		t.Errorf("receiver got %d requests, want 6", n)
+	// Two per move; the second job's last attempt sends nothing when the
+	// first one's failure has turned the endpoint off before it ran.
+	if n := rcv.count(); n != 5 && n != 6 {
+		t.Errorf("receiver got %d requests, want 6 (or 5)", n)
 	}
 	// New events are not even queued for it.
 	e.event(t, "order.shipped", clock.Now())
