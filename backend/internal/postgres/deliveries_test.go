@@ -522,7 +522,9 @@ func TestAvailabilityDebounced(t *testing.T) {
 // panickingTransport panics on every request, as a bug in an attempt would.
 type panickingTransport struct{}
 
-func (panickingTransport) RoundTrip(*http.Request) (*http.Response, error) { panic("bug in the attempt") }
+func (panickingTransport) RoundTrip(*http.Request) (*http.Response, error) {
+	panic("bug in the attempt")
+}
 
 // TestDeliveryPanicRetriesOnSchedule: an attempt that panics counts as a
 // failed attempt and is retried on the schedule (30 s later by the
