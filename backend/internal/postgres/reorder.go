@@ -33,6 +33,7 @@ func NewReorderService(db *DB) *ReorderService { return &ReorderService{db: db} 
 type sourceOrder struct {
 	id, number, currency, shipToID string
 	lines                          []portal.ReorderLine
+	available                      []int64 // each line's product's stock, thousandths
 }
 
 // sourceOrderTx reads a visible order of the customer and its lines, each
@@ -76,11 +77,9 @@ func sourceOrderTx(ctx context.Context, tx bun.Tx, customerID, id string) (*sour
 			l.Availability, l.Included = portal.Discontinued, false
 		default:
 			l.Availability = cp.AvailabilityLevel()
-			if l.Availability == portal.InStock && l.QuantityMilli > available {
-				l.Availability = portal.LowStock // not enough for this line
-			}
 		}
 		o.lines = append(o.lines, l)
+		o.available = append(o.available, available)
 	}
 	return o, rows.Err()
 }
@@ -206,6 +205,9 @@ func priceReorderTx(ctx context.Context, tx bun.Tx, actor *portal.User, o *sourc
 		l := &out.Lines[i]
 		if l.Discontinued() {
 			l.CurrentPrice, l.Total = portal.Money{Currency: o.currency}, portal.Money{Currency: o.currency}
+		}
+		if l.Availability == portal.InStock && l.QuantityMilli > o.available[i] {
+			l.Availability = portal.LowStock // not enough for this line's quantity
 		}
 		if l.Included {
 			maxLead = max(maxLead, l.LeadTimeDays)
