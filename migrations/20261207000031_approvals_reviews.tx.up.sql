@@ -3,12 +3,13 @@
 -- An approval rule of a customer account, set by its Admin: an order
 -- placed by a user of role applies_to_role whose total is above
 -- threshold_minor (in currency) waits for an Admin's approval before it
--- reaches the distributor. One rule per role and account.
+-- reaches the distributor. One rule per role and account. The portal sets
+-- rules for Buyers; 'admin' (a second Admin's approval) is reserved.
 CREATE TABLE approval_rules (
     tenant_id       uuid NOT NULL REFERENCES tenants (id),
     id              uuid NOT NULL,
     customer_id     uuid NOT NULL,
-    applies_to_role text NOT NULL CHECK (applies_to_role IN ('buyer')),
+    applies_to_role text NOT NULL CHECK (applies_to_role IN ('buyer', 'admin')),
     threshold_minor bigint NOT NULL CHECK (threshold_minor >= 0),
     currency        char(3) NOT NULL,
     created_by_id   uuid,
