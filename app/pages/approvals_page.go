@@ -271,3 +271,17 @@ func (p *approvalsPage) renderRules(approver bool) app.UI {
 		}),
 	)
 }
+
+// The activity log's names of the approval events (issue 8), added to the
+// audit log's table.
+func init() {
+	for kind, label := range map[string]string{
+		"approval_rule_set":        "Approval rule set",
+		"approval_rule_deleted":    "Approval rule removed",
+		"order_approval_requested": "Order submitted for approval",
+		"order_approved":           "Order approved",
+		"order_rejected":           "Order rejected",
+	} {
+		auditKindLabels[kind] = label
+	}
+}

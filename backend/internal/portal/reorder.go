@@ -115,7 +115,7 @@ type ReorderInput struct {
 // (a placement id and at least one line are then required).
 func (in *ReorderInput) Validate(place bool) error {
 	var fields []FieldError
-	if place && !ValidUUID(in.PlacementID) {
+	if (place || in.PlacementID != "") && !ValidUUID(in.PlacementID) {
 		fields = append(fields, FieldError{Field: "placement_id", Message: "Send the placement id the reorder screen was given."})
 	}
 	if place && len(in.Lines) == 0 {
