@@ -95,7 +95,7 @@ func (p *reorderPage) load() {
 func (p *reorderPage) lines() []api.ReorderLineInput {
 	out := []api.ReorderLineInput{}
 	for _, l := range p.r.Lines {
-		if l.Discontinued || p.excluded[l.LineNo] {
+		if l.Discontinued || l.Problem != "" || p.excluded[l.LineNo] {
 			continue
 		}
 		out = append(out, api.ReorderLineInput{LineNo: l.LineNo, Quantity: strings.TrimSpace(p.qty[l.LineNo])})
@@ -246,9 +246,10 @@ func (p *reorderPage) renderLines() app.UI {
 	rows := make([]app.UI, 0, len(p.r.Lines))
 	for _, l := range p.r.Lines {
 		n := itoa(l.LineNo)
-		included := !l.Discontinued && !p.excluded[l.LineNo]
+		disabled := l.Discontinued || l.Problem != ""
+		included := !disabled && !p.excluded[l.LineNo]
 		class := "reorder-line"
-		if l.Discontinued {
+		if disabled {
 			class += " reorder-line--disabled"
 		} else if l.PriceChanged || l.Availability == "low_stock" || l.Availability == "out_of_stock" {
 			class += " reorder-line--warning"
@@ -257,13 +258,13 @@ func (p *reorderPage) renderLines() app.UI {
 			Aria("label", "Include "+orDefault(l.ProductCode, l.Description)).OnChange(p.onInclude(l.LineNo))
 		qty := app.Input().ID("qty-"+n).Type("text").Class("field__input reorder-qty").Attr("inputmode", "decimal").
 			Value(p.qty[l.LineNo]).Aria("label", "Quantity of "+orDefault(l.ProductCode, l.Description)).OnChange(p.onQuantity(l.LineNo))
-		if l.Discontinued {
+		if disabled {
 			check, qty = check.Disabled(true), qty.Disabled(true)
 		} else if !included {
 			qty = qty.Disabled(true)
 		}
 		current := app.Td().ID("current-price-"+n).DataSet("label", "Current").Class("num")
-		if l.Discontinued {
+		if disabled {
 			current = current.Text("—")
 		} else {
 			cls := "money"
@@ -273,7 +274,7 @@ func (p *reorderPage) renderLines() app.UI {
 			current = current.Body(app.Span().Class(cls).Text(components.FormatMoney(l.CurrentPrice)),
 				app.If(l.PriceChanged, func() app.UI { return app.Span().Class("visually-hidden").Text(" (price changed)") }))
 		}
-		rows = append(rows, app.Tr().ID("reorder-line-"+n).Class(class).Aria("disabled", boolText(l.Discontinued)).Body(
+		rows = append(rows, app.Tr().ID("reorder-line-"+n).Class(class).Aria("disabled", boolText(disabled)).Body(
 			app.Td().DataSet("label", "Include").Body(check),
 			app.Td().DataSet("label", "Product").Text(l.ProductCode),
 			app.Td().DataSet("label", "Description").Text(l.Description),

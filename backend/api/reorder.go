@@ -37,6 +37,7 @@ const (
 	WarningPriceChanged = "price_changed"
 	WarningDiscontinued = "item_discontinued"
 	WarningOutOfStock   = "out_of_stock"
+	WarningNeedsOptions = "needs_options" // see ReorderLine.Problem
 )
 
 // ReorderLine is one line of the original order at today's price.
@@ -55,6 +56,10 @@ type ReorderLine struct {
 	CurrentPrice  Money  `json:"current_price"`
 	PriceChanged  bool   `json:"price_changed"`
 	Total         Money  `json:"line_total"`
+	// Problem is why the line cannot be reordered as it was (a product
+	// that now needs options or dimensions, or is no longer the
+	// customer's to buy); such a line is left out, like a discontinued one.
+	Problem string `json:"problem,omitempty"`
 }
 
 // ReorderWarning is one entry of the warnings banner.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/uptrace/bun"
 
+	"example.com/portal/backend/api"
 	"example.com/portal/backend/internal/browsertest"
 )
 
@@ -60,6 +62,33 @@ func TestBrowserReorderAndApproval(t *testing.T) {
 		_, err := tx.ExecContext(ctx, `UPDATE products SET list_price_minor = ? WHERE id = ?`, newUnit, productID)
 		return err
 	})
+	// What the screen must show is what the API prices (contract prices,
+	// breaks and promotions included): the test asks it as the browser's
+	// user.
+	apiReorder := func(lines string) api.Reorder {
+		t.Helper()
+		js := `fetch("/api/v1/orders/` + orderID + `/reorder` + map[bool]string{true: "", false: "/preview"}[lines == ""] + `", ` +
+			map[bool]string{true: `{}`, false: `{method: "POST", headers: {"Content-Type": "application/json"}, body: ` + strconv.Quote(lines) + `}`}[lines == ""] +
+			`).then(r => r.ok ? r.text() : Promise.reject(new Error(r.status)))`
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("reorder API: %v", err)
+		}
+		var r api.Reorder
+		if err := json.Unmarshal([]byte(s), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	lineOf := func(r api.Reorder) api.ReorderLine {
+		for _, l := range r.Lines {
+			if l.LineNo == lineNo {
+				return l
+			}
+		}
+		t.Fatalf("no line %d in %+v", lineNo, r)
+		return api.ReorderLine{}
+	}
 	n := strconv.Itoa(lineNo)
 	count := func(q string, args ...any) int {
 		t.Helper()
@@ -122,7 +151,7 @@ func TestBrowserReorderAndApproval(t *testing.T) {
 	// and presses Place Order twice at once.
 	place := func(name, qty, po string) {
 		t.Helper()
-		want := parseMoney(t, textOf("#current-price-"+n)) * mustAtoi(t, qty)
+		want := lineOf(apiReorder(`{"lines":[{"line_no":` + n + `,"quantity":"` + qty + `"}]}`)).Total.Amount
 		step(name+" quantity",
 			browsertest.Fill("#qty-"+n, qty),
 			until(`document.querySelector("#line-total-`+n+`").textContent.replace(/[^0-9]/g, "") === "`+strconv.FormatInt(want, 10)+`"`),
@@ -144,11 +173,15 @@ func TestBrowserReorderAndApproval(t *testing.T) {
 	if got := textOf("#reorder-title"); got != "Reorder from Order "+orderNumber {
 		t.Errorf("title %q", got)
 	}
+	line := lineOf(apiReorder(""))
+	if !line.PriceChanged || line.OriginalPrice.Amount != oldUnit {
+		t.Fatalf("the API does not see the price change: %+v", line)
+	}
 	if got := parseMoney(t, textOf("#prev-price-"+n)); got != oldUnit {
 		t.Errorf("previous price %d, want %d", got, oldUnit)
 	}
-	if got := parseMoney(t, textOf("#current-price-"+n)); got != newUnit {
-		t.Errorf("current price %d, want %d", got, newUnit)
+	if got := parseMoney(t, textOf("#current-price-"+n)); got != line.CurrentPrice.Amount {
+		t.Errorf("current price %d, the API says %d (list price now %d)", got, line.CurrentPrice.Amount, newUnit)
 	}
 	if eval(`String(!!document.querySelector("#current-price-`+n+` .price--changed"))`) != "true" {
 		t.Errorf("the changed price is not highlighted")
@@ -171,8 +204,12 @@ func TestBrowserReorderAndApproval(t *testing.T) {
 	place("place order", "2", "PO-REORDER-E2E")
 	browsertest.Screenshot(t, ctx, "reorder-confirmation-phone")
 	number := textOf("#confirm-number")
-	if got := parseMoney(t, textOf("#confirm-total")); got != 2*newUnit {
-		t.Errorf("confirmed total %d, want %d", got, 2*newUnit)
+	var placedTotal int64
+	inTenant(func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT total_minor FROM orders WHERE order_number = ?`, number).Scan(&placedTotal)
+	})
+	if got := parseMoney(t, textOf("#confirm-total")); got != placedTotal || placedTotal == 0 {
+		t.Errorf("confirmed total %d, the order's %d", got, placedTotal)
 	}
 	if textOf("#confirm-ship") == "" || !strings.Contains(textOf("#confirm-status"), "Received") {
 		t.Errorf("confirmation ship date %q, status %q", textOf("#confirm-ship"), textOf("#confirm-status"))
@@ -231,13 +268,4 @@ func TestBrowserReorderAndApproval(t *testing.T) {
 	if !strings.Contains(logs.String(), "awaits your approval") {
 		t.Errorf("no approval e-mail in the log")
 	}
-}
-
-func mustAtoi(t *testing.T, s string) int64 {
-	t.Helper()
-	v, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
 }

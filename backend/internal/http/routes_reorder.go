@@ -44,7 +44,8 @@ func toAPIReorder(o *portal.Reorder) api.Reorder {
 		out.Lines = append(out.Lines, api.ReorderLine{LineNo: l.LineNo, ProductID: l.ProductID, ProductCode: l.ProductCode,
 			Description: l.Description, Quantity: portal.FormatQuantity(l.QuantityMilli), UOM: l.UOM, Availability: l.Availability,
 			LeadTimeDays: l.LeadTimeDays, Included: l.Included, Discontinued: l.Discontinued(), OriginalPrice: toAPIMoney(l.OriginalPrice),
-			CurrentPrice: toAPIMoney(l.CurrentPrice), PriceChanged: l.PriceChanged, Total: toAPIMoney(l.Total)})
+			CurrentPrice: toAPIMoney(l.CurrentPrice), PriceChanged: l.PriceChanged, Total: toAPIMoney(l.Total),
+			Problem: l.Problem})
 	}
 	for _, w := range o.Warnings {
 		out.Warnings = append(out.Warnings, api.ReorderWarning{Type: w.Type, LineNo: w.LineNo, Message: w.Message})

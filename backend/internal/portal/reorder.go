@@ -21,6 +21,10 @@ const (
 	WarnPriceChanged = "price_changed"
 	WarnDiscontinued = "item_discontinued"
 	WarnOutOfStock   = "out_of_stock"
+	// WarnNeedsOptions: the line's product now needs what the old line
+	// does not say (required dimensions, processing options), or the
+	// customer may no longer buy it; the line is left out.
+	WarnNeedsOptions = "needs_options"
 )
 
 // EstimateNote says what the reorder's freight and tax estimates are: the
@@ -49,10 +53,16 @@ type ReorderLine struct {
 	PriceChanged bool
 	Total        Money // CurrentPrice × quantity; zero when discontinued
 	Notes        string
+	// Problem is why the pricing path refused the line as it was (see
+	// WarnNeedsOptions); such a line is left out and cannot be placed.
+	Problem string
 }
 
 // Discontinued reports whether the line can no longer be ordered.
 func (l *ReorderLine) Discontinued() bool { return l.Availability == Discontinued }
+
+// Orderable reports whether the line can be included.
+func (l *ReorderLine) Orderable() bool { return !l.Discontinued() && l.Problem == "" }
 
 // ReorderWarning is one entry of the warnings banner.
 type ReorderWarning struct {

@@ -34,6 +34,9 @@ type sourceOrder struct {
 	id, number, currency, shipToID string
 	lines                          []portal.ReorderLine
 	available                      []int64 // each line's product's stock, thousandths
+	// inputPos is each line number's index in the request's lines (set
+	// by applyReorderInput), for naming fields as the request does.
+	inputPos map[int]int
 }
 
 // sourceOrderTx reads a visible order of the customer and its lines, each
@@ -107,7 +110,7 @@ func (s *ReorderService) Reorder(ctx context.Context, actor *portal.User, orderI
 				return err
 			}
 		}
-		out, _, err = priceReorderTx(ctx, tx, actor, o, now)
+		out, _, err = priceReorderTx(ctx, tx, actor, o, now, false)
 		return err
 	})
 	if err != nil {
@@ -128,6 +131,10 @@ func (s *ReorderService) Reorder(ctx context.Context, actor *portal.User, orderI
 // discontinued line.
 func applyReorderInput(o *sourceOrder, in []portal.ReorderLineInput, place bool) error {
 	byNo := map[int]int{}
+	o.inputPos = map[int]int{}
+	for i, l := range in {
+		o.inputPos[l.LineNo] = i
+	}
 	for i := range o.lines {
 		o.lines[i].Included = false
 		byNo[o.lines[i].LineNo] = i
@@ -157,7 +164,7 @@ func applyReorderInput(o *sourceOrder, in []portal.ReorderLineInput, place bool)
 // priceItemsTx: the included lines as the order (its summary is theirs),
 // the excluded ones only to show their price. It returns the screen and
 // the included lines' CartPrice.
-func priceReorderTx(ctx context.Context, tx bun.Tx, actor *portal.User, o *sourceOrder, now time.Time) (*portal.Reorder, *portal.CartPrice, error) {
+func priceReorderTx(ctx context.Context, tx bun.Tx, actor *portal.User, o *sourceOrder, now time.Time, place bool) (*portal.Reorder, *portal.CartPrice, error) {
 	out := &portal.Reorder{OrderID: o.id, OrderNumber: o.number, Lines: o.lines, Warnings: []portal.ReorderWarning{},
 		ShippingAddresses: []portal.Address{}}
 	var included, excluded []int
@@ -170,24 +177,47 @@ func priceReorderTx(ctx context.Context, tx bun.Tx, actor *portal.User, o *sourc
 			excluded = append(excluded, i)
 		}
 	}
-	price := func(idx []int) (*portal.CartPrice, error) {
-		if len(idx) == 0 {
-			return &portal.CartPrice{}, nil
+	// price prices the lines idx; a line the pricing path refuses (a
+	// product the customer may no longer see, or one that now needs
+	// options or dimensions the old line does not have) is left out with
+	// its reason when showing the screen, and named as the request's
+	// field when placing. It returns the lines priced.
+	price := func(idx []int) ([]int, *portal.CartPrice, error) {
+		for {
+			if len(idx) == 0 {
+				return idx, &portal.CartPrice{}, nil
+			}
+			in := portal.CartInput{Items: make([]portal.CartItem, len(idx))}
+			for k, i := range idx {
+				in.Items[k] = portal.CartItem{ProductID: o.lines[i].ProductID, Quantity: portal.FormatQuantity(o.lines[i].QuantityMilli)}
+			}
+			if err := in.Validate(); err != nil { // sets each item's quantity; the lines are valid already
+				return nil, nil, err
+			}
+			cp, err := priceItemsTx(ctx, tx, pricingRequest{Field: "lines", CustomerID: actor.CustomerID, Items: in.Items, At: now})
+			refused := refusedLines(err, len(idx))
+			if refused == nil {
+				return idx, cp, err
+			}
+			if place {
+				return nil, nil, renameLineFields(err.(*portal.Error), func(k int) int { return o.inputPos[o.lines[idx[k]].LineNo] })
+			}
+			var kept []int
+			for k, i := range idx {
+				if msg, ok := refused[k]; ok {
+					o.lines[i].Problem, o.lines[i].Included = msg, false
+				} else {
+					kept = append(kept, i)
+				}
+			}
+			idx = kept
 		}
-		in := portal.CartInput{Items: make([]portal.CartItem, len(idx))}
-		for k, i := range idx {
-			in.Items[k] = portal.CartItem{ProductID: o.lines[i].ProductID, Quantity: portal.FormatQuantity(o.lines[i].QuantityMilli)}
-		}
-		if err := in.Validate(); err != nil { // sets each item's quantity; the lines are valid already
-			return nil, err
-		}
-		return priceItemsTx(ctx, tx, pricingRequest{Field: "lines", CustomerID: actor.CustomerID, Items: in.Items, At: now})
 	}
-	priced, err := price(included)
+	included, priced, err := price(included)
 	if err != nil {
 		return nil, nil, err
 	}
-	others, err := price(excluded)
+	excluded, others, err := price(excluded)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -203,8 +233,8 @@ func priceReorderTx(ctx context.Context, tx bun.Tx, actor *portal.User, o *sourc
 	maxLead := 0
 	for i := range out.Lines {
 		l := &out.Lines[i]
-		if l.Discontinued() {
-			l.CurrentPrice, l.Total = portal.Money{Currency: o.currency}, portal.Money{Currency: o.currency}
+		if !l.Orderable() {
+			l.CurrentPrice, l.Total, l.PriceChanged = portal.Money{Currency: o.currency}, portal.Money{Currency: o.currency}, false
 		}
 		if l.Availability == portal.InStock && l.QuantityMilli > o.available[i] {
 			l.Availability = portal.LowStock // not enough for this line's quantity
@@ -214,6 +244,9 @@ func priceReorderTx(ctx context.Context, tx bun.Tx, actor *portal.User, o *sourc
 		}
 		name := orDash(l.ProductCode, l.Description)
 		switch {
+		case l.Problem != "":
+			out.Warnings = append(out.Warnings, portal.ReorderWarning{Type: portal.WarnNeedsOptions, LineNo: l.LineNo,
+				Message: name + " cannot be reordered as it was: " + l.Problem + " Order it from the shop or request a quote."})
 		case l.Discontinued():
 			out.Warnings = append(out.Warnings, portal.ReorderWarning{Type: portal.WarnDiscontinued, LineNo: l.LineNo,
 				Message: name + " is no longer available and is left out."})
@@ -327,7 +360,7 @@ func (s *ReorderService) PlaceReorder(ctx context.Context, actor *portal.User, o
 					Fields: []portal.FieldError{{Field: "shipping_address_id", Message: "Not one of your shipping addresses."}}}
 			}
 		}
-		screen, priced, err := priceReorderTx(ctx, tx, actor, o, now)
+		screen, priced, err := priceReorderTx(ctx, tx, actor, o, now, true)
 		if err != nil {
 			return err
 		}
@@ -407,4 +440,48 @@ func placedReorderTx(ctx context.Context, tx bun.Tx, actor *portal.User, id stri
 		out.EstimatedShipDate = requested.Time
 	}
 	return out, nil
+}
+
+// refusedLines reads which of n priced lines the pricing path refused, by
+// their index, with the reason: nil unless err is a field error naming
+// only lines ("lines[3].product_id").
+func refusedLines(err error, n int) map[int]string {
+	var pe *portal.Error
+	if !errors.As(err, &pe) || pe.Code != portal.EINVALID || len(pe.Fields) == 0 {
+		return nil
+	}
+	out := map[int]string{}
+	for _, f := range pe.Fields {
+		k, ok := lineIndex(f.Field)
+		if !ok || k >= n {
+			return nil
+		}
+		out[k] = f.Message
+	}
+	return out
+}
+
+// lineIndex is k of a field "lines[k]…".
+func lineIndex(field string) (int, bool) {
+	rest, ok := strings.CutPrefix(field, "lines[")
+	if !ok {
+		return 0, false
+	}
+	num, _, ok := strings.Cut(rest, "]")
+	k, err := strconv.Atoi(num)
+	return k, ok && err == nil && k >= 0
+}
+
+// renameLineFields renames err's "lines[k]…" fields to the request's index
+// of the same line.
+func renameLineFields(err *portal.Error, pos func(k int) int) error {
+	out := &portal.Error{Code: err.Code, Message: err.Message}
+	for _, f := range err.Fields {
+		if k, ok := lineIndex(f.Field); ok {
+			_, tail, _ := strings.Cut(f.Field, "]")
+			f.Field = "lines[" + strconv.Itoa(pos(k)) + "]" + tail
+		}
+		out.Fields = append(out.Fields, f)
+	}
+	return out
 }

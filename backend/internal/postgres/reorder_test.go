@@ -329,3 +329,41 @@ func TestReorder_Place(t *testing.T) {
 		t.Errorf("another tenant: %v", err)
 	}
 }
+
+// TestReorder_LinePricingRefuses: a line the pricing path refuses as it
+// was (here: a product now priced in another currency than the order's
+// other lines) is left out of the screen with its reason, and placing it
+// names the request's own line.
+func TestReorder_LinePricingRefuses(t *testing.T) {
+	e := newCommerceEnv(t)
+	ta, _ := tenants.FromContext(e.a)
+	if err := e.owner.InTx(e.a, ta.ID, func(ctx context.Context, tx bun.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE products SET currency = 'EUR' WHERE id = ?`, e.ids["tube"])
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.reorders.Reorder(e.a, e.jane, e.ids["so900"], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tube := r.Lines[2]
+	if tube.Problem == "" || tube.Included || tube.Total.Amount != 0 || r.GrandTotal.Amount != 6000 {
+		t.Errorf("refused line %+v, total %+v", tube, r.GrandTotal)
+	}
+	found := false
+	for _, w := range r.Warnings {
+		found = found || (w.Type == portal.WarnNeedsOptions && w.LineNo == 3)
+	}
+	if !found {
+		t.Errorf("no needs_options warning: %+v", r.Warnings)
+	}
+	_, err = e.reorders.PlaceReorder(e.a, e.jane, e.ids["so900"], portal.ReorderInput{PlacementID: r.PlacementID,
+		Lines: []portal.ReorderLineInput{{LineNo: 3, Quantity: "1"}, {LineNo: 1, Quantity: "1"}}})
+	if f := fieldsOf(err); !f["lines[0].product_id"] || len(f) != 1 {
+		t.Errorf("placing the refused line: %v", err)
+	}
+	if n := e.count(t, `SELECT count(*) FROM orders`); n != 2 {
+		t.Errorf("%d orders, want none placed", n)
+	}
+}
