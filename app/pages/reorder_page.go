@@ -228,8 +228,8 @@ func (p *reorderPage) renderWarnings() app.UI {
 	)
 }
 
-// availabilityChip shows a line's stock as spec 000's availability_chip.
-func availabilityChip(id, availability string) app.UI {
+// reorderAvailabilityChip shows a line's stock as spec 000's availability_chip.
+func reorderAvailabilityChip(id, availability string) app.UI {
 	label, color := "In Stock", "green"
 	switch availability {
 	case "low_stock":
@@ -280,7 +280,7 @@ func (p *reorderPage) renderLines() app.UI {
 			app.Td().DataSet("label", "Description").Text(l.Description),
 			app.Td().DataSet("label", "Qty").Body(qty),
 			app.Td().DataSet("label", "UOM").Text(l.UOM),
-			app.Td().DataSet("label", "Availability").Body(availabilityChip("availability-"+n, l.Availability)),
+			app.Td().DataSet("label", "Availability").Body(reorderAvailabilityChip("availability-"+n, l.Availability)),
 			app.Td().ID("prev-price-"+n).DataSet("label", "Prev Price").Class("num muted").Text(components.FormatMoney(l.OriginalPrice)),
 			current,
 			app.Td().ID("line-total-"+n).DataSet("label", "Total").Class("num").Body(components.MoneyText(l.Total)),
