@@ -32,7 +32,7 @@ type commerceEnv struct {
 	ids                  map[string]string
 }
 
-func newCommerceEnv(t *testing.T) *commerceEnv {
+func newCommerceEnv(t testing.TB) *commerceEnv {
 	t.Helper()
 	e := &commerceEnv{authEnv: newAuthEnv(t), ids: map[string]string{}}
 	id := func(name string) string {
