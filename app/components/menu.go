@@ -66,6 +66,8 @@ var StaffMenu = []MenuItem{
 		Built: true, Capability: api.CapabilityAccessRequests},
 	{Label: "Staff", Path: api.PageStaffUsers, Description: "Invite and manage the staff", Built: true, Capability: "staff_users:read"},
 	{Label: "Integrations", Path: api.PageStaffIntegrations, Description: "API keys and webhooks", Built: true, Capability: api.CapabilityAPIKeys},
+	// Product reviews (issue 8).
+	{Label: "Reviews", Path: api.PageStaffReviews, Description: "Moderate product reviews", Built: true, Capability: api.CapabilityReviewsModerate},
 }
 
 // BuiltItems returns the entries of items whose screen is built, in order.

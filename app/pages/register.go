@@ -51,6 +51,10 @@ func Register() {
 		app.Route(api.PageReceipts, newReceiptsPage)
 		app.Route(api.PageCreditNotes, newCreditNotesPage)
 		app.Route(api.PageDocuments, newDocumentsPage)
+		// Reorder, order approvals and review moderation (issue 8).
+		app.RouteWithRegexp(reorderPathPattern, newReorderPage)
+		app.Route(api.PageApprovals, newApprovalsPage)
+		app.Route(api.PageStaffReviews, newStaffReviewsPage)
 		state.Register()
 	})
 }

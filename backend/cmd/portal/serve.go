@@ -143,7 +143,12 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		// Onboarding: access requests, self-registration, the staff queue.
 		Onboarding:     postgres.NewOnboardingService(db),
 		OnboardingMail: notifier,
-		Logger:         logger,
+		// Reorder, order approvals and product reviews (issue 8).
+		Reorders:     postgres.NewReorderService(db),
+		Approvals:    postgres.NewApprovalService(db),
+		Reviews:      postgres.NewReviewService(db),
+		ApprovalMail: notifier,
+		Logger:       logger,
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,

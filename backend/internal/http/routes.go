@@ -103,6 +103,8 @@ func (s *Server) routes() chi.Router {
 			s.webhookRoutes(r)
 			s.backOfficeRoutes(r)
 			s.ecommerceRoutes(r)
+			// Reorder, order approvals and product reviews (issue 8).
+			s.reorderRoutes(r)
 
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 				return errNotFound

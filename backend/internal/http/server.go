@@ -86,6 +86,13 @@ type Server struct {
 	// Onboarding: access requests, self-registration and their staff queue.
 	Onboarding     portal.OnboardingService
 	OnboardingMail portal.OnboardingMailer
+	// Reorder, order approvals and product reviews (issue 8); nil: their
+	// routes answer 404. ApprovalMail tells Admins of held orders and
+	// requesters of decisions (nil: no mail).
+	Reorders     portal.ReorderService
+	Approvals    portal.ApprovalService
+	Reviews      portal.ReviewService
+	ApprovalMail portal.ApprovalMailer
 	// Authz answers what a role may do in a tenant: route checks and the
 	// capabilities of /api/v1/me.
 	Authz  *policies.Authorizer

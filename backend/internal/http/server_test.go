@@ -124,6 +124,9 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		// The back-office API: tenant API keys and the ERP's batches.
 		APIKeys: keys, KeyManager: keys, Webhooks: webhooks, WebhookDeliveries: deliverer, WebhookClient: webhook.Guard{AllowLoopback: true}.Client(5 * time.Second), BackOffice: postgres.NewBackOfficeService(db),
 		Ecommerce: postgres.NewEcommerceService(db, nil), RateLimiter: postgres.NewRateLimiter(db),
+		// Reorder, order approvals and product reviews (issue 8).
+		Reorders: postgres.NewReorderService(db), Approvals: postgres.NewApprovalService(db), Reviews: postgres.NewReviewService(db),
+		ApprovalMail: &mail.Notifier{Sender: sender},
 	})
 	return &env{srv: srv, logs: logs, db: db, owner: owner, stripe: rec, pg: d}
 }
