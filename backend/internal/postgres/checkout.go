@@ -172,17 +172,17 @@ func (s *CartService) result(ctx context.Context, r *checkoutRecord) (*portal.Ch
 
 // placement is what Checkout and GuestCheckout hand placeTx.
 type placement struct {
-	in                  *portal.CheckoutInput
-	customerID, userID  string
-	priced              *portal.CartPrice
-	lineNotes           []string
-	billing, shipping   checkoutAddress
-	shipToID            string
-	contact             portal.GuestContact
-	guest               bool
-	account             string // Stripe connected account, with card
-	card                *savedCard
-	notes               string
+	in                 *portal.CheckoutInput
+	customerID, userID string
+	priced             *portal.CartPrice
+	lineNotes          []string
+	billing, shipping  checkoutAddress
+	shipToID           string
+	contact            portal.GuestContact
+	guest              bool
+	account            string // Stripe connected account, with card
+	card               *savedCard
+	notes              string
 }
 
 // placeTx places the order, creates its PaymentIntent when paid by card,
