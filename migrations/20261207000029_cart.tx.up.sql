@@ -39,6 +39,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON cart_lines TO portal_app;
 -- GUEST); its buyer is only here.
 CREATE TABLE checkout_orders (
     tenant_id         uuid NOT NULL REFERENCES tenants (id),
+    id                uuid NOT NULL,
     order_id          uuid NOT NULL,
     customer_id       uuid NOT NULL,
     placed_by_id      uuid,
@@ -61,13 +62,14 @@ CREATE TABLE checkout_orders (
     created_at        timestamptz NOT NULL,
     CHECK ((payment = 'card') = (payment_intent_id IS NOT NULL)),
     CHECK (guest = (placed_by_id IS NULL)),
-    PRIMARY KEY (tenant_id, order_id),
+    PRIMARY KEY (tenant_id, id),
     UNIQUE (tenant_id, customer_id, idempotency_key),
     UNIQUE (tenant_id, payment_intent_id),
     FOREIGN KEY (tenant_id, customer_id, order_id) REFERENCES orders (tenant_id, customer_id, id) ON DELETE CASCADE,
     FOREIGN KEY (tenant_id, customer_id, placed_by_id) REFERENCES users (tenant_id, customer_id, id)
 );
 CREATE INDEX checkout_orders_idx1 ON checkout_orders (tenant_id, client_ip, created_at) WHERE guest;
+CREATE INDEX checkout_orders_idx2 ON checkout_orders (tenant_id, order_id);
 ALTER TABLE checkout_orders ENABLE ROW LEVEL SECURITY;
 ALTER TABLE checkout_orders FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON checkout_orders

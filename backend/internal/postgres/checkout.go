@@ -230,11 +230,11 @@ func (s *CartService) placeTx(ctx context.Context, tx bun.Tx, p placement) (*por
 	}
 	billing, _ := json.Marshal(p.billing)
 	shipping, _ := json.Marshal(p.shipping)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO checkout_orders (tenant_id, order_id, customer_id, placed_by_id, idempotency_key, guest,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO checkout_orders (tenant_id, id, order_id, customer_id, placed_by_id, idempotency_key, guest,
 			contact_name, contact_email, contact_phone, company_name, billing_address, shipping_address, shipping_method, promo_code,
 			payment, payment_intent_id, stripe_account, over_credit, estimated_ship_on, client_ip, created_at)
-		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		orderID, p.customerID, nullable(p.userID), p.in.IdempotencyKey, p.guest, p.contact.Name, p.contact.Email, p.contact.Phone,
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		uuid.Must(uuid.NewV7()).String(), orderID, p.customerID, nullable(p.userID), p.in.IdempotencyKey, p.guest, p.contact.Name, p.contact.Email, p.contact.Phone,
 		p.contact.CompanyName, string(billing), string(shipping), p.in.ShippingMethod, p.in.PromoCode, p.in.Payment, intentID, account,
 		placed.OverCredit, estimated, clientIP(p.in.Client), now); err != nil {
 		return nil, err
