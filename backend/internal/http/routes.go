@@ -103,6 +103,8 @@ func (s *Server) routes() chi.Router {
 			s.webhookRoutes(r)
 			s.backOfficeRoutes(r)
 			s.ecommerceRoutes(r)
+			s.cartRoutes(r)         // cart, checkout, quick order, guest checkout (issue 8)
+			s.purchaseListRoutes(r) // purchase lists (issue 8)
 
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 				return errNotFound

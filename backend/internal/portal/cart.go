@@ -182,6 +182,8 @@ type Cart struct {
 type QuickOrderLine struct {
 	Code     string
 	Quantity string
+	// CSVLine is the line of the CSV it was read from; 0 when typed.
+	CSVLine int
 }
 
 // MaxQuickOrderCSV bounds a quick order's CSV.
@@ -216,7 +218,7 @@ func ParseQuickOrderCSV(s string) ([]QuickOrderLine, error) {
 			fields = append(fields, FieldError{Field: "csv.line" + strconv.Itoa(line) + ".quantity", Message: "Line " + strconv.Itoa(line) + ": give a code and a quantity."})
 			continue
 		}
-		out = append(out, QuickOrderLine{Code: strings.TrimSpace(rec[0]), Quantity: strings.TrimSpace(rec[1])})
+		out = append(out, QuickOrderLine{Code: strings.TrimSpace(rec[0]), Quantity: strings.TrimSpace(rec[1]), CSVLine: line})
 	}
 	return out, invalid(fields)
 }
@@ -428,7 +430,8 @@ type CartService interface {
 	// sold is items[i].product_id).
 	AddToCart(ctx context.Context, actor *User, lines []CartLineInput) (*Cart, error)
 	// QuickOrder adds lines by product code; every bad line is a field
-	// error naming its line (lines[i].code) and nothing is added.
+	// error naming its line (lines[i].code, or csv.lineN.code for a line
+	// read from a CSV) and nothing is added.
 	QuickOrder(ctx context.Context, actor *User, field string, lines []QuickOrderLine) (*Cart, error)
 	// UpdateCartLine changes one of the actor's lines (ENOTFOUND for
 	// another user's).

@@ -310,8 +310,10 @@ func (s *CartService) QuickOrder(ctx context.Context, actor *portal.User, field 
 		var fields []portal.FieldError
 		lines := make([]portal.CartLineInput, 0, len(in))
 		for i, q := range in {
-			at := field + "[" + strconv.Itoa(i) + "]."
-			label := "Line " + strconv.Itoa(i+1) + ": "
+			at, label := field+"["+strconv.Itoa(i)+"].", "Line "+strconv.Itoa(i+1)+": "
+			if q.CSVLine > 0 {
+				at, label = "csv.line"+strconv.Itoa(q.CSVLine)+".", "Line "+strconv.Itoa(q.CSVLine)+": "
+			}
 			code := strings.TrimSpace(q.Code)
 			var id string
 			err := tx.QueryRowContext(ctx, `SELECT id::text FROM products WHERE lower(code) = lower(?) AND active`, code).Scan(&id)
