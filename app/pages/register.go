@@ -51,6 +51,12 @@ func Register() {
 		app.Route(api.PageReceipts, newReceiptsPage)
 		app.Route(api.PageCreditNotes, newCreditNotesPage)
 		app.Route(api.PageDocuments, newDocumentsPage)
+		// Cart, checkout, quick order and purchase lists (issue 8).
+		app.Route(api.PageCart, newCartPage)
+		app.Route(api.PageCheckout, newCheckoutPage)
+		app.Route(api.PageQuickOrder, newQuickOrderPage)
+		app.Route(api.PageLists, newListsPage)
+		app.RouteWithRegexp(listPathPattern, newListPage)
 		state.Register()
 	})
 }
