@@ -66,7 +66,7 @@ func (b *CartBadge) Render() app.UI {
 		label = "Cart (" + strconv.Itoa(b.count) + ")"
 	}
 	return app.A().ID("cart-link").Class("portal-header__signin cart-badge").Href(api.PageCart).Aria("label", label).Body(
-		app.Span().Aria("hidden", "true").Text("🛒"),
+		app.Span().Text("Cart"),
 		app.If(b.count > 0, func() app.UI {
 			return app.Span().ID("cart-count").Class("cart-badge__count").Text(strconv.Itoa(b.count))
 		}),

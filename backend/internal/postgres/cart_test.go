@@ -32,7 +32,7 @@ type cartEnv struct {
 	olga     *portal.User
 }
 
-func newCartEnv(t *testing.T) *cartEnv {
+func newCartEnv(t testing.TB) *cartEnv {
 	t.Helper()
 	e := &cartEnv{orderEnv: newOrderEnv(t), products: map[string]string{}}
 	g, rec := stripetest.Unchecked(t)
@@ -73,7 +73,7 @@ func newCartEnv(t *testing.T) *cartEnv {
 	return e
 }
 
-func (e *cartEnv) ownerExec(t *testing.T, q string, args ...any) {
+func (e *cartEnv) ownerExec(t testing.TB, q string, args ...any) {
 	t.Helper()
 	ta, _ := tenants.FromContext(e.a)
 	if err := e.owner.InTx(e.a, ta.ID, func(ctx context.Context, tx bun.Tx) error {
@@ -108,7 +108,7 @@ func cartFields(err error) []string {
 	return out
 }
 
-func (e *cartEnv) add(t *testing.T, u *portal.User, lines ...portal.CartLineInput) *portal.Cart {
+func (e *cartEnv) add(t testing.TB, u *portal.User, lines ...portal.CartLineInput) *portal.Cart {
 	t.Helper()
 	c, err := e.cart.AddToCart(e.ctx, u, lines)
 	if err != nil {
