@@ -138,6 +138,7 @@ type listPage struct {
 	loaded  bool
 	err     error
 	msg     string
+	orders  []api.OrderSummary // recent orders, to add their lines
 }
 
 func newListPage() app.Composer { return &listPage{} }
@@ -164,8 +165,15 @@ func (p *listPage) load() {
 	}
 	var l api.PurchaseList
 	id := p.id
-	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { l, err = cl.PurchaseList(c, id); return }, func(err error) {
-		p.list, p.err, p.loaded = l, err, true
+	var orders api.OrderList
+	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) {
+		if l, err = cl.PurchaseList(c, id); err != nil || !l.CanEdit {
+			return err
+		}
+		orders, _ = cl.Orders(c, nil) // recent orders, for "Add an order's products"; none on failure
+		return nil
+	}, func(err error) {
+		p.list, p.err, p.loaded, p.orders = l, err, true, orders.Orders
 	})
 }
 
@@ -254,6 +262,18 @@ func (p *listPage) Render() app.UI {
 						return cl.AddToPurchaseList(c, p.id, api.PurchaseListAdd{FromCart: true})
 					})
 				}),
+				app.If(len(p.orders) > 0, func() app.UI {
+					return app.Label().Body(app.Span().Text("Add an order's products "), app.Select().ID("list-add-order").
+						OnChange(func(ctx app.Context, _ app.Event) {
+							orderID := ctx.JSSrc().Get("value").String()
+							if orderID == "" {
+								return
+							}
+							p.do(func(c context.Context, cl *apiclient.Client) (api.PurchaseList, error) {
+								return cl.AddToPurchaseList(c, p.id, api.PurchaseListAdd{FromOrderID: orderID})
+							})
+						}).Body(append([]app.UI{app.Option().Value("").Text("Choose an order")}, orderOptions(p.orders)...)...))
+				}),
 				app.Label().For("list-rename").Text("Name"),
 				app.Input().ID("list-rename").Type("text").MaxLength(100).Value(l.Name).OnChange(func(ctx app.Context, _ app.Event) {
 					name := strings.TrimSpace(ctx.JSSrc().Get("value").String())
@@ -284,4 +304,12 @@ func (p *listPage) Render() app.UI {
 		}
 		return out
 	})
+}
+
+func orderOptions(orders []api.OrderSummary) []app.UI {
+	out := make([]app.UI, 0, len(orders))
+	for _, o := range orders {
+		out = append(out, app.Option().Value(o.ID).Text(o.OrderNumber+" · "+components.FormatDate(o.OrderDate)))
+	}
+	return out
 }

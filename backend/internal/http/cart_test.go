@@ -268,6 +268,15 @@ func TestPurchaseListAPI(t *testing.T) {
 	if c := decodeCart(t, w, w.Body.String(), w.Code); len(c.Lines) != 1 || c.Total.Amount != 50000 {
 		t.Errorf("list to cart: %+v", c)
 	}
+	// A Viewer reads lists but changes none, and has no cart.
+	seedUser(t, e.owner, "acme", "vic@acme-customer.example", "Vic", "viewer")
+	vic := e.signIn(t, cartHost, "vic@acme-customer.example", testPassword)
+	if w := e.request("GET", cartHost, api.PathPurchaseLists, "", vic, nil); w.Code != 200 || strings.TrimSpace(w.Body.String()) != "[]" {
+		t.Errorf("viewer's lists: %d %s", w.Code, w.Body)
+	}
+	decodeProblem(t, e.request("POST", cartHost, api.PathPurchaseLists, `{"name":"Mine"}`, vic, nil), http.StatusForbidden)
+	decodeProblem(t, e.request("GET", cartHost, api.PathCart, "", vic, nil), http.StatusForbidden)
+	decodeProblem(t, e.request("POST", cartHost, api.PathCheckout, `{}`, vic, nil), http.StatusForbidden)
 	if w := e.request("DELETE", cartHost, api.PathPurchaseLists+"/"+l.ID, "", jane, nil); w.Code != http.StatusNoContent {
 		t.Errorf("delete: %d %s", w.Code, w.Body)
 	}
