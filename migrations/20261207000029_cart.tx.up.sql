@@ -56,11 +56,15 @@ CREATE TABLE checkout_orders (
     payment           text NOT NULL CHECK (payment IN ('account', 'card')),
     payment_intent_id text,
     stripe_account    text,
+    -- The PaymentIntent's status as Stripe last reported it (webhooks move
+    -- it forward; succeeded stays).
+    payment_status    text,
     over_credit       boolean NOT NULL DEFAULT false,
     estimated_ship_on date NOT NULL,
     client_ip         inet,
     created_at        timestamptz NOT NULL,
     CHECK ((payment = 'card') = (payment_intent_id IS NOT NULL)),
+    CHECK ((payment = 'card') = (payment_status IS NOT NULL)),
     CHECK (guest = (placed_by_id IS NULL)),
     PRIMARY KEY (tenant_id, id),
     UNIQUE (tenant_id, customer_id, idempotency_key),

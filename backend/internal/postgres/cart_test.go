@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -360,6 +362,33 @@ func TestCheckoutByCardAgainstStripeMock(t *testing.T) {
 	}
 	if n := e.ownerInt(t, `SELECT count(*) FROM checkout_orders WHERE order_id = ? AND payment = 'card' AND payment_intent_id = ?`, r.OrderID, r.Card.PaymentIntentID); n != 1 {
 		t.Errorf("checkout record missing")
+	}
+	// Stripe's events move the order's payment on, forward only; another
+	// account's event about the intent changes nothing.
+	pay := postgres.NewCardPaymentService(e.app, nil)
+	status := func() string {
+		var st string
+		ta, _ := tenants.FromContext(e.a)
+		if err := e.owner.InTx(e.a, ta.ID, func(ctx context.Context, tx bun.Tx) error {
+			return tx.QueryRowContext(ctx, `SELECT payment_status FROM checkout_orders WHERE order_id = ?`, r.OrderID).Scan(&st)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	for i, ev := range []struct{ typ, account, want string }{
+		{"payment_intent.succeeded", "acct_1Elsewhere", r.Card.Status},
+		{"payment_intent.processing", "acct_1AlphaMetals", "processing"},
+		{"payment_intent.succeeded", "acct_1AlphaMetals", "succeeded"},
+		{"payment_intent.payment_failed", "acct_1AlphaMetals", "succeeded"},
+	} {
+		if err := pay.ApplyCardEvent(e.ctx, portal.CardEvent{ID: "evt_checkout_" + strconv.Itoa(i), Type: ev.typ, Account: ev.account,
+			Created: time.Now(), PaymentIntentID: r.Card.PaymentIntentID}); err != nil {
+			t.Fatal(err)
+		}
+		if got := status(); got != ev.want {
+			t.Errorf("after %s from %s: %q, want %q", ev.typ, ev.account, got, ev.want)
+		}
 	}
 }
 

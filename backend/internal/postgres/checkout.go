@@ -207,7 +207,7 @@ func (s *CartService) placeTx(ctx context.Context, tx bun.Tx, p placement) (*por
 	if placed.OverCredit {
 		out.CreditWarning = portal.CreditReviewWarning
 	}
-	var intentID, account any
+	var intentID, account, intentStatus any
 	if p.in.Payment == portal.PayByCard {
 		tn, _ := tenants.FromContext(ctx)
 		in := portal.IntentInput{Account: p.account, Amount: p.priced.GrandTotal,
@@ -226,17 +226,17 @@ func (s *CartService) placeTx(ctx context.Context, tx bun.Tx, p placement) (*por
 		}
 		out.Card = &portal.CardPayment{PaymentIntentID: pi.ID, ClientSecret: pi.ClientSecret, StripeAccount: p.account,
 			Amount: p.priced.GrandTotal, Status: pi.Status}
-		intentID, account = pi.ID, p.account
+		intentID, account, intentStatus = pi.ID, p.account, pi.Status
 	}
 	billing, _ := json.Marshal(p.billing)
 	shipping, _ := json.Marshal(p.shipping)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO checkout_orders (tenant_id, id, order_id, customer_id, placed_by_id, idempotency_key, guest,
 			contact_name, contact_email, contact_phone, company_name, billing_address, shipping_address, shipping_method, promo_code,
-			payment, payment_intent_id, stripe_account, over_credit, estimated_ship_on, client_ip, created_at)
-		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			payment, payment_intent_id, stripe_account, payment_status, over_credit, estimated_ship_on, client_ip, created_at)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		uuid.Must(uuid.NewV7()).String(), orderID, p.customerID, nullable(p.userID), p.in.IdempotencyKey, p.guest, p.contact.Name, p.contact.Email, p.contact.Phone,
 		p.contact.CompanyName, string(billing), string(shipping), p.in.ShippingMethod, p.in.PromoCode, p.in.Payment, intentID, account,
-		placed.OverCredit, estimated, clientIP(p.in.Client), now); err != nil {
+		intentStatus, placed.OverCredit, estimated, clientIP(p.in.Client), now); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -513,4 +513,24 @@ func (s *CartService) PriceGuestCart(ctx context.Context, lines []portal.CartLin
 		return namesForCart(ctx, tx, out.Lines)
 	})
 	return out, wrapCartErr("price guest cart", err)
+}
+
+// applyCheckoutIntentTx moves a checkout's card payment on by a Stripe
+// event (called by CardPaymentService.ApplyCardEvent for an intent that is
+// no invoice payment): forward only, so a payment that succeeded stays
+// succeeded. An intent that is no checkout's, or of another connected
+// account, changes nothing.
+func applyCheckoutIntentTx(ctx context.Context, tx bun.Tx, ev portal.CardEvent) error {
+	status := map[string]string{"payment_intent.succeeded": "succeeded", "payment_intent.processing": "processing",
+		"payment_intent.payment_failed": "requires_payment_method", "payment_intent.canceled": "canceled"}[ev.Type]
+	if status == "" {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE checkout_orders SET payment_status = ?
+		WHERE payment_intent_id = ? AND stripe_account = ? AND payment_status NOT IN ('succeeded', 'canceled')`,
+		status, ev.PaymentIntentID, ev.Account)
+	if err != nil {
+		return fmt.Errorf("postgres: checkout payment status: %w", err)
+	}
+	return nil
 }

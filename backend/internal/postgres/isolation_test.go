@@ -392,7 +392,8 @@ var isoBuilders = map[string]isoBuilder{
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "order_id": isoID(fx.Order), "customer_id": isoID(fx.Customer),
 			"placed_by_id": isoID(fx.CustomerUser), "idempotency_key": "key-" + id, "billing_address": `{"line1":"1 Main"}`,
 			"shipping_address": `{"line1":"1 Main"}`, "shipping_method": "standard", "payment": "card", "payment_intent_id": "pi_" + id,
-			"stripe_account": "acct_" + fx.Name, "estimated_ship_on": "2026-11-25", "created_at": "2026-11-20T10:00:00Z"}
+			"stripe_account": "acct_" + fx.Name, "payment_status": "requires_payment_method", "estimated_ship_on": "2026-11-25",
+			"created_at": "2026-11-20T10:00:00Z"}
 	}},
 	"purchase_lists": {row: func(fx *isoFixture, fresh bool) isoRow {
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": isoPick(fresh, isoDerived(fx, "purchase_list")), "customer_id": isoID(fx.Customer),
