@@ -109,3 +109,17 @@ func (c *Client) AddListToCart(ctx context.Context, id string) (api.Cart, error)
 	err := c.do(ctx, "POST", api.PathPurchaseLists+"/"+url.PathEscape(id)+"/cart", nil, &out)
 	return out, err
 }
+
+// PriceGuestCart prices a guest's lines (POST /api/v1/guest/cart/price).
+func (c *Client) PriceGuestCart(ctx context.Context, in api.GuestCartPrice) (api.Cart, error) {
+	var out api.Cart
+	err := c.do(ctx, "POST", api.PathGuestCart, in, &out)
+	return out, err
+}
+
+// GuestCheckout places a guest's order (POST /api/v1/guest/checkout).
+func (c *Client) GuestCheckout(ctx context.Context, in api.GuestCheckoutRequest) (api.CheckoutConfirmation, error) {
+	var out api.CheckoutConfirmation
+	err := c.do(ctx, "POST", api.PathGuestCheckout, in, &out)
+	return out, err
+}

@@ -57,6 +57,7 @@ func Register() {
 		app.Route(api.PageQuickOrder, newQuickOrderPage)
 		app.Route(api.PageLists, newListsPage)
 		app.RouteWithRegexp(listPathPattern, newListPage)
+		app.Route(api.PageGuestCheckout, newGuestCheckoutPage)
 		state.Register()
 	})
 }

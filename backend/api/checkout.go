@@ -15,6 +15,11 @@ const (
 	PageCheckout   = "/portal/checkout"
 	PageQuickOrder = "/portal/quick-order"
 	PageLists      = "/portal/lists" // a list: PageLists + "/{id}"
+	// PageGuestCheckout is a guest's checkout of the cart the browser
+	// keeps (localStorage GuestCartStorageKey: a JSON array of
+	// CartItemInput), where the tenant takes guest orders.
+	PageGuestCheckout   = "/portal/guest-checkout"
+	GuestCartStorageKey = "portal.guest_cart"
 )
 
 // CartLineUpdate is PATCH /api/v1/cart/items/{line_id}: the fields sent

@@ -130,4 +130,6 @@ func TestBrowserCheckout(t *testing.T) {
 		t.Errorf("confirmation total %q, the order's %d", total, totalMinor)
 	}
 	step("cart empty", chromedp.Navigate(origin+"/portal/cart"), chromedp.WaitVisible(chromedp.CSS("#cart-empty")))
+	// Acme Metals takes no guest orders: the guest checkout says so.
+	step("guest checkout closed", chromedp.Navigate(origin+"/portal/guest-checkout"), chromedp.WaitVisible(chromedp.CSS("#guest-closed")))
 }
