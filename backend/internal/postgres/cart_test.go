@@ -3,8 +3,10 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -389,6 +391,52 @@ func TestCheckoutByCardAgainstStripeMock(t *testing.T) {
 		if got := status(); got != ev.want {
 			t.Errorf("after %s from %s: %q, want %q", ev.typ, ev.account, got, ev.want)
 		}
+	}
+}
+
+func TestCheckoutWithSavedCardConfirmsOnceAfterCommit(t *testing.T) {
+	stripetest.URL(t)
+	e := newCartEnv(t)
+	card := uuid.NewString()
+	e.ownerExec(t, `INSERT INTO stripe_customers (tenant_id, customer_id, stripe_account, stripe_customer_id, created_at)
+		SELECT tenant_id, id, 'acct_1AlphaMetals', 'cus_1Jane', now() FROM customers WHERE id = ?`, e.jane.CustomerID)
+	e.ownerExec(t, `INSERT INTO payment_methods (tenant_id, id, customer_id, stripe_account, payment_method_id, brand, last4, exp_month, exp_year, is_default, created_at)
+		SELECT tenant_id, ?, id, 'acct_1AlphaMetals', 'pm_1JaneVisa', 'visa', '4242', 8, 2030, true, now() FROM customers WHERE id = ?`, card, e.jane.CustomerID)
+	e.rec.SetIntentStatus("POST", regexp.MustCompile(`^/v1/payment_intents/[^/]+/confirm$`), "requires_action")
+	e.add(t, e.jane, portal.CartLineInput{ProductID: e.products["RB-2"], Quantity: "4"})
+	in := checkoutInput("checkout-saved-card-1")
+	in.ShippingAddressID, in.Payment, in.PaymentMethodID = e.ids["dock"], portal.PayByCard, card
+	// Another customer's card id is not found, and nothing is placed.
+	other := in
+	other.PaymentMethodID = uuid.NewString()
+	if _, err := e.cart.Checkout(e.ctx, e.jane, other); portal.ErrorCode(err) != portal.ENOTFOUND {
+		t.Fatalf("unknown card: %v", err)
+	}
+	var intent string
+	for i := range 2 { // a double submit: one intent, confirmed once
+		r, err := e.cart.Checkout(e.ctx, e.jane, in)
+		if err == nil && r.Card != nil {
+			intent = r.Card.PaymentIntentID
+		}
+		if err != nil || r.Card == nil || r.Card.Status != "requires_action" || r.Card.ClientSecret == "" {
+			t.Fatalf("submit %d: %+v %v", i, r, err)
+		}
+	}
+	creates := e.rec.Requests("POST", "/v1/payment_intents")
+	if len(creates) != 1 || creates[0].Form.Get("payment_method") != "pm_1JaneVisa" || creates[0].Form.Get("customer") != "cus_1Jane" {
+		t.Errorf("creates = %+v", creates)
+	}
+	confirms := 0
+	for _, q := range e.rec.Requests("POST", "/v1/payment_intents/"+intent+"/confirm") {
+		if strings.HasPrefix(q.Header.Get("Idempotency-Key"), "checkout-confirm:") {
+			confirms++
+		}
+	}
+	if confirms != 1 {
+		t.Errorf("%d confirmations", confirms)
+	}
+	if n := e.ownerInt(t, `SELECT count(*) FROM checkout_orders WHERE payment_status = 'requires_action'`); n != 1 {
+		t.Errorf("payment status not recorded")
 	}
 }
 

@@ -227,6 +227,10 @@ func (s *CartService) placeTx(ctx context.Context, tx bun.Tx, p placement) (*por
 		out.Card = &portal.CardPayment{PaymentIntentID: pi.ID, ClientSecret: pi.ClientSecret, StripeAccount: p.account,
 			Amount: p.priced.GrandTotal, Status: pi.Status}
 		intentID, account, intentStatus = pi.ID, p.account, pi.Status
+		if p.card != nil {
+			intentStatus = "requires_confirmation" // by confirmSavedCard, once committed
+			out.Card.Status = "requires_confirmation"
+		}
 	}
 	billing, _ := json.Marshal(p.billing)
 	shipping, _ := json.Marshal(p.shipping)
@@ -350,7 +354,47 @@ func (s *CartService) Checkout(ctx context.Context, actor *portal.User, in porta
 		_, err = tx.ExecContext(ctx, `DELETE FROM cart_lines WHERE user_id = ?`, actor.ID)
 		return err
 	})
+	if err == nil && in.PaymentMethodID != "" && out.Card != nil {
+		err = s.confirmSavedCard(ctx, out)
+	}
 	return out, wrapCartErr("checkout", err)
+}
+
+// confirmSavedCard confirms the order's saved-card intent at Stripe, only
+// once the order and its checkout are committed (as invoice payments do):
+// under the checkout row's lock, with a key of the order's own, and only
+// while it still needs confirming, so a second submit or a lost answer
+// never confirms twice. The answer's status is recorded and returned:
+// succeeded or processing, requires_action (3-D Secure, for Stripe.js),
+// or requires_payment_method (declined; nothing was charged).
+func (s *CartService) confirmSavedCard(ctx context.Context, out *portal.CheckoutResult) error {
+	return s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		var status, account string
+		err := tx.QueryRowContext(ctx, `SELECT payment_status, stripe_account FROM checkout_orders WHERE order_id = ? AND payment_intent_id = ? FOR UPDATE`,
+			out.OrderID, out.Card.PaymentIntentID).Scan(&status, &account)
+		if err != nil {
+			return err
+		}
+		out.Card.Status = status
+		if status != "requires_confirmation" {
+			return nil // confirmed by a concurrent submit, or by Stripe's events
+		}
+		pi, err := s.gateway.ConfirmIntent(ctx, account, out.Card.PaymentIntentID, "checkout-confirm:"+out.OrderID)
+		if err != nil {
+			return err
+		}
+		status = pi.Status
+		if pi.Declined {
+			status = "requires_payment_method"
+		}
+		if pi.ClientSecret != "" {
+			out.Card.ClientSecret = pi.ClientSecret
+		}
+		out.Card.Status = status
+		_, err = tx.ExecContext(ctx, `UPDATE checkout_orders SET payment_status = ? WHERE order_id = ? AND payment_status = 'requires_confirmation'`,
+			status, out.OrderID)
+		return err
+	})
 }
 
 // lineNotes is what the order line says of the cart line's configuration.
