@@ -204,10 +204,15 @@ func ParseQuickOrderCSV(s string) ([]QuickOrderLine, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.StartLine
+			}
 			return nil, invalid([]FieldError{{Field: "csv", Message: "Line " + strconv.Itoa(line) + ": not valid CSV."}})
 		}
+		line, _ := r.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
