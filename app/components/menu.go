@@ -55,7 +55,7 @@ var Menu = []MenuItem{
 	{Label: "Shipments", Path: api.PageShipments, Description: "Shipment tracking", Built: true},
 	{Label: "Credit Notes", Path: api.PageCreditNotes, Description: "Credit note history", Built: true},
 	{Label: "Returns", Path: "/portal/returns", Description: "Return requests"},
-	{Label: "Purchase Lists", Path: "/portal/lists", Description: "Saved shopping lists"},
+	{Label: "Purchase Lists", Path: api.PageLists, Description: "Saved shopping lists", Built: true},
 	{Label: "Support Tickets", Path: "/portal/tickets", Description: "Help and support"},
 }
 

@@ -55,6 +55,13 @@ func Register() {
 		app.RouteWithRegexp(reorderPathPattern, newReorderPage)
 		app.Route(api.PageApprovals, newApprovalsPage)
 		app.Route(api.PageStaffReviews, newStaffReviewsPage)
+		// Cart, checkout, quick order and purchase lists (issue 8).
+		app.Route(api.PageCart, newCartPage)
+		app.Route(api.PageCheckout, newCheckoutPage)
+		app.Route(api.PageQuickOrder, newQuickOrderPage)
+		app.Route(api.PageLists, newListsPage)
+		app.RouteWithRegexp(listPathPattern, newListPage)
+		app.Route(api.PageGuestCheckout, newGuestCheckoutPage)
 		state.Register()
 	})
 }

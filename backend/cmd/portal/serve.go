@@ -80,6 +80,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		}
 	}
 	cardPayments := postgres.NewCardPaymentService(db, cards)
+	cart := postgres.NewCartService(db, cards) // checkout (issue 8)
 	invoices := postgres.NewInvoiceService(db)
 	keys := postgres.NewAPIKeyService(db)
 	webhooks := postgres.NewWebhookService(db)
@@ -140,6 +141,10 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		// PostgreSQL, shared by every server process.
 		Ecommerce:   postgres.NewEcommerceService(db, postgres.NewDocumentStore(db, store)),
 		RateLimiter: postgres.NewRateLimiter(db),
+		// Cart, checkout, guest checkout and purchase lists (issue 8).
+		Cart:          cart,
+		CheckoutMail:  notifier,
+		PurchaseLists: postgres.NewPurchaseListService(db, cart),
 		// Onboarding: access requests, self-registration, the staff queue.
 		Onboarding:     postgres.NewOnboardingService(db),
 		OnboardingMail: notifier,

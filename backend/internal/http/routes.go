@@ -105,6 +105,8 @@ func (s *Server) routes() chi.Router {
 			s.ecommerceRoutes(r)
 			// Reorder, order approvals and product reviews (issue 8).
 			s.reorderRoutes(r)
+			s.cartRoutes(r)         // cart, checkout, quick order, guest checkout (issue 8)
+			s.purchaseListRoutes(r) // purchase lists (issue 8)
 
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 				return errNotFound

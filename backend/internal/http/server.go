@@ -93,6 +93,12 @@ type Server struct {
 	Approvals    portal.ApprovalService
 	Reviews      portal.ReviewService
 	ApprovalMail portal.ApprovalMailer
+	// Cart, checkout, quick order and guest checkout (issue 8); nil: their
+	// routes answer 404. CheckoutMail confirms guest orders by e-mail.
+	// PurchaseLists are the saved lists (nil: 404).
+	Cart          portal.CartService
+	CheckoutMail  portal.CheckoutMailer
+	PurchaseLists portal.PurchaseListService
 	// Authz answers what a role may do in a tenant: route checks and the
 	// capabilities of /api/v1/me.
 	Authz  *policies.Authorizer

@@ -96,6 +96,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 	auth := postgres.NewAuthService(db)
 	cards, rec := stripetest.Unchecked(t)
 	cardPayments := postgres.NewCardPaymentService(db, cards)
+	cart := postgres.NewCartService(db, cards) // checkout (issue 8)
 	invoices := postgres.NewInvoiceService(db)
 	keys := postgres.NewAPIKeyService(db)
 	webhooks := postgres.NewWebhookService(db)
@@ -127,6 +128,8 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		// Reorder, order approvals and product reviews (issue 8).
 		Reorders: postgres.NewReorderService(db), Approvals: postgres.NewApprovalService(db), Reviews: postgres.NewReviewService(db),
 		ApprovalMail: &mail.Notifier{Sender: sender},
+		// Cart, checkout and purchase lists (issue 8).
+		Cart: cart, CheckoutMail: &mail.Notifier{Sender: sender}, PurchaseLists: postgres.NewPurchaseListService(db, cart),
 	})
 	return &env{srv: srv, logs: logs, db: db, owner: owner, stripe: rec, pg: d}
 }

@@ -24,6 +24,7 @@ func toAPITenant(t *tenants.Tenant) api.Tenant {
 		SupportEmail: b.SupportEmail, SupportPhone: b.SupportPhone,
 		MFARequired: st.MFARequired, ChatEnabled: st.ChatEnabled, TimeZone: st.TimeZone, Currency: st.Currency,
 		SelfRegistration: st.SelfRegistration,
+		GuestCheckout:    st.GuestCheckout, // checkout (issue 8)
 	}
 	if t.SSO != nil {
 		out.SSOLabel = t.SSO.ButtonLabel // only the label: never the issuer, client id or secret's name

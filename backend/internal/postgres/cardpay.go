@@ -391,7 +391,10 @@ func (s *CardPaymentService) ApplyCardEvent(ctx context.Context, ev portal.CardE
 			return nil // not about a payment
 		}
 		a, err := lockAttempt(ctx, tx, ev.PaymentIntentID)
-		if err != nil || a == nil || a.account != ev.Account {
+		if err == nil && a == nil {
+			return applyCheckoutIntentTx(ctx, tx, ev) // an order's payment at checkout (issue 8), or nothing of ours
+		}
+		if err != nil || a.account != ev.Account {
 			return err // nil when not a payment started here
 		}
 		return s.applyIntent(ctx, tx, a, ev)

@@ -452,7 +452,7 @@ func refusedLines(err error, n int) map[int]string {
 	}
 	out := map[int]string{}
 	for _, f := range pe.Fields {
-		k, ok := lineIndex(f.Field)
+		k, ok := lineIndex(f.Field, "lines")
 		if !ok || k >= n {
 			return nil
 		}
@@ -461,23 +461,12 @@ func refusedLines(err error, n int) map[int]string {
 	return out
 }
 
-// lineIndex is k of a field "lines[k]…".
-func lineIndex(field string) (int, bool) {
-	rest, ok := strings.CutPrefix(field, "lines[")
-	if !ok {
-		return 0, false
-	}
-	num, _, ok := strings.Cut(rest, "]")
-	k, err := strconv.Atoi(num)
-	return k, ok && err == nil && k >= 0
-}
-
 // renameLineFields renames err's "lines[k]…" fields to the request's index
 // of the same line.
 func renameLineFields(err *portal.Error, pos func(k int) int) error {
 	out := &portal.Error{Code: err.Code, Message: err.Message}
 	for _, f := range err.Fields {
-		if k, ok := lineIndex(f.Field); ok {
+		if k, ok := lineIndex(f.Field, "lines"); ok {
 			_, tail, _ := strings.Cut(f.Field, "]")
 			f.Field = "lines[" + strconv.Itoa(pos(k)) + "]" + tail
 		}
