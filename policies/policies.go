@@ -127,6 +127,14 @@ var (
 	StaffUsersManage      = Permission{"staff_users", "manage"}      // invite, change the role of, and remove staff users
 )
 
+// Product reviews (issue 8, reorder/approvals/reviews): customers who buy
+// write reviews of what they received; staff moderate them. Reading them
+// is CatalogRead.
+var (
+	ReviewsWrite    = Permission{"reviews", "write"}    // rate a received product and edit one's review
+	ReviewsModerate = Permission{"reviews", "moderate"} // staff: list every review, hide or show one
+)
+
 // scope says which kind of role may hold a permission.
 type scope int
 
@@ -159,6 +167,9 @@ var known = map[Permission]scope{
 	WebhooksManage: scopeStaff, AccessRequestsApprove: scopeStaff, CustomersRead: scopeStaff,
 	CustomersManage: scopeStaff, QuotesRespond: scopeStaff, TicketsRespond: scopeStaff,
 	StaffUsersRead: scopeStaff, StaffUsersManage: scopeStaff,
+
+	// Product reviews (issue 8).
+	ReviewsWrite: scopeCustomer, ReviewsModerate: scopeStaff,
 }
 
 // Authorizer answers whether a role may use a permission in a tenant. It is

@@ -79,6 +79,10 @@ var matrix = []struct {
 	{WebhooksManage, "....T."},
 	{StaffUsersRead, "....T."},
 	{StaffUsersManage, "....T."},
+
+	// Product reviews (issue 8).
+	{ReviewsWrite, "AB...."},
+	{ReviewsModerate, "....T."},
 }
 
 // staffOnly and customerRoles restate by hand which side is which, for the
@@ -88,7 +92,8 @@ var (
 	staffRoles    = []string{RoleTenantAdmin, RoleSalesRep}
 	staffOnly     = []Permission{SettingsManage, BrandingManage, APIKeysManage, WebhooksManage,
 		AccessRequestsApprove, CustomersRead, CustomersManage, QuotesRespond, TicketsRespond,
-		StaffUsersRead, StaffUsersManage}
+		StaffUsersRead, StaffUsersManage,
+		ReviewsModerate} // product reviews (issue 8)
 	selfService = []Permission{ProfileRead, ProfileUpdate, NotificationsManage}
 )
 

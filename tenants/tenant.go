@@ -64,6 +64,10 @@ type Settings struct {
 	// which every card payment goes to; empty: the portal takes no card
 	// payments. An account id is not a secret: Stripe.js is given it too.
 	StripeAccount string `json:"stripe_account" yaml:"stripe_account"`
+	// Checkout (issue 8): GuestCheckout lets visitors order without an
+	// account (spec 002 "Guest Checkout"), paying by card; their orders
+	// belong to the tenant's guest customer (account number GUEST).
+	GuestCheckout bool `json:"guest_checkout" yaml:"guest_checkout"`
 	// QuotesMode (spec 002 "Quotes Mode"): the portal and the e-commerce
 	// API take quote requests instead of orders; an order is placed only
 	// by accepting a quote (quotes feature).

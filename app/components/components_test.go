@@ -79,11 +79,11 @@ func TestMenuTableFollowsSpec(t *testing.T) {
 	// Today the dashboard, My Orders, Invoices, Receipts, Shipments and Credit
 	// Notes exist; the real menu renders those alone.
 	html := render(t, NewMainMenu().Current("/portal"))
-	if n := strings.Count(html, "<li"); n != len(BuiltItems(Menu)) || n != 7 { // 7 with Quotations (quotes feature)
+	if n := strings.Count(html, "<li"); n != len(BuiltItems(Menu)) || n != 8 { // 8: Purchase Lists (issue 8), Quotations (quotes feature)
 		t.Errorf("real menu renders %d entries, want exactly the %d built one(s):\n%s", n, len(BuiltItems(Menu)), html)
 	}
 	for _, href := range []string{`href="/portal"`, `href="/portal/orders"`, `href="/portal/invoices"`, `href="/portal/shipments"`,
-		`href="/portal/receipts"`, `href="/portal/credit-notes"`, `href="/portal/quotes"`} {
+		`href="/portal/receipts"`, `href="/portal/credit-notes"`, `href="/portal/lists"`, `href="/portal/quotes"`} {
 		if !strings.Contains(html, href) {
 			t.Errorf("real menu lacks %s:\n%s", href, html)
 		}

@@ -106,6 +106,7 @@ func (h *Header) renderAccount() app.UI {
 		Body(
 			app.Span().Class("portal-header__user").Title(h.IsignedInAs).Text(h.IsignedInAs),
 			// Every signed-in role may read its own profile (profile:read).
+			NewCartBadge(), // the cart and its line count (issue 8)
 			app.A().ID("account-link").Class("portal-header__signin").Href(PathAccount).Text("Account"),
 			signOut,
 		)

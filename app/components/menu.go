@@ -55,7 +55,7 @@ var Menu = []MenuItem{
 	{Label: "Shipments", Path: api.PageShipments, Description: "Shipment tracking", Built: true},
 	{Label: "Credit Notes", Path: api.PageCreditNotes, Description: "Credit note history", Built: true},
 	{Label: "Returns", Path: "/portal/returns", Description: "Return requests"},
-	{Label: "Purchase Lists", Path: "/portal/lists", Description: "Saved shopping lists"},
+	{Label: "Purchase Lists", Path: api.PageLists, Description: "Saved shopping lists", Built: true},
 	{Label: "Support Tickets", Path: "/portal/tickets", Description: "Help and support"},
 }
 
@@ -66,6 +66,8 @@ var StaffMenu = []MenuItem{
 		Built: true, Capability: api.CapabilityAccessRequests},
 	{Label: "Staff", Path: api.PageStaffUsers, Description: "Invite and manage the staff", Built: true, Capability: "staff_users:read"},
 	{Label: "Integrations", Path: api.PageStaffIntegrations, Description: "API keys and webhooks", Built: true, Capability: api.CapabilityAPIKeys},
+	// Product reviews (issue 8).
+	{Label: "Reviews", Path: api.PageStaffReviews, Description: "Moderate product reviews", Built: true, Capability: api.CapabilityReviewsModerate},
 	// Quotes feature.
 	{Label: "Quotes", Path: api.PageStaffQuotes, Description: "Price and send quote requests", Built: true, Capability: api.CapabilityQuotesRespond},
 }

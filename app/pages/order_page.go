@@ -37,6 +37,8 @@ type orderPage struct {
 	docs    []api.Document // the order's documents
 	docsErr error
 	viewing *api.Document // the document in the viewer
+
+	approval *api.OrderApproval // the order's approval, when it needed one (issue 8)
 }
 
 func newOrderPage() app.Composer { return &orderPage{} }
@@ -72,6 +74,14 @@ func (p *orderPage) load() {
 		p.order, p.err, p.loaded = o, err, true
 		if err == nil {
 			ui.Page().SetTitle("%s", pageTitle("Order "+o.OrderNumber, p.brand))
+		}
+	})
+	// The order's approval (issue 8): shown when the order needed one.
+	p.approval = nil
+	var ap api.OrderApproval
+	callAPI(ui, func(c context.Context, cl *apiclient.Client) (err error) { ap, err = cl.OrderApproval(c, id); return }, func(err error) {
+		if id == p.loadedID && err == nil {
+			p.approval = &ap
 		}
 	})
 	// The order's documents, for its documents card, the Download menu and
@@ -192,6 +202,7 @@ func (p *orderPage) renderOrder() []app.UI {
 				app.If(len(o.Shipments) > 0, func() app.UI { return orderShipmentsCard(o.Shipments) }),
 			),
 			app.Div().Class("order__side").Body(
+				approvalCard(p.approval),
 				p.documentsCard(),
 				app.If(o.ShippingAddress != nil, func() app.UI { return shippingCard(*o.ShippingAddress) }),
 				supportCard(o.Support, o.OrderNumber),
@@ -219,6 +230,10 @@ func (p *orderPage) renderHeader(o api.OrderDetail) app.UI {
 			figure("order-total", "Order Total", components.MoneyText(o.Total).Class("money--large")),
 		),
 		app.Div().Class("account__actions").Body(
+			// Reorder (issue 8): for roles that may, once the order is placed.
+			app.If(p.canReorder() && o.Status.Code != "awaiting_approval", func() app.UI {
+				return app.A().ID("order-reorder").Class("button button--primary").Href(api.PageReorder(o.ID)).Text("Reorder")
+			}),
 			app.If(o.InvoiceID != "", func() app.UI {
 				return app.A().ID("order-invoice").Class("button").Href(api.PageInvoices + "/" + o.InvoiceID).Text("View Invoice")
 			}),
@@ -392,4 +407,33 @@ func boolText(b bool) string {
 		return "true"
 	}
 	return "false"
+}
+
+// canReorder reports whether the signed-in user's role may reorder.
+func (p *orderPage) canReorder() bool {
+	u, ok := p.session.User()
+	return ok && can(u, api.CapabilityOrdersReorder)
+}
+
+// approvalCard is the order's approval (issue 8): who asked, and who
+// decided with their comment; nothing when the order needed none.
+func approvalCard(a *api.OrderApproval) app.UI {
+	if a == nil {
+		return nil
+	}
+	status := map[string]string{api.ApprovalPending: "Waiting for approval by an Admin of your account",
+		api.ApprovalApproved: "Approved", api.ApprovalRejected: "Rejected"}[a.Status]
+	return app.Section().ID("order-approval").Class("card").DataSet("status", a.Status).Aria("labelledby", "order-approval-title").Body(
+		app.H2().ID("order-approval-title").Class("card__title").Text("Approval"),
+		app.P().ID("order-approval-status").Text(status),
+		app.Dl().Class("facts").Body(
+			fact("Requested by", a.RequestedBy),
+			fact("Approval limit", components.FormatMoney(a.Threshold)),
+			fact("Decided by", a.DecidedBy),
+			fact("Comment", a.Comment),
+		),
+		app.If(a.Status == api.ApprovalPending, func() app.UI {
+			return app.A().ID("order-approval-link").Class("button button--small").Href(api.PageApprovals).Text("Open Approvals")
+		}),
+	)
 }

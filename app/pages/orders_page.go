@@ -325,6 +325,11 @@ func (p *ordersPage) Render() app.UI {
 		app.Div().Class("page-header").Body(
 			app.H1().Class("welcome__title").Text("My Orders"),
 			app.A().ID("orders-request-quote").Class("button button--primary").Href(api.PageQuoteNew).Text("Request Quote"),
+			// Order approvals (issue 8): the approvals screen is not in spec
+			// 001's menu, so My Orders links it.
+			app.If(signedIn && can(user, api.CapabilityApprovalsRead), func() app.UI {
+				return app.A().ID("orders-approvals").Class("button").Href(api.PageApprovals).Text("Approvals")
+			}),
 		),
 	}
 	if gate := accountGate(p.session, ""); gate != nil {
@@ -427,6 +432,8 @@ func (p *ordersPage) renderList() app.UI {
 		)
 	}
 	l := p.list
+	u, signedIn := p.session.User()
+	canReorder := signedIn && can(u, api.CapabilityOrdersReorder)
 	rows := make([]app.UI, 0, len(l.Orders))
 	for _, o := range l.Orders {
 		rows = append(rows, app.Tr().ID("order-"+o.ID).Class("orders__row").Body(
@@ -438,6 +445,11 @@ func (p *ordersPage) renderList() app.UI {
 			app.Td().DataSet("label", "Total").Class("num").Body(components.MoneyText(o.Total)),
 			app.Td().Class("orders__actions").Body(
 				app.A().Class("button button--small").Href(api.PageOrders+"/"+o.ID).Aria("label", "View order "+o.OrderNumber).Text("View"),
+				// Reorder (issue 8; spec 000 orders_table row actions).
+				app.If(canReorder && o.Status.Code != "awaiting_approval", func() app.UI {
+					return app.A().Class("button button--small reorder-link").Href(api.PageReorder(o.ID)).
+						Aria("label", "Reorder order "+o.OrderNumber).Text("Reorder")
+				}),
 				app.If(o.InvoiceID != "", func() app.UI {
 					return app.A().Class("button button--small invoice-link").Href(api.PageInvoices+"/"+o.InvoiceID).
 						Aria("label", "Download the invoice of order "+o.OrderNumber).Text("Invoice")

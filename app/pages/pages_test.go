@@ -193,6 +193,7 @@ func TestLoginFormFields(t *testing.T) {
 		switch u := href[1]; {
 		case u == "/portal", u == "#main", u == "/portal/forgot-password", u == "/portal/request-access",
 			u == "/portal/orders", u == "/portal/invoices", u == "/portal/shipments", u == "/portal/receipts", u == "/portal/credit-notes", // the menu's built entries
+			u == "/portal/lists",  // purchase lists (issue 8)
 			u == "/portal/quotes", // quotes feature
 			strings.HasPrefix(u, "mailto:"), strings.HasPrefix(u, "tel:"):
 		default:

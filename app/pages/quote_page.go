@@ -211,6 +211,9 @@ func (p *quotePage) renderDecision() app.UI {
 		body := []app.UI{app.H2().Class("card__title").Text("Accepted"),
 			app.P().Body(app.Text("Your order "), app.A().ID("quote-order").Href(api.PageOrders+"/"+q.OrderID).Text(q.OrderNumber),
 				app.Text(" was placed at the quoted prices."))}
+		if p.accepted != nil && p.accepted.AwaitingApproval {
+			body = append(body, app.P().ID("quote-awaiting-approval").Class("card__note").Text("The order awaits approval by an Admin of your account."))
+		}
 		if p.accepted != nil && p.accepted.CreditWarning != "" {
 			body = append(body, app.P().ID("quote-credit-warning").Class("card__warning").Role("alert").Text(p.accepted.CreditWarning))
 		}

@@ -51,6 +51,17 @@ func Register() {
 		app.Route(api.PageReceipts, newReceiptsPage)
 		app.Route(api.PageCreditNotes, newCreditNotesPage)
 		app.Route(api.PageDocuments, newDocumentsPage)
+		// Reorder, order approvals and review moderation (issue 8).
+		app.RouteWithRegexp(reorderPathPattern, newReorderPage)
+		app.Route(api.PageApprovals, newApprovalsPage)
+		app.Route(api.PageStaffReviews, newStaffReviewsPage)
+		// Cart, checkout, quick order and purchase lists (issue 8).
+		app.Route(api.PageCart, newCartPage)
+		app.Route(api.PageCheckout, newCheckoutPage)
+		app.Route(api.PageQuickOrder, newQuickOrderPage)
+		app.Route(api.PageLists, newListsPage)
+		app.RouteWithRegexp(listPathPattern, newListPage)
+		app.Route(api.PageGuestCheckout, newGuestCheckoutPage)
 		// Quotes feature: the list, the request flow, a quote, the staff's queue.
 		app.Route(api.PageQuotes, newQuotesPage)
 		app.Route(api.PageQuoteNew, newQuoteNewPage)

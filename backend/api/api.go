@@ -136,6 +136,8 @@ type Tenant struct {
 	// SSOLabel is the label of the login page's single sign-on button
 	// ("Sign in with Microsoft"); empty when the tenant has no SSO.
 	SSOLabel string `json:"sso_label,omitempty"`
+	// GuestCheckout: visitors may order without an account (issue 8).
+	GuestCheckout bool `json:"guest_checkout,omitempty"`
 	// QuotesMode: the portal takes quote requests instead of orders
 	// (quotes feature); the cart offers "Request quote" instead of checkout.
 	QuotesMode bool `json:"quotes_mode,omitempty"`

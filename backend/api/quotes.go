@@ -165,6 +165,9 @@ type QuoteAccepted struct {
 	// CreditWarning: the order exceeds the available credit and is placed
 	// for the distributor's review.
 	CreditWarning string `json:"credit_warning,omitempty"`
+	// AwaitingApproval: an approval rule of the account holds the order
+	// until an Admin approves it.
+	AwaitingApproval bool `json:"awaiting_approval,omitempty"`
 }
 
 // QuoteDecline declines a quote.

@@ -80,6 +80,7 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		}
 	}
 	cardPayments := postgres.NewCardPaymentService(db, cards)
+	cart := postgres.NewCartService(db, cards) // checkout (issue 8)
 	invoices := postgres.NewInvoiceService(db)
 	keys := postgres.NewAPIKeyService(db)
 	webhooks := postgres.NewWebhookService(db)
@@ -141,9 +142,18 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		// PostgreSQL, shared by every server process.
 		Ecommerce:   postgres.NewEcommerceService(db, postgres.NewDocumentStore(db, store)),
 		RateLimiter: postgres.NewRateLimiter(db),
+		// Cart, checkout, guest checkout and purchase lists (issue 8).
+		Cart:          cart,
+		CheckoutMail:  notifier,
+		PurchaseLists: postgres.NewPurchaseListService(db, cart),
 		// Onboarding: access requests, self-registration, the staff queue.
 		Onboarding:     postgres.NewOnboardingService(db),
 		OnboardingMail: notifier,
+		// Reorder, order approvals and product reviews (issue 8).
+		Reorders:     postgres.NewReorderService(db),
+		Approvals:    postgres.NewApprovalService(db),
+		Reviews:      postgres.NewReviewService(db),
+		ApprovalMail: notifier,
 		// Quotes: the builder, the staff's pricing, acceptance into orders.
 		Quotes:    quotes,
 		QuoteMail: notifier,

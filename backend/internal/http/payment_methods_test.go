@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -207,7 +208,9 @@ func TestSavedCardsAPI(t *testing.T) {
 	}
 
 	// Paying with the saved card: the server confirms it with the
-	// customer's card; a double click is the same payment.
+	// customer's card (here the bank asks for 3-D Secure); a double click
+	// is the same payment, confirmed once.
+	e.stripe.SetIntentStatus("POST", regexp.MustCompile(`^/v1/payment_intents/[^/]+/confirm$`), "requires_action")
 	var p api.CardPayment
 	for range 2 {
 		w := e.request("POST", host, api.PathCardPayments, `{"invoice_ids":["`+inv+`"],"payment_method_id":"`+second+`"}`, fiona, nil)
@@ -220,6 +223,9 @@ func TestSavedCardsAPI(t *testing.T) {
 		if p.ID != "" && again.ID != p.ID {
 			t.Errorf("second click: attempt %s, want %s", again.ID, p.ID)
 		}
+		if again.Status != "requires_action" || again.ClientSecret == "" {
+			t.Errorf("saved card needing 3-D Secure: status %q, client secret set %v", again.Status, again.ClientSecret != "")
+		}
 		p = again
 	}
 	intents := e.stripe.Requests("POST", "/v1/payment_intents")
@@ -227,9 +233,13 @@ func TestSavedCardsAPI(t *testing.T) {
 		t.Fatalf("%d PaymentIntents, want 1", len(intents))
 	}
 	f := intents[0].Form
-	if f.Get("payment_method") != "pm_2Fiona" || f.Get("customer") != cus || f.Get("confirm") != "true" || f.Get("amount") != "20000" ||
+	if f.Get("payment_method") != "pm_2Fiona" || f.Get("customer") != cus || f.Get("confirm") != "" || f.Get("amount") != "20000" ||
 		intents[0].Header.Get("Stripe-Account") != "acct_1AcmeTest" {
 		t.Errorf("saved-card intent: %v, account %q", f, intents[0].Header.Get("Stripe-Account"))
+	}
+	if c := e.stripe.Requests("POST", "/v1/payment_intents/"+p.PaymentIntentID+"/confirm"); len(c) != 1 ||
+		c[0].Header.Get("Idempotency-Key") != "payment-attempt-confirm:"+p.ID || c[0].Header.Get("Stripe-Account") != "acct_1AcmeTest" {
+		t.Errorf("confirmations: %+v; want one, keyed by the attempt, on the connected account", c)
 	}
 	// The card form for the same invoice is another payment: the saved-card
 	// one is cancelled.

@@ -103,6 +103,10 @@ func (s *Server) routes() chi.Router {
 			s.webhookRoutes(r)
 			s.backOfficeRoutes(r)
 			s.ecommerceRoutes(r)
+			// Reorder, order approvals and product reviews (issue 8).
+			s.reorderRoutes(r)
+			s.cartRoutes(r)         // cart, checkout, quick order, guest checkout (issue 8)
+			s.purchaseListRoutes(r) // purchase lists (issue 8)
 			// Quotes feature.
 			s.quoteRoutes(r)
 

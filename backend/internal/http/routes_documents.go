@@ -256,6 +256,11 @@ func (s *Server) handleDocumentZip(w http.ResponseWriter, r *http.Request) error
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment",
 		map[string]string{"filename": "documents-" + time.Now().UTC().Format(time.DateOnly) + ".zip"}))
 	h.Set("Cache-Control", "private, no-store")
+	var size int64
+	for _, d := range docs {
+		size += d.SizeBytes
+	}
+	extendWriteDeadline(w, size)
 	w.WriteHeader(http.StatusOK)
 	if err := s.Documents.WriteZip(r.Context(), cur.user, docs, w); err != nil {
 		s.Logger.WarnContext(r.Context(), "document zip cut", "documents", len(docs), "err", err)
@@ -329,4 +334,16 @@ func (s *Server) handleDocumentUpload(w http.ResponseWriter, r *http.Request) er
 func tooLargeDocument() error {
 	return &portal.Error{Code: portal.ETOOLARGE, Message: fmt.Sprintf("A document is at most %d MiB.", portal.MaxDocumentBytes>>20),
 		Fields: []portal.FieldError{{Field: "file", Message: "too large"}}}
+}
+
+// minDownloadRate is the slowest client a long download is given time for.
+const minDownloadRate = 256 << 10 // bytes per second
+
+// extendWriteDeadline gives a response of size bytes the time a client at
+// minDownloadRate needs, beyond the server's write timeout (120 s, which a
+// zip of 100 documents of 25 MiB would outlast); a writer without
+// deadlines (tests) keeps none.
+func extendWriteDeadline(w http.ResponseWriter, size int64) {
+	d := max(2*time.Minute, time.Minute+time.Duration(size/minDownloadRate)*time.Second)
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(d))
 }

@@ -397,6 +397,9 @@ func (s *Server) handleEcomOrderCreate(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
+	if c.Status == portal.AwaitingApproval { // order approvals (issue 8): tell the account's Admins
+		s.NotifyApproversLater(r, c.ID)
+	}
 	w.Header().Set("Location", api.PathEcommerceOrders+"/"+c.ID)
 	w.Header().Set("Cache-Control", "no-store")
 	return writeJSON(w, http.StatusCreated, api.EcomOrderCreated{OrderID: c.ID, OrderNumber: c.OrderNumber, Status: c.Status.Code,

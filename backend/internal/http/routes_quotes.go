@@ -278,7 +278,7 @@ func (s *Server) handleQuoteAccept(w http.ResponseWriter, r *http.Request) error
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	return writeJSON(w, http.StatusOK, api.QuoteAccepted{Quote: toAPIQuote(res.Quote, time.Now()), OrderID: res.OrderID,
-		OrderNumber: res.OrderNumber, CreditWarning: res.CreditWarning})
+		OrderNumber: res.OrderNumber, CreditWarning: res.CreditWarning, AwaitingApproval: res.AwaitingApproval})
 }
 
 func (s *Server) handleQuoteDecline(w http.ResponseWriter, r *http.Request) error {

@@ -86,6 +86,19 @@ type Server struct {
 	// Onboarding: access requests, self-registration and their staff queue.
 	Onboarding     portal.OnboardingService
 	OnboardingMail portal.OnboardingMailer
+	// Reorder, order approvals and product reviews (issue 8); nil: their
+	// routes answer 404. ApprovalMail tells Admins of held orders and
+	// requesters of decisions (nil: no mail).
+	Reorders     portal.ReorderService
+	Approvals    portal.ApprovalService
+	Reviews      portal.ReviewService
+	ApprovalMail portal.ApprovalMailer
+	// Cart, checkout, quick order and guest checkout (issue 8); nil: their
+	// routes answer 404. CheckoutMail confirms guest orders by e-mail.
+	// PurchaseLists are the saved lists (nil: 404).
+	Cart          portal.CartService
+	CheckoutMail  portal.CheckoutMailer
+	PurchaseLists portal.PurchaseListService
 	// Quotes is the quote workflow (quotes feature); QuoteMail tells
 	// customers their quote was answered (nil: no mail).
 	Quotes    portal.QuoteService

@@ -96,6 +96,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 	auth := postgres.NewAuthService(db)
 	cards, rec := stripetest.Unchecked(t)
 	cardPayments := postgres.NewCardPaymentService(db, cards)
+	cart := postgres.NewCartService(db, cards) // checkout (issue 8)
 	invoices := postgres.NewInvoiceService(db)
 	keys := postgres.NewAPIKeyService(db)
 	webhooks := postgres.NewWebhookService(db)
@@ -124,6 +125,11 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		// The back-office API: tenant API keys and the ERP's batches.
 		APIKeys: keys, KeyManager: keys, Webhooks: webhooks, WebhookDeliveries: deliverer, WebhookClient: webhook.Guard{AllowLoopback: true}.Client(5 * time.Second), BackOffice: postgres.NewBackOfficeService(db),
 		Ecommerce: postgres.NewEcommerceService(db, nil), RateLimiter: postgres.NewRateLimiter(db),
+		// Reorder, order approvals and product reviews (issue 8).
+		Reorders: postgres.NewReorderService(db), Approvals: postgres.NewApprovalService(db), Reviews: postgres.NewReviewService(db),
+		ApprovalMail: &mail.Notifier{Sender: sender},
+		// Cart, checkout and purchase lists (issue 8).
+		Cart: cart, CheckoutMail: &mail.Notifier{Sender: sender}, PurchaseLists: postgres.NewPurchaseListService(db, cart),
 		// Quotes feature.
 		Quotes: postgres.NewQuoteService(db, nil), QuoteMail: &mail.Notifier{Sender: sender},
 	})

@@ -24,7 +24,8 @@ func toAPITenant(t *tenants.Tenant) api.Tenant {
 		SupportEmail: b.SupportEmail, SupportPhone: b.SupportPhone,
 		MFARequired: st.MFARequired, ChatEnabled: st.ChatEnabled, TimeZone: st.TimeZone, Currency: st.Currency,
 		SelfRegistration: st.SelfRegistration,
-		QuotesMode:       st.QuotesMode, // quotes feature
+		GuestCheckout:    st.GuestCheckout, // checkout (issue 8)
+		QuotesMode:       st.QuotesMode,    // quotes feature
 	}
 	if t.SSO != nil {
 		out.SSOLabel = t.SSO.ButtonLabel // only the label: never the issuer, client id or secret's name

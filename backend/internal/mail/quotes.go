@@ -26,7 +26,7 @@ func (n *Notifier) SendQuoteResponded(ctx context.Context, t *tenants.Tenant, ba
 	for _, r := range to {
 		var b strings.Builder
 		fmt.Fprintf(&b, "Hello %s,\n\nyour quote %s from %s is ready.\n\n", r.Name, q.Number, t.Name)
-		fmt.Fprintf(&b, "Total: %s\nValid until: %s\n", formatMinor(*q.Total), q.ValidUntil.Format(time.DateOnly))
+		fmt.Fprintf(&b, "Total: %s\nValid until: %s\n", q.Total.Currency+" "+formatMinor(q.Total.Amount), q.ValidUntil.Format(time.DateOnly))
 		if q.ResponseNotes != "" {
 			fmt.Fprintf(&b, "\nNotes from %s:\n%s\n", t.Name, q.ResponseNotes)
 		}
@@ -36,18 +36,4 @@ func (n *Notifier) SendQuoteResponded(ctx context.Context, t *tenants.Tenant, ba
 			Text: b.String(), Tenant: t}))
 	}
 	return errors.Join(errs...)
-}
-
-// formatMinor writes an amount of two minor digits with its currency code,
-// e.g. "USD 1,234.50".
-func formatMinor(m portal.Money) string {
-	sign, a := "", m.Amount
-	if a < 0 {
-		sign, a = "-", -a
-	}
-	whole := fmt.Sprint(a / 100)
-	for i := len(whole) - 3; i > 0; i -= 3 {
-		whole = whole[:i] + "," + whole[i:]
-	}
-	return fmt.Sprintf("%s %s%s.%02d", m.Currency, sign, whole, a%100)
 }

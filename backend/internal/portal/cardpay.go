@@ -75,6 +75,10 @@ type CardGateway interface {
 	// CreateIntent creates a PaymentIntent; the same idempotency key
 	// returns the same intent.
 	CreateIntent(ctx context.Context, in IntentInput) (*Intent, error)
+	// ConfirmIntent confirms a saved card's intent, server-side; the same
+	// idempotency key returns the same outcome. A card the bank declines
+	// is no error: the intent comes back Declined.
+	ConfirmIntent(ctx context.Context, account, id, idempotencyKey string) (*Intent, error)
 	// GetIntent reads one.
 	GetIntent(ctx context.Context, account, id string) (*Intent, error)
 	// CancelIntent cancels one that has not succeeded.
@@ -89,8 +93,9 @@ type IntentInput struct {
 	Amount         Money
 	Description    string
 	Metadata       map[string]string
-	// Customer and PaymentMethod, when set, pay with a saved card: the
-	// intent is confirmed at creation (card only, no redirects).
+	// Customer and PaymentMethod, when set, pay with a saved card (card
+	// only, no redirects); the server confirms the intent with
+	// ConfirmIntent once the attempt is recorded.
 	Customer, PaymentMethod string
 }
 
@@ -98,6 +103,9 @@ type IntentInput struct {
 type Intent struct {
 	ID, ClientSecret, Status string
 	Amount                   Money
+	// Declined is true when confirming it failed on the card (Stripe's
+	// card_error): nothing was charged, and the intent needs another card.
+	Declined bool
 }
 
 // CardEvent is a card processor's event (a Stripe webhook), as the portal

@@ -232,6 +232,9 @@ type QuoteAcceptResult struct {
 	// CreditWarning is CreditReviewWarning when the order exceeds the
 	// account's available credit (placed for review all the same).
 	CreditWarning string
+	// AwaitingApproval: an approval rule of the account holds the order
+	// until an Admin approves it (order approvals).
+	AwaitingApproval bool
 }
 
 // QuoteRecipient is a customer user to tell that a quote was answered.
@@ -301,21 +304,3 @@ type QuoteMailer interface {
 // QuotesModeMessage is the refusal of an order where the tenant takes
 // quotes instead (tenant setting quotes_mode).
 const QuotesModeMessage = "This portal takes quote requests instead of orders: request a quote (POST /api/v1/quotes) and accept it once it is priced."
-
-// ParseAmount reads a decimal amount of at most 2 places ("11", "11.5",
-// "11.50") as minor units; false for anything else or a negative amount.
-func ParseAmount(s string) (int64, bool) {
-	s = strings.TrimSpace(s)
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" || len(frac) > 2 || len(whole) > 12 {
-		return 0, false
-	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	n, err := strconv.ParseInt(whole+frac, 10, 64)
-	if err != nil || n < 0 || strings.ContainsAny(s, "+-") {
-		return 0, false
-	}
-	return n, true
-}

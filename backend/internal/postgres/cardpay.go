@@ -23,9 +23,16 @@ import (
 // invoices queue; the first creates the PaymentIntent and records it as the
 // invoices' open attempt, and those after it find that attempt and return
 // it. The PaymentIntent is created with the idempotency key of the attempt
-// row, inside the transaction: should the commit fail after Stripe
-// answered, the intent is left unconfirmed (no money moves) and the next
-// request starts a new attempt.
+// row, inside the transaction, and never confirmed there: should the
+// commit fail after Stripe answered, the intent is left unconfirmed (no
+// money moves) and the next request starts a new attempt.
+//
+// A saved card is confirmed by the server only after its attempt is
+// committed (confirmSaved), under the attempt's row lock and with the
+// attempt's own confirmation key: whatever fails after that, the attempt
+// is on record, a retry confirms the same intent again (Stripe answers the
+// same outcome for the same key, so a card is charged at most once), and
+// Reconcile settles one whose answer was lost.
 type CardPaymentService struct {
 	db      *DB
 	gateway portal.CardGateway
@@ -80,8 +87,9 @@ func (s *CardPaymentService) PayInvoices(ctx context.Context, actor *portal.User
 		}
 	}
 	var out *portal.CardPayment
+	var card *savedCard
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		var card *savedCard
+		card = nil
 		if in.PaymentMethodID != "" {
 			var err error
 			if card, err = lockSavedCard(ctx, tx, actor.CustomerID, in.PaymentMethodID, account); err != nil {
@@ -104,7 +112,58 @@ func (s *CardPaymentService) PayInvoices(ctx context.Context, actor *portal.User
 	if err != nil {
 		return nil, err
 	}
+	if card != nil {
+		return s.confirmSaved(ctx, account, out)
+	}
 	return out, nil
+}
+
+// confirmSaved confirms the saved card's attempt p at Stripe unless a
+// concurrent request did, applies the answer and returns p with the
+// attempt's status: succeeded or processing (paid, or being paid),
+// requires_action (3-D Secure, for Stripe.js) or requires_payment_method
+// (declined: the attempt is closed as failed, so paying again starts a new
+// intent rather than reconfirming the declined one). Stripe not answering
+// leaves the attempt to confirm on the next click, or to Reconcile.
+func (s *CardPaymentService) confirmSaved(ctx context.Context, account string, p *portal.CardPayment) (*portal.CardPayment, error) {
+	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		a, err := lockAttempt(ctx, tx, p.PaymentIntentID)
+		if err != nil {
+			return err
+		}
+		if a == nil {
+			return fmt.Errorf("postgres: attempt of %s is gone", p.PaymentIntentID)
+		}
+		if a.status != "requires_confirmation" {
+			p.Status = a.status // confirmed by a concurrent click
+			return nil
+		}
+		pi, err := s.gateway.ConfirmIntent(ctx, account, a.intentID, "payment-attempt-confirm:"+a.id)
+		if err != nil {
+			return err
+		}
+		p.Status = pi.Status
+		switch {
+		case pi.Declined || pi.Status == "requires_payment_method":
+			p.Status = "requires_payment_method"
+			return s.setAttemptStatus(ctx, tx, a.id, "failed", true)
+		case pi.Status == "requires_action":
+			if pi.ClientSecret != "" {
+				p.ClientSecret = pi.ClientSecret
+			}
+			return s.setAttemptStatus(ctx, tx, a.id, "requires_action", false)
+		}
+		typ, ok := reconcileEvents[pi.Status]
+		if !ok {
+			return nil // requires_confirmation still: Reconcile asks again
+		}
+		return s.applyIntent(ctx, tx, a, portal.CardEvent{Type: typ, Account: account, Created: s.db.Now(),
+			PaymentIntentID: pi.ID, IntentStatus: pi.Status, AmountReceived: pi.Amount})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // lockInvoices reads and locks the customer's invoices, in id order (one
@@ -200,6 +259,9 @@ func (s *CardPaymentService) openAttempt(ctx context.Context, tx bun.Tx, account
 		if !slices.Contains(reusable, a.status) || len(a.amounts) != len(due) || a.method != method {
 			continue
 		}
+		if method != "" && a.status == "requires_payment_method" {
+			continue // a saved card's failed payment is not confirmed again
+		}
 		same := true
 		for id, amount := range due {
 			same = same && a.amounts[id] == amount
@@ -217,20 +279,16 @@ func (s *CardPaymentService) openAttempt(ctx context.Context, tx bun.Tx, account
 		if err := s.gateway.CancelIntent(ctx, account, a.intentID); err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE payment_attempts SET status = 'canceled', updated_at = ? WHERE id = ?`, s.db.Now(), a.id); err != nil {
-			return nil, fmt.Errorf("postgres: cancel attempt: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE payment_attempt_invoices SET open = false WHERE attempt_id = ?`, a.id); err != nil {
-			return nil, fmt.Errorf("postgres: cancel attempt: %w", err)
+		if err := s.setAttemptStatus(ctx, tx, a.id, "canceled", true); err != nil {
+			return nil, err
 		}
 	}
 	return nil, nil
 }
 
 // newAttempt creates the PaymentIntent for the invoices' amounts due and
-// records it. With a saved card the intent is confirmed at once; when
-// Stripe answers that it succeeded, the payment is applied here, in the
-// same transaction, as the webhook would (which then changes nothing).
+// records it, unconfirmed: the browser confirms a new card's, and
+// confirmSaved a saved card's, after this transaction commits.
 func (s *CardPaymentService) newAttempt(ctx context.Context, tx bun.Tx, actor *portal.User, account string, invoices []payInvoice, card *savedCard) (*portal.CardPayment, error) {
 	id := uuid.NewString()
 	var total int64
@@ -262,8 +320,8 @@ func (s *CardPaymentService) newAttempt(ctx context.Context, tx bun.Tx, actor *p
 	}
 	now := s.db.Now()
 	status := pi.Status
-	if status == "succeeded" {
-		status = "processing" // until applied below
+	if card != nil {
+		status = "requires_confirmation" // by confirmSaved, next
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO payment_attempts (tenant_id, id, customer_id, payment_intent_id, stripe_account, currency,
 			amount_minor, status, payment_method_id, created_by_id, created_at, updated_at)
@@ -277,14 +335,9 @@ func (s *CardPaymentService) newAttempt(ctx context.Context, tx bun.Tx, actor *p
 			return nil, fmt.Errorf("postgres: record attempt: %w", err)
 		}
 	}
-	if pi.Status == "succeeded" {
-		a := &cardAttempt{id: id, intentID: pi.ID, status: status, account: account}
-		if err := s.applyIntent(ctx, tx, a, portal.CardEvent{Type: "payment_intent.succeeded", Account: account, Created: now,
-			PaymentIntentID: pi.ID, IntentStatus: pi.Status, AmountReceived: pi.Amount}); err != nil {
-			return nil, err
-		}
-	}
-	return cardPayment(id, account, pi, invoices), nil
+	out := cardPayment(id, account, pi, invoices)
+	out.Status = status
+	return out, nil
 }
 
 func cardPayment(attemptID, account string, pi *portal.Intent, invoices []payInvoice) *portal.CardPayment {
@@ -338,7 +391,10 @@ func (s *CardPaymentService) ApplyCardEvent(ctx context.Context, ev portal.CardE
 			return nil // not about a payment
 		}
 		a, err := lockAttempt(ctx, tx, ev.PaymentIntentID)
-		if err != nil || a == nil || a.account != ev.Account {
+		if err == nil && a == nil {
+			return applyCheckoutIntentTx(ctx, tx, ev) // an order's payment at checkout (issue 8), or nothing of ours
+		}
+		if err != nil || a.account != ev.Account {
 			return err // nil when not a payment started here
 		}
 		return s.applyIntent(ctx, tx, a, ev)
@@ -366,19 +422,23 @@ func lockAttempt(ctx context.Context, tx bun.Tx, intentID string) (*cardAttempt,
 	return a, nil
 }
 
+// setAttemptStatus sets an attempt's status; close frees its invoices for
+// another attempt.
+func (s *CardPaymentService) setAttemptStatus(ctx context.Context, tx bun.Tx, id, status string, close bool) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE payment_attempts SET status = ?, updated_at = ? WHERE id = ?`, status, s.db.Now(), id); err != nil {
+		return fmt.Errorf("postgres: attempt status: %w", err)
+	}
+	if close {
+		if _, err := tx.ExecContext(ctx, `UPDATE payment_attempt_invoices SET open = false WHERE attempt_id = ?`, id); err != nil {
+			return fmt.Errorf("postgres: close attempt: %w", err)
+		}
+	}
+	return nil
+}
+
 // applyIntent moves the attempt a on by the event: forward only.
 func (s *CardPaymentService) applyIntent(ctx context.Context, tx bun.Tx, a *cardAttempt, ev portal.CardEvent) error {
-	setStatus := func(status string, close bool) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE payment_attempts SET status = ?, updated_at = ? WHERE id = ?`, status, s.db.Now(), a.id); err != nil {
-			return fmt.Errorf("postgres: attempt status: %w", err)
-		}
-		if close {
-			if _, err := tx.ExecContext(ctx, `UPDATE payment_attempt_invoices SET open = false WHERE attempt_id = ?`, a.id); err != nil {
-				return fmt.Errorf("postgres: close attempt: %w", err)
-			}
-		}
-		return nil
-	}
+	setStatus := func(status string, close bool) error { return s.setAttemptStatus(ctx, tx, a.id, status, close) }
 	switch ev.Type {
 	case "payment_intent.succeeded":
 		if a.status == "succeeded" {

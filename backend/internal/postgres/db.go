@@ -49,6 +49,10 @@ type Options struct {
 }
 
 // Secrets returns the Box that seals the database's secrets, or nil.
+// setTenantPgx sets the tenant of a pgx transaction (one that River's
+// inserts share), as InTenantTx does for bun's.
+const setTenantPgx = "SELECT set_config('app.tenant_id', $1, true)"
+
 func (db *DB) Secrets() *sealed.Box { return db.secrets }
 
 // Open connects to dsn. bun inlines query arguments into the SQL text, so the

@@ -204,7 +204,7 @@ func (d *Deliverer) dispatchTenant(ctx context.Context, tenantID string) (int, e
 			return 0, err
 		}
 		defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-		if _, err := tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, tenantID); err != nil {
+		if _, err := tx.Exec(ctx, setTenantPgx, tenantID); err != nil {
 			return 0, err
 		}
 		type event struct{ id, typ string }
@@ -384,19 +384,35 @@ type errDelivery struct{ msg string }
 func (e errDelivery) Error() string { return e.msg }
 
 // Work delivers one event to one endpoint and records the attempt.
-func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs]) (err error) {
+func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs]) error {
+	// Stored before the attempt: should it panic (River counts that as a
+	// failure), NextRetry still follows the schedule instead of retrying
+	// at once and burning the attempts in a second.
+	w.retryAfter.Store(job.ID, time.Duration(0))
 	var retryAfter time.Duration
-	defer func() {
-		var cancel *river.JobCancelError
-		if err != nil && job.Attempt < job.MaxAttempts && !errors.As(err, &cancel) {
-			w.retryAfter.Store(job.ID, retryAfter)
-		}
-	}()
+	err := w.deliver(ctx, job, &retryAfter)
+	var cancel *river.JobCancelError
+	if err != nil && job.Attempt < job.MaxAttempts && !errors.As(err, &cancel) {
+		w.retryAfter.Store(job.ID, retryAfter)
+	} else {
+		w.retryAfter.Delete(job.ID)
+	}
+	return err
+}
+
+// deliver is one attempt of Work; *retryAfter is set to the receiver's
+// Retry-After when it sent one.
+func (w *deliveryWorker) deliver(ctx context.Context, job *river.Job[DeliveryArgs], retryAfter *time.Duration) error {
 	d, a := w.d, job.Args
 	ctx = tenants.NewContext(ctx, &tenants.Tenant{ID: a.TenantID})
 	ep, secrets, ev, err := d.load(ctx, a)
-	if err != nil || ep == nil || !ep.Enabled || ev.typ == "" {
-		return err // an endpoint deleted or turned off, an event gone: nothing to deliver
+	if err != nil || ep == nil || ev.typ == "" {
+		return err // an endpoint deleted, an event gone: nothing to deliver
+	}
+	if !ep.Enabled {
+		// Turned off, by its admin or by another delivery's failures while
+		// this one waited: given up, as that other delivery's job was.
+		return river.JobCancel(errDelivery{"The endpoint is turned off."})
 	}
 	typ, payload, occurred := ev.typ, ev.payload, ev.occurred
 	start, mono := d.now(), time.Now()
@@ -417,7 +433,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 		if status >= 300 && status < 400 {
 			msg += " (redirects are not followed: give the final address)"
 		}
-		retryAfter = parseRetryAfter(header.Get("Retry-After"), start)
+		*retryAfter = parseRetryAfter(header.Get("Retry-After"), start)
 	}
 	gone := status == http.StatusGone
 	var code any
@@ -431,7 +447,7 @@ func (w *deliveryWorker) Work(ctx context.Context, job *river.Job[DeliveryArgs])
 	if ok {
 		// The common case in one round trip: logged, and no longer failing.
 		b := &pgx.Batch{}
-		b.Queue(`SELECT set_config('app.tenant_id', $1, true)`, a.TenantID)
+		b.Queue(setTenantPgx, a.TenantID)
 		b.Queue(`INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, event_id, event_type, attempt, succeeded, status_code,
 				latency_ms, error, attempted_at)
 			VALUES (current_setting('app.tenant_id')::uuid, $1, $2, $3, $4, $5, true, $6, $7, '', $8)`,
@@ -505,7 +521,7 @@ func (d *Deliverer) load(ctx context.Context, a DeliveryArgs) (*portal.WebhookEn
 		return nil, nil, ev, fmt.Errorf("postgres: webhooks: no encryption keys to open secrets with")
 	}
 	b := &pgx.Batch{}
-	b.Queue(`SELECT set_config('app.tenant_id', $1, true)`, a.TenantID)
+	b.Queue(setTenantPgx, a.TenantID)
 	b.Queue(`SELECT id::text, url, description, events, enabled, disabled_reason, previous_expires_at, failing_since, created_at,
 		updated_at, secret_sealed, coalesce(previous_secret_sealed, '') FROM webhook_endpoints WHERE id = $1`, a.EndpointID)
 	b.Queue(`SELECT event_type, payload::text, occurred_at FROM outbox_events WHERE id = $1`, a.EventID)

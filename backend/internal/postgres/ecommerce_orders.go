@@ -171,7 +171,7 @@ func (s *EcommerceService) CreateOrder(ctx context.Context, sh *portal.Shopper, 
 			return err
 		}
 		out.OrderNumber, out.EstimatedTotal = placed.Number, priced.GrandTotal
-		out.Status, _ = portal.OrderStatus(placed.Status)
+		out.Status = placed.CustomerStatus()
 		return nil
 	})
 	if err != nil {

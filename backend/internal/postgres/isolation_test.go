@@ -389,6 +389,33 @@ var isoBuilders = map[string]isoBuilder{
 		return isoRow{"tenant_id": isoID(fx.Tenant), "customer_id": isoID(fx.Customer), "status": "fixture-" + isoPick(fresh, fx.Event),
 			"invoices": 2, "total_minor": 50000, "paid_minor": 1000}
 	}},
+	// Cart, checkout and purchase lists (issue 8): their seeded ids are
+	// derived from the tenant's, so the fixture needs no fields of its own.
+	"cart_lines": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, isoDerived(fx, "cart_line"))
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "customer_id": isoID(fx.Customer), "user_id": isoID(fx.CustomerUser),
+			"product_id": isoID(fx.Product), "quantity_milli": 2000, "uom": "EA", "config_key": "EA|" + id,
+			"created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-20T10:00:00Z"}
+	}},
+	"checkout_orders": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, isoDerived(fx, "checkout_order"))
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "order_id": isoID(fx.Order), "customer_id": isoID(fx.Customer),
+			"placed_by_id": isoID(fx.CustomerUser), "idempotency_key": "key-" + id, "billing_address": `{"line1":"1 Main"}`,
+			"shipping_address": `{"line1":"1 Main"}`, "shipping_method": "standard", "payment": "card", "payment_intent_id": "pi_" + id,
+			"stripe_account": "acct_" + fx.Name, "payment_status": "requires_payment_method", "estimated_ship_on": "2026-11-25",
+			"created_at": "2026-11-20T10:00:00Z"}
+	}},
+	"purchase_lists": {row: func(fx *isoFixture, fresh bool) isoRow {
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": isoPick(fresh, isoDerived(fx, "purchase_list")), "customer_id": isoID(fx.Customer),
+			"owner_id": isoID(fx.CustomerUser), "name": "Job list", "sharing": "team_read",
+			"created_at": "2026-11-20T10:00:00Z", "updated_at": "2026-11-20T10:00:00Z"}
+	}},
+	"purchase_list_items": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, isoDerived(fx, "purchase_list_item"))
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "list_id": isoID(isoDerived(fx, "purchase_list")),
+			"customer_id": isoID(fx.Customer), "product_id": isoID(fx.Product), "quantity_milli": 1000, "config_key": "EA|" + id,
+			"created_at": "2026-11-20T10:00:00Z"}
+	}},
 }
 
 func isoOrderLine(fx *isoFixture, id string, lineNo int) isoRow {
@@ -397,6 +424,10 @@ func isoOrderLine(fx *isoFixture, id string, lineNo int) isoRow {
 }
 
 func isoID(id uuid.UUID) string { return id.String() }
+
+// isoDerived is a seeded id of fx's derived from its tenant's (cart and
+// checkout rows, issue 8).
+func isoDerived(fx *isoFixture, what string) uuid.UUID { return uuid.NewSHA1(fx.Tenant, []byte(what)) }
 
 // isoPick returns seeded as text, or a new id for a fresh row.
 func isoAttempt(fx *isoFixture, id string) isoRow {

@@ -65,7 +65,8 @@ func scanOrderSummary(row interface{ Scan(...any) error }, extra ...any) (portal
 	var status string
 	err := row.Scan(append([]any{&o.ID, &o.OrderNumber, &o.PONumber, &o.OrderDate, &status, &o.Total.Currency, &o.Total.Amount,
 		&o.LineCount, &o.InvoiceID}, extra...)...)
-	o.Status, _ = portal.OrderStatus(status)
+	// A draft shows only when it awaits approval (issue 8; FindOrderByID).
+	o.Status = customerOrderStatus(status)
 	return o, err
 }
 
@@ -449,7 +450,8 @@ func (s *OrderService) FindOrderByID(ctx context.Context, actor *portal.User, id
 				coalesce(o.ship_to_id::text, ''), coalesce(o.location_id::text, ''),
 				coalesce(lo.name, ''), coalesce(lo.phone, ''), coalesce(lo.email, ''), coalesce(lo.city, ''), coalesce(lo.region, '')
 			FROM orders o LEFT JOIN locations lo ON lo.tenant_id = o.tenant_id AND lo.id = o.location_id
-			WHERE o.id = ? AND o.customer_id = ? AND o.status <> 'draft'`, id, actor.CustomerID),
+			WHERE o.id = ? AND o.customer_id = ? AND (o.status <> 'draft'
+				OR EXISTS (SELECT FROM order_approvals a WHERE a.tenant_id = o.tenant_id AND a.order_id = o.id))`, id, actor.CustomerID),
 			&status, &o.RequestedDate, &o.EstimatedShipDate, &o.Subtotal.Amount, &o.Processing.Amount, &o.Freight.Amount, &o.Tax.Amount,
 			&shipTo, &location, &loc.Name, &loc.Phone, &loc.Email, &loc.City, &loc.Region)
 		if errors.Is(err, sql.ErrNoRows) {

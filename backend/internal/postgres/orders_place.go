@@ -39,7 +39,14 @@ type orderPlacement struct {
 // placedOrder is what placeOrderTx made of an orderPlacement.
 type placedOrder struct {
 	Number string
-	Status string // internal status: pending_review
+	// Status is the internal status: pending_review, or draft when the
+	// order waits for approval (PendingApproval); show CustomerStatus.
+	Status string
+	// PendingApproval is true when an approval rule of the account matched
+	// (see approvalRuleTx): the order is a draft, no order.created was
+	// written, and the account's Admins are to be told
+	// (Server.notifyApproversLater).
+	PendingApproval bool
 	// OverCredit is true when an order on account exceeds the account's
 	// available credit (credit limit less open invoices). The order is
 	// still placed, for the distributor's review (spec 000's reorder
@@ -49,7 +56,10 @@ type placedOrder struct {
 
 // placeOrderTx checks the account's PO requirement, writes the order (pending
 // review: the ERP confirms it), its lines, its first status and
-// order.created in tx.
+// order.created in tx. When an approval rule of the account matches the
+// order (orders approval, issue 8) the order is written as a draft with a
+// pending order_approvals row and no order.created: the ERP hears of it
+// only when an Admin approves it (approveOrderTx).
 func placeOrderTx(ctx context.Context, tx bun.Tx, p *orderPlacement) (*placedOrder, error) {
 	// Quotes mode (tenant setting quotes_mode): orders come only from
 	// accepted quotes, whatever the channel.
@@ -72,10 +82,19 @@ func placeOrderTx(ctx context.Context, tx bun.Tx, p *orderPlacement) (*placedOrd
 		return nil, err
 	}
 	priced := p.Priced
+	// Order approvals (issue 8): does a rule of the account hold this order?
+	approval, err := approvalRuleTx(ctx, tx, p.CustomerID, p.PlacedByID, priced.GrandTotal)
+	if err != nil {
+		return nil, err
+	}
+	status := portal.OrderPendingReview
+	if approval != nil {
+		status = portal.OrderDraft
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO orders (tenant_id, id, customer_id, order_number, po_number, status, order_date,
 			requested_date, placed_by_id, ship_to_id, currency, subtotal_minor, processing_minor, total_minor, notes, source, created_at, updated_at)
 		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		p.ID, p.CustomerID, number, p.PONumber, portal.OrderPendingReview, dateOnly(p.Now), nullable(p.RequestedOn),
+		p.ID, p.CustomerID, number, p.PONumber, status, dateOnly(p.Now), nullable(p.RequestedOn),
 		nullable(p.PlacedByID), nullable(p.ShipToID), priced.GrandTotal.Currency, priced.Subtotal.Amount, priced.Processing.Amount,
 		priced.GrandTotal.Amount, p.Notes, p.Source, p.Now, p.Now)
 	if err != nil {
@@ -94,16 +113,40 @@ func placeOrderTx(ctx context.Context, tx bun.Tx, p *orderPlacement) (*placedOrd
 			return nil, err
 		}
 	}
+	if approval != nil {
+		if err := requestApprovalTx(ctx, tx, p, number, approval); err != nil {
+			return nil, err
+		}
+		return &placedOrder{Number: number, Status: status, PendingApproval: true,
+			OverCredit: p.OnAccount && priced.GrandTotal.Amount > available}, nil
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO order_status_history (tenant_id, id, order_id, status, changed_at)
 		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?)`, uuid.Must(uuid.NewV7()).String(), p.ID, portal.OrderPendingReview, p.Now); err != nil {
 		return nil, err
 	}
-	err = insertOutboxEvents(ctx, tx, p.Now, boEvent{"order.created", p.ID, map[string]any{"order_id": p.ID,
-		"order_number": number, "customer_id": p.CustomerID, "source": p.Source,
-		"total": decimalMinor(priced.GrandTotal.Amount), "line_count": len(priced.Items), "created_at": p.Now}})
+	err = insertOutboxEvents(ctx, tx, p.Now, orderCreatedEvent(p.ID, number, p.CustomerID, p.Source, priced.GrandTotal.Amount, len(priced.Items), p.Now))
 	if err != nil {
 		return nil, err
 	}
 	return &placedOrder{Number: number, Status: portal.OrderPendingReview,
 		OverCredit: p.OnAccount && priced.GrandTotal.Amount > available}, nil
+}
+
+// CustomerStatus is what the customer sees of the placed order: Received,
+// or Awaiting Approval.
+func (o *placedOrder) CustomerStatus() portal.Status {
+	if o.PendingApproval {
+		return portal.AwaitingApproval
+	}
+	st, _ := portal.OrderStatus(o.Status)
+	return st
+}
+
+// orderCreatedEvent is the order.created event of a placed order: written
+// by placeOrderTx, or by approveOrderTx when an order that waited for
+// approval is approved.
+func orderCreatedEvent(id, number, customerID, source string, totalMinor int64, lines int, at time.Time) boEvent {
+	return boEvent{"order.created", id, map[string]any{"order_id": id,
+		"order_number": number, "customer_id": customerID, "source": source,
+		"total": decimalMinor(totalMinor), "line_count": lines, "created_at": at}}
 }

@@ -176,7 +176,8 @@ func (s *CardPaymentService) SetDefaultPaymentMethod(ctx context.Context, actor 
 			return err
 		}
 		// Two statements: the partial unique index is checked row by row.
-		if _, err := tx.ExecContext(ctx, `UPDATE payment_methods SET is_default = false WHERE customer_id = ? AND is_default`, actor.CustomerID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE payment_methods SET is_default = false WHERE customer_id = ? AND stripe_account = ? AND is_default`,
+			actor.CustomerID, account); err != nil {
 			return fmt.Errorf("postgres: default card: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE payment_methods SET is_default = true WHERE customer_id = ? AND id = ?`, actor.CustomerID, id); err != nil {
@@ -208,12 +209,12 @@ func (s *CardPaymentService) RemovePaymentMethod(ctx context.Context, actor *por
 }
 
 // forgetCard deletes a saved card; when it was its customer's default, the
-// newest remaining card becomes the default.
+// newest remaining card on the same connected account becomes the default.
 func forgetCard(ctx context.Context, tx bun.Tx, paymentMethod string) error {
-	var customerID string
+	var customerID, account string
 	var wasDefault bool
-	err := tx.QueryRowContext(ctx, `DELETE FROM payment_methods WHERE payment_method_id = ? RETURNING customer_id::text, is_default`,
-		paymentMethod).Scan(&customerID, &wasDefault)
+	err := tx.QueryRowContext(ctx, `DELETE FROM payment_methods WHERE payment_method_id = ? RETURNING customer_id::text, stripe_account, is_default`,
+		paymentMethod).Scan(&customerID, &account, &wasDefault)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -222,7 +223,8 @@ func forgetCard(ctx context.Context, tx bun.Tx, paymentMethod string) error {
 	}
 	if wasDefault {
 		if _, err := tx.ExecContext(ctx, `UPDATE payment_methods SET is_default = true WHERE id = (
-				SELECT id FROM payment_methods WHERE customer_id = ? ORDER BY created_at DESC, id DESC LIMIT 1)`, customerID); err != nil {
+				SELECT id FROM payment_methods WHERE customer_id = ? AND stripe_account = ? ORDER BY created_at DESC, id DESC LIMIT 1)`,
+			customerID, account); err != nil {
 			return fmt.Errorf("postgres: next default card: %w", err)
 		}
 	}
@@ -232,7 +234,7 @@ func forgetCard(ctx context.Context, tx bun.Tx, paymentMethod string) error {
 // saveCard applies setup_intent.succeeded: the card joins the list of the
 // customer whose Stripe Customer the signed event names, unless it was
 // detached before this event arrived (events come in any order). The
-// first card of a customer is its default.
+// first card of a customer on the connected account is its default there.
 func (s *CardPaymentService) saveCard(ctx context.Context, tx bun.Tx, ev portal.CardEvent, card *portal.CardDetails) error {
 	if card == nil || ev.Customer == "" {
 		return nil
@@ -266,10 +268,10 @@ func (s *CardPaymentService) saveCard(ctx context.Context, tx bun.Tx, ev portal.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO payment_methods (tenant_id, id, customer_id, stripe_account, payment_method_id, brand, last4,
 			exp_month, exp_year, is_default, created_at)
 		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?,
-			NOT EXISTS (SELECT 1 FROM payment_methods WHERE customer_id = ? AND is_default), ?)
+			NOT EXISTS (SELECT 1 FROM payment_methods WHERE customer_id = ? AND stripe_account = ? AND is_default), ?)
 		ON CONFLICT (tenant_id, payment_method_id) DO NOTHING`,
 		uuid.Must(uuid.NewV7()).String(), customerID, ev.Account, ev.PaymentMethodID, brand, card.Last4, card.ExpMonth, card.ExpYear,
-		customerID, s.db.Now()); err != nil {
+		customerID, ev.Account, s.db.Now()); err != nil {
 		return fmt.Errorf("postgres: save card: %w", err)
 	}
 	return nil

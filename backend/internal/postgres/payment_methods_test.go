@@ -3,9 +3,12 @@ package postgres_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,32 +25,97 @@ import (
 
 var intentStatus = regexp.MustCompile(`"status":\s*"requires_payment_method"`)
 
-// succeedingTransport passes requests to stripe-mock and answers its
-// PaymentIntent creations as Stripe does for a saved card that went
-// through: status succeeded (stripe-mock always answers
-// requires_payment_method, being stateless).
-type succeedingTransport struct {
-	mu      sync.Mutex
-	creates int
+// confirmPath is a PaymentIntent's confirmation.
+var confirmPath = regexp.MustCompile(`^/v1/payment_intents/[^/]+/confirm$`)
+
+// cardStripe passes requests to stripe-mock and answers a saved card's
+// confirmation as Stripe would (stripe-mock, being stateless, always
+// answers requires_payment_method): succeeded, or, while decline is set,
+// declined with a 402 card_error. While lose is above 0, a confirmation
+// reaches Stripe but its answer is lost (the connection drops), once per
+// unit of lose. It counts creations and keeps the confirmations'
+// idempotency keys.
+type cardStripe struct {
+	mu          sync.Mutex
+	decline     bool
+	lose        int
+	detachGone  bool // detaching answers that Stripe has no such card
+	creates     int
+	confirmKeys []string
 }
 
-func (s *succeedingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (s *cardStripe) RoundTrip(req *http.Request) (*http.Response, error) {
 	res, err := http.DefaultTransport.RoundTrip(req)
-	if err != nil || req.Method != "POST" || req.URL.Path != "/v1/payment_intents" {
+	if err != nil || req.Method != "POST" {
 		return res, err
 	}
 	s.mu.Lock()
-	s.creates++
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	switch {
+	case s.detachGone && strings.HasSuffix(req.URL.Path, "/detach"):
+		res.Body.Close()
+		body := `{"error": {"type": "invalid_request_error", "code": "resource_missing", "param": "payment_method",
+			"message": "No such PaymentMethod."}}`
+		return &http.Response{StatusCode: http.StatusNotFound, Status: "404 Not Found", Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req}, nil
+	case req.URL.Path == "/v1/payment_intents":
+		s.creates++
+		return res, nil
+	case !confirmPath.MatchString(req.URL.Path):
+		return res, nil
+	}
+	s.confirmKeys = append(s.confirmKeys, req.Header.Get("Idempotency-Key"))
 	body, err := io.ReadAll(res.Body)
 	res.Body.Close()
 	if err != nil {
 		return nil, err
 	}
-	body = intentStatus.ReplaceAll(body, []byte(`"status":"succeeded"`))
+	if s.lose > 0 {
+		s.lose--
+		return nil, errors.New("connection reset by peer")
+	}
+	if s.decline {
+		body = []byte(`{"error": {"type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds",
+			"message": "Your card has insufficient funds.", "payment_intent": ` + string(body) + `}}`)
+		res.StatusCode, res.Status = http.StatusPaymentRequired, "402 Payment Required"
+	} else {
+		body = intentStatus.ReplaceAll(body, []byte(`"status":"succeeded"`))
+	}
 	res.Body, res.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 	res.Header.Del("Content-Length")
 	return res, nil
+}
+
+// stats are the creations and confirmation keys so far.
+func (s *cardStripe) stats() (creates int, confirmKeys []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.creates, slices.Clone(s.confirmKeys)
+}
+
+// newCardStripe returns a payment service whose Stripe is a cardStripe.
+func newCardStripe(t *testing.T, e *cardEnv) (*postgres.CardPaymentService, *cardStripe) {
+	t.Helper()
+	tr := &cardStripe{}
+	g, err := stripe.New(stripe.Config{SecretKey: "sk_test_portal", APIURL: stripetest.URL(t), HTTPClient: &http.Client{Transport: tr, Timeout: 20 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return postgres.NewCardPaymentService(e.app, g), tr
+}
+
+// invoiceState is an invoice's status, amount paid and card receipts.
+func invoiceState(t *testing.T, e *cardEnv, number string) (status string, amountPaid int64, receipts int) {
+	t.Helper()
+	if err := e.owner.InTx(e.a, mustTenant(e.a).ID, func(ctx context.Context, tx bun.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT status, amount_paid_minor FROM invoices WHERE id = ?`, e.ids[number]).Scan(&status, &amountPaid); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM payments WHERE invoice_id = ? AND method = 'card' AND status = 'succeeded'`, e.ids[number]).Scan(&receipts)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return
 }
 
 // saveCardFor gives jane's customer a Stripe Customer and a saved card on
@@ -71,18 +139,14 @@ func saveCardFor(t *testing.T, e *cardEnv, pm string) string {
 	return id
 }
 
-// TestPayWithSavedCardSucceedsAtOnce: a saved card Stripe accepts at
-// creation pays the invoice in the same transaction (invoice paid, one
-// receipt for the 1,500.00 due, the invoice paid in full); the webhook that follows, delivered twice, changes nothing;
-// 20 concurrent clicks make one PaymentIntent.
+// TestPayWithSavedCardSucceedsAtOnce: a saved card Stripe accepts pays the
+// invoice at once (invoice paid, one receipt for the 1,500.00 due, the
+// invoice paid in full); the webhook that follows, delivered twice,
+// changes nothing; 20 concurrent clicks make one PaymentIntent, confirmed
+// once, and each click answers that payment or that nothing is left to pay.
 func TestPayWithSavedCardSucceedsAtOnce(t *testing.T) {
 	e := newCardEnv(t)
-	tr := &succeedingTransport{}
-	g, err := stripe.New(stripe.Config{SecretKey: "sk_test_portal", APIURL: stripetest.URL(t), HTTPClient: &http.Client{Transport: tr, Timeout: 20 * time.Second}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pay := postgres.NewCardPaymentService(e.app, g)
+	pay, tr := newCardStripe(t, e)
 	card := saveCardFor(t, e, "pm_1JaneVisa")
 
 	var wg sync.WaitGroup
@@ -100,7 +164,7 @@ func TestPayWithSavedCardSucceedsAtOnce(t *testing.T) {
 	var intent string
 	for i := range results {
 		switch {
-		case errs[i] == nil && results[i].Status == "succeeded":
+		case errs[i] == nil && results[i].Status == "succeeded" && (intent == "" || results[i].PaymentIntentID == intent):
 			paid++
 			intent = results[i].PaymentIntentID
 		case portal.ErrorCode(errs[i]) == portal.ECONFLICT: // nothing left to pay
@@ -109,22 +173,11 @@ func TestPayWithSavedCardSucceedsAtOnce(t *testing.T) {
 			t.Errorf("request %d: %+v, %v", i, results[i], errs[i])
 		}
 	}
-	if paid != 1 || conflicts != 19 || tr.creates != 1 {
-		t.Fatalf("%d paid, %d conflicts, %d PaymentIntents; want 1, 19, 1", paid, conflicts, tr.creates)
+	creates, confirms := tr.stats()
+	if paid < 1 || paid+conflicts != 20 || creates != 1 || len(confirms) != 1 {
+		t.Fatalf("%d paid, %d conflicts, %d PaymentIntents, %d confirmations; want 1+ paid, the rest conflicts, 1, 1", paid, conflicts, creates, len(confirms))
 	}
-	state := func() (status string, amountPaid int64, receipts int) {
-		t.Helper()
-		if err := e.owner.InTx(e.a, mustTenant(e.a).ID, func(ctx context.Context, tx bun.Tx) error {
-			if err := tx.QueryRowContext(ctx, `SELECT status, amount_paid_minor FROM invoices WHERE id = ?`, e.ids["INV-1"]).Scan(&status, &amountPaid); err != nil {
-				return err
-			}
-			return tx.QueryRowContext(ctx, `SELECT count(*) FROM payments WHERE invoice_id = ? AND method = 'card' AND status = 'succeeded'`, e.ids["INV-1"]).Scan(&receipts)
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if s, a, r := state(); s != "paid" || a != 200000 || r != 1 {
+	if s, a, r := invoiceState(t, e, "INV-1"); s != "paid" || a != 200000 || r != 1 {
 		t.Errorf("after paying with the saved card: %s, paid %d, %d receipts", s, a, r)
 	}
 	for range 2 {
@@ -133,8 +186,77 @@ func TestPayWithSavedCardSucceedsAtOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if s, a, r := state(); s != "paid" || a != 200000 || r != 1 {
+	if s, a, r := invoiceState(t, e, "INV-1"); s != "paid" || a != 200000 || r != 1 {
 		t.Errorf("after the webhook: %s, paid %d, %d receipts", s, a, r)
+	}
+}
+
+// TestSavedCardLostAnswerChargesOnce: Stripe confirms the saved card but
+// its answer never arrives. The click fails (503) with the attempt on
+// record; the next click confirms the same PaymentIntent with the same
+// idempotency key (Stripe answers the charge it made, it does not charge
+// again) and the invoice is paid once.
+func TestSavedCardLostAnswerChargesOnce(t *testing.T) {
+	e := newCardEnv(t)
+	pay, tr := newCardStripe(t, e)
+	card := saveCardFor(t, e, "pm_1JaneVisa")
+	tr.lose = 1
+	in := portal.PayInvoicesInput{InvoiceIDs: []string{e.ids["INV-1"]}, PaymentMethodID: card}
+	if p, err := pay.PayInvoices(e.ctx, e.jane, in); portal.ErrorCode(err) != portal.EUNAVAILABLE {
+		t.Fatalf("answer lost: %+v, %v; want EUNAVAILABLE", p, err)
+	}
+	if s, _, r := invoiceState(t, e, "INV-1"); s != "open" || r != 0 {
+		t.Errorf("before the answer: %s, %d receipts", s, r)
+	}
+	p, err := pay.PayInvoices(e.ctx, e.jane, in)
+	if err != nil || p.Status != "succeeded" {
+		t.Fatalf("second click: %+v, %v", p, err)
+	}
+	creates, confirms := tr.stats()
+	if creates != 1 || len(confirms) != 2 || confirms[0] != confirms[1] || confirms[0] != "payment-attempt-confirm:"+p.AttemptID {
+		t.Errorf("%d PaymentIntents, confirmation keys %q; want 1 intent confirmed twice with payment-attempt-confirm:%s", creates, confirms, p.AttemptID)
+	}
+	if s, a, r := invoiceState(t, e, "INV-1"); s != "paid" || a != 200000 || r != 1 {
+		t.Errorf("after the second click: %s, paid %d, %d receipts", s, a, r)
+	}
+}
+
+// TestSavedCardDeclinedThenRetried: a declined saved card answers the
+// decline (not an error), charges nothing and closes its attempt, so
+// paying again makes a new PaymentIntent, confirmed with a new key (the
+// declined one's key would only replay the decline), which goes through.
+func TestSavedCardDeclinedThenRetried(t *testing.T) {
+	e := newCardEnv(t)
+	pay, tr := newCardStripe(t, e)
+	card := saveCardFor(t, e, "pm_1JaneVisa")
+	tr.decline = true
+	in := portal.PayInvoicesInput{InvoiceIDs: []string{e.ids["INV-1"]}, PaymentMethodID: card}
+	declined, err := pay.PayInvoices(e.ctx, e.jane, in)
+	if err != nil || declined.Status != "requires_payment_method" {
+		t.Fatalf("declined: %+v, %v; want status requires_payment_method", declined, err)
+	}
+	if s, _, r := invoiceState(t, e, "INV-1"); s != "open" || r != 0 {
+		t.Errorf("after the decline: %s, %d receipts", s, r)
+	}
+	var status string
+	if err := e.owner.InTx(e.a, mustTenant(e.a).ID, func(ctx context.Context, tx bun.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT status FROM payment_attempts WHERE id = ?`, declined.AttemptID).Scan(&status)
+	}); err != nil || status != "failed" {
+		t.Errorf("declined attempt: %q, %v; want failed", status, err)
+	}
+	tr.mu.Lock()
+	tr.decline = false
+	tr.mu.Unlock()
+	p, err := pay.PayInvoices(e.ctx, e.jane, in)
+	if err != nil || p.Status != "succeeded" || p.AttemptID == declined.AttemptID {
+		t.Fatalf("retry: %+v, %v; want a new attempt that succeeded", p, err)
+	}
+	creates, confirms := tr.stats()
+	if creates != 2 || len(confirms) != 2 || confirms[0] == confirms[1] {
+		t.Errorf("%d PaymentIntents, confirmation keys %q; want 2 intents, 2 keys", creates, confirms)
+	}
+	if s, a, r := invoiceState(t, e, "INV-1"); s != "paid" || a != 200000 || r != 1 {
+		t.Errorf("after the retry: %s, paid %d, %d receipts", s, a, r)
 	}
 }
 
@@ -227,5 +349,85 @@ func TestCardSetupOneStripeCustomer(t *testing.T) {
 	staff.CustomerID = ""
 	if _, err := e.pay.StartCardSetup(e.ctx, &staff); portal.ErrorCode(err) != portal.EFORBIDDEN {
 		t.Errorf("staff setup: %v", err)
+	}
+}
+
+// TestDefaultCardPerConnectedAccount: after the tenant moved to another
+// Stripe account, the default card left on the old account neither keeps
+// the new account's first card from being the default nor comes back as
+// the default when a card is removed; setting a default leaves the old
+// account's alone. Removing a card Stripe no longer has removes it.
+func TestDefaultCardPerConnectedAccount(t *testing.T) {
+	e := newCardEnv(t)
+	pay, tr := newCardStripe(t, e)
+	if err := e.owner.InTx(e.a, mustTenant(e.a).ID, func(ctx context.Context, tx bun.Tx) error {
+		for _, q := range []string{
+			`INSERT INTO stripe_customers (tenant_id, customer_id, stripe_account, stripe_customer_id, created_at)
+				VALUES (?0, ?1, 'acct_1Old', 'cus_1JaneOld', now()), (?0, ?1, 'acct_1AlphaMetals', 'cus_1Jane', now())`,
+			`INSERT INTO payment_methods (tenant_id, id, customer_id, stripe_account, payment_method_id, brand, last4, exp_month, exp_year,
+				is_default, created_at) VALUES (?0, gen_random_uuid(), ?1, 'acct_1Old', 'pm_1OldDefault', 'visa', '1111', 1, 2031, true, now())`,
+		} {
+			if _, err := tx.ExecContext(ctx, q, mustTenant(e.a).ID, e.jane.CustomerID); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	saved := func(evt, pm string) {
+		t.Helper()
+		if err := pay.ApplyCardEvent(e.ctx, portal.CardEvent{ID: evt, Type: "setup_intent.succeeded", Account: "acct_1AlphaMetals",
+			Created: time.Now(), SetupIntentID: "seti_" + pm, Customer: "cus_1Jane", PaymentMethodID: pm}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	defaults := func() map[string]bool {
+		t.Helper()
+		out := map[string]bool{}
+		if err := e.owner.InTx(e.a, mustTenant(e.a).ID, func(ctx context.Context, tx bun.Tx) error {
+			rows, err := tx.QueryContext(ctx, `SELECT payment_method_id, is_default FROM payment_methods WHERE customer_id = ?`, e.jane.CustomerID)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var pm string
+				var d bool
+				if err := rows.Scan(&pm, &d); err != nil {
+					return err
+				}
+				out[pm] = d
+			}
+			return rows.Err()
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	saved("evt_new_1", "pm_1NewFirst")
+	saved("evt_new_2", "pm_1NewSecond")
+	if d := defaults(); !d["pm_1NewFirst"] || d["pm_1NewSecond"] || !d["pm_1OldDefault"] {
+		t.Fatalf("after saving two cards on the new account: %v; want the first new card and the old one default", d)
+	}
+	cards, err := pay.FindPaymentMethods(e.ctx, e.jane)
+	if err != nil || len(cards) != 2 || !cards[0].Default {
+		t.Fatalf("listed: %+v, %v", cards, err)
+	}
+	second := cards[1].ID
+	if err := pay.SetDefaultPaymentMethod(e.ctx, e.jane, second); err != nil {
+		t.Fatal(err)
+	}
+	if d := defaults(); d["pm_1NewFirst"] || !d["pm_1NewSecond"] || !d["pm_1OldDefault"] {
+		t.Fatalf("after setting the second as default: %v", d)
+	}
+	tr.mu.Lock()
+	tr.detachGone = true
+	tr.mu.Unlock()
+	if err := pay.RemovePaymentMethod(e.ctx, e.jane, second); err != nil {
+		t.Fatalf("removing a card Stripe no longer has: %v", err)
+	}
+	if d := defaults(); len(d) != 2 || !d["pm_1NewFirst"] || !d["pm_1OldDefault"] {
+		t.Errorf("after removing the default: %v; want pm_1NewFirst the new account's default", d)
 	}
 }

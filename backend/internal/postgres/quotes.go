@@ -253,7 +253,7 @@ func (s *QuoteService) Accept(ctx context.Context, actor *portal.User, id string
 		if err != nil {
 			return err
 		}
-		out.OrderNumber = placed.Number
+		out.OrderNumber, out.AwaitingApproval = placed.Number, placed.PendingApproval
 		if placed.OverCredit {
 			out.CreditWarning = portal.CreditReviewWarning
 		}

@@ -71,10 +71,9 @@ func (g *Gateway) CreateIntent(ctx context.Context, in portal.IntentInput) (*por
 		Description: sg.String(in.Description),
 	}
 	if in.PaymentMethod != "" {
-		// A saved card, confirmed now by the server: cards only, so no
-		// redirect (and no return URL) can be needed; 3-D Secure, when the
-		// bank asks, comes back as requires_action for Stripe.js.
-		p.Customer, p.PaymentMethod, p.Confirm = sg.String(in.Customer), sg.String(in.PaymentMethod), sg.Bool(true)
+		// A saved card, confirmed by the server with ConfirmIntent: cards
+		// only, so no redirect (and no return URL) can be needed.
+		p.Customer, p.PaymentMethod = sg.String(in.Customer), sg.String(in.PaymentMethod)
 		p.PaymentMethodTypes = []*string{sg.String("card")}
 	} else {
 		p.AutomaticPaymentMethods = &sg.PaymentIntentAutomaticPaymentMethodsParams{Enabled: sg.Bool(true)}
@@ -86,14 +85,30 @@ func (g *Gateway) CreateIntent(ctx context.Context, in portal.IntentInput) (*por
 		p.AddMetadata(k, v)
 	}
 	pi, err := g.api.PaymentIntents.New(p)
-	var se *sg.Error
-	if errors.As(err, &se) && se.Type == sg.ErrorTypeCard && se.PaymentIntent != nil {
-		// A saved card declined on confirmation: Stripe answers 402 with
-		// the intent, which is the customer's answer, not a failure.
-		return intent(se.PaymentIntent), nil
-	}
 	if err != nil {
 		return nil, wrap("create payment intent", err)
+	}
+	return intent(pi), nil
+}
+
+// ConfirmIntent implements portal.CardGateway. 3-D Secure, when the bank
+// asks for it, comes back as requires_action, for Stripe.js.
+func (g *Gateway) ConfirmIntent(ctx context.Context, account, id, idempotencyKey string) (*portal.Intent, error) {
+	p := &sg.PaymentIntentConfirmParams{}
+	p.Context = ctx
+	p.SetStripeAccount(account)
+	p.SetIdempotencyKey(idempotencyKey)
+	pi, err := g.api.PaymentIntents.Confirm(id, p)
+	var se *sg.Error
+	if errors.As(err, &se) && se.Type == sg.ErrorTypeCard && se.PaymentIntent != nil {
+		// Declined: Stripe answers 402 with the intent, which is the
+		// customer's answer, not a failure.
+		out := intent(se.PaymentIntent)
+		out.Declined = true
+		return out, nil
+	}
+	if err != nil {
+		return nil, wrap("confirm payment intent", err)
 	}
 	return intent(pi), nil
 }
@@ -174,7 +189,14 @@ func (g *Gateway) DetachCard(ctx context.Context, account, id, idempotencyKey st
 	p.Context = ctx
 	p.SetStripeAccount(account)
 	p.SetIdempotencyKey(idempotencyKey)
-	if _, err := g.api.PaymentMethods.Detach(id, p); err != nil {
+	_, err := g.api.PaymentMethods.Detach(id, p)
+	var se *sg.Error
+	if errors.As(err, &se) && (se.Code == sg.ErrorCodeResourceMissing || se.Code == sg.ErrorCodePaymentMethodUnexpectedState) {
+		// Gone, or no longer attached to a customer (detached in Stripe's
+		// dashboard, say): what was asked for holds already.
+		return nil
+	}
+	if err != nil {
 		return wrap("detach payment method", err)
 	}
 	return nil

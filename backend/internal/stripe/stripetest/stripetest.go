@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"sync"
 	"testing"
 	"time"
@@ -28,9 +29,31 @@ type Request struct {
 
 // Recorder records the requests a gateway sends.
 type Recorder struct {
-	mu   sync.Mutex
-	reqs []Request
-	next http.RoundTripper
+	mu       sync.Mutex
+	reqs     []Request
+	next     http.RoundTripper
+	statuses []intentStatus
+}
+
+// intentStatus is an answer's status rewritten by SetIntentStatus.
+type intentStatus struct {
+	method string
+	path   *regexp.Regexp
+	status string
+}
+
+// fixtureStatus is the status of stripe-mock's PaymentIntent fixture.
+var fixtureStatus = regexp.MustCompile(`"status":\s*"requires_payment_method"`)
+
+// SetIntentStatus makes the answers to the requests with method and a path
+// path matches carry status in place of stripe-mock's fixture status
+// (requires_payment_method, whatever the request): the stateless mock
+// answers as Stripe would at that step, e.g. requires_action for a saved
+// card's confirmation that needs 3-D Secure.
+func (r *Recorder) SetIntentStatus(method string, path *regexp.Regexp, status string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.statuses = append(r.statuses, intentStatus{method, path, status})
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -49,8 +72,26 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r.mu.Lock()
 	r.reqs = append(r.reqs, q)
+	status := ""
+	for _, s := range r.statuses {
+		if s.method == req.Method && s.path.MatchString(req.URL.Path) {
+			status = s.status
+		}
+	}
 	r.mu.Unlock()
-	return r.next.RoundTrip(req)
+	res, err := r.next.RoundTrip(req)
+	if err != nil || status == "" || res.StatusCode != http.StatusOK {
+		return res, err
+	}
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	body = fixtureStatus.ReplaceAll(body, []byte(`"status":"`+status+`"`))
+	res.Body, res.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+	res.Header.Del("Content-Length")
+	return res, nil
 }
 
 // Requests returns the requests sent so far with method and path.

@@ -1,0 +1,3 @@
+DROP TABLE product_reviews;
+DROP TABLE order_approvals;
+DROP TABLE approval_rules;
