@@ -37,7 +37,8 @@ type quoteItem struct {
 // expected response time and sales rep. The request is a draft on the
 // server from the first save: "Save Draft", and every 30 s while it has
 // unsaved changes. ?draft={id} continues a draft; ?from_order={id} starts
-// from an order's lines (the reorder screen's "Request Quote Instead").
+// from an order's lines (the reorder screen's "Request Quote Instead");
+// ?from_cart=1 from the cart's lines (the cart's "Request quote").
 type quoteNewPage struct {
 	app.Compo
 	chrome
@@ -96,9 +97,9 @@ func (p *quoteNewPage) OnNav(ctx app.Context) {
 	q := ctx.Page().URL().Query()
 	*p = quoteNewPage{Compo: p.Compo, chrome: p.chrome, ui: ctx, session: p.session, mounted: p.mounted, step: quoteStepType,
 		typ: api.QuoteTypes[0].ID, draftID: q.Get("draft")}
-	fromOrder := q.Get(api.QueryFromOrder)
-	ctx.ObserveState(state.KeySession, &p.session).OnChange(func() { p.start(fromOrder) })
-	p.start(fromOrder)
+	fromOrder, fromCart := q.Get(api.QueryFromOrder), q.Get(api.QueryFromCart) == "1"
+	ctx.ObserveState(state.KeySession, &p.session).OnChange(func() { p.start(fromOrder, fromCart) })
+	p.start(fromOrder, fromCart)
 	if app.IsClient {
 		ctx.NewAction(state.ActionLoadSession)
 	}
@@ -106,7 +107,7 @@ func (p *quoteNewPage) OnNav(ctx app.Context) {
 
 // start loads the recent products and the draft or order to start from,
 // once the session is known.
-func (p *quoteNewPage) start(fromOrder string) {
+func (p *quoteNewPage) start(fromOrder string, fromCart bool) {
 	if _, ok := p.session.User(); !ok || p.session.Status != state.Loaded || p.started {
 		return
 	}
@@ -135,6 +136,19 @@ func (p *quoteNewPage) start(fromOrder string) {
 				p.items = append(p.items, quoteItem{ProductID: l.ProductID, Code: l.ProductCode, Name: l.Description, UOM: l.UOM,
 					Quantity: l.Quantity, Processing: l.Processing})
 			}
+		})
+	case fromCart:
+		var cart api.Cart
+		callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) { cart, err = cl.Cart(c); return }, func(err error) {
+			if err != nil {
+				p.problem = formProblem{Message: problemText(err)}
+				return
+			}
+			for _, l := range cart.Lines {
+				p.items = append(p.items, quoteItem{ProductID: l.ProductID, Code: l.Code, Name: l.Name, UOM: l.UOM,
+					Quantity: l.Quantity, Processing: l.Notes})
+			}
+			p.step, p.dirty = quoteStepBuild, len(p.items) > 0
 		})
 	case fromOrder != "":
 		var l api.QuoteProductList

@@ -42,6 +42,9 @@ const (
 	PageStaffQuotes = "/portal/staff/quotes"
 	// PageQuoteNew takes ?from_order={id} to start from an order's lines.
 	QueryFromOrder = "from_order"
+	// QueryFromCart=1 starts PageQuoteNew from the cart's lines (the
+	// cart's "Request quote", in quotes mode).
+	QueryFromCart = "from_cart"
 )
 
 // Limits of a quote request (spec 000 draft_save, quote_builder_screen).
