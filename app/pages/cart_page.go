@@ -32,6 +32,9 @@ type cartPage struct {
 	fields  map[string]string // line id → its field problem
 	promo   string
 	promoOK string // the promo code the cart was last priced with
+	// quotesMode: the tenant takes quotes instead of orders, so the cart
+	// leads to a quote request rather than to checkout.
+	quotesMode bool
 	quick   quickOrderPanel
 }
 
@@ -59,7 +62,13 @@ func (p *cartPage) load() {
 	}
 	promo := p.promo
 	var c api.Cart
+	var quotesMode bool
 	callAPI(p.ui, func(ctx context.Context, cl *apiclient.Client) (err error) {
+		t, err := cl.Tenant(ctx)
+		if err != nil {
+			return err
+		}
+		quotesMode = t.QuotesMode
 		if promo != "" {
 			c, err = cl.CartWithPromo(ctx, promo)
 		} else {
@@ -67,7 +76,7 @@ func (p *cartPage) load() {
 		}
 		return
 	}, func(err error) {
-		p.loaded = true
+		p.loaded, p.quotesMode = true, quotesMode
 		if err != nil {
 			if e, _, ok := apiError(err); ok && hasField(e, "promo_code") {
 				p.msg, p.promo = problemText(err), ""
@@ -195,7 +204,12 @@ func (p *cartPage) renderCart() []app.UI {
 			app.Dt().Text("Total"), app.Dd().ID("cart-total").Body(components.MoneyText(c.Total)),
 		),
 		app.P().Class("cart-note").Text("Freight and tax are confirmed with your order."),
-		app.A().ID("cart-checkout").Class("button button--primary").Href(p.checkoutHref()).Text("Check out"),
+		app.If(p.quotesMode, func() app.UI {
+			return app.A().ID("cart-request-quote").Class("button button--primary").
+				Href(api.PageQuoteNew+"?"+api.QueryFromCart+"=1").Text("Request a quote")
+		}).Else(func() app.UI {
+			return app.A().ID("cart-checkout").Class("button button--primary").Href(p.checkoutHref()).Text("Check out")
+		}),
 		app.Button().ID("cart-save-list").Class("button").Type("button").Text("Save as a purchase list").OnClick(p.saveAsList),
 	))
 	return out

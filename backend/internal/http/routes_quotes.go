@@ -276,6 +276,9 @@ func (s *Server) handleQuoteAccept(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	if res.AwaitingApproval {
+		s.NotifyApproversLater(r, res.OrderID) // claimed once per order: a repeated accept mails no one twice
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	return writeJSON(w, http.StatusOK, api.QuoteAccepted{Quote: toAPIQuote(res.Quote, time.Now()), OrderID: res.OrderID,
 		OrderNumber: res.OrderNumber, CreditWarning: res.CreditWarning, AwaitingApproval: res.AwaitingApproval})
