@@ -35,7 +35,7 @@ type cartPage struct {
 	// quotesMode: the tenant takes quotes instead of orders, so the cart
 	// leads to a quote request rather than to checkout.
 	quotesMode bool
-	quick   quickOrderPanel
+	quick      quickOrderPanel
 }
 
 func newCartPage() app.Composer { return &cartPage{fields: map[string]string{}} }
@@ -206,7 +206,7 @@ func (p *cartPage) renderCart() []app.UI {
 		app.P().Class("cart-note").Text("Freight and tax are confirmed with your order."),
 		app.If(p.quotesMode, func() app.UI {
 			return app.A().ID("cart-request-quote").Class("button button--primary").
-				Href(api.PageQuoteNew+"?"+api.QueryFromCart+"=1").Text("Request a quote")
+				Href(api.PageQuoteNew + "?" + api.QueryFromCart + "=1").Text("Request a quote")
 		}).Else(func() app.UI {
 			return app.A().ID("cart-checkout").Class("button button--primary").Href(p.checkoutHref()).Text("Check out")
 		}),
