@@ -189,24 +189,6 @@ func (p *CatalogProduct) AvailabilityLevel() string {
 	}
 }
 
-// Price is a customer's unit price of a product and where it came from.
-type Price struct {
-	Unit   Money
-	Source string // PriceList today; contract prices come with issue 8
-}
-
-// Price sources.
-const PriceList = "list"
-
-// PriceFor is the one place a customer's unit price of a product is
-// decided, for the product detail, the cart and the order. Today it is the
-// list price for everyone; customer-specific (contract) pricing and
-// quantity breaks (issue 8) extend this function and its inputs, so every
-// caller gets them at once.
-func PriceFor(p *CatalogProduct, customerID string, quantityMilli int64) Price {
-	return Price{Unit: p.ListPrice, Source: PriceList}
-}
-
 // LineTotal is unit × quantity (thousandths), rounded half up to the minor unit.
 func LineTotal(unit int64, quantityMilli int64) int64 {
 	return (unit*quantityMilli + 500) / 1000
