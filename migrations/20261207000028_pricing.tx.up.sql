@@ -136,17 +136,14 @@ CREATE POLICY tenant_isolation ON customer_prices
     WITH CHECK (tenant_id = current_setting('app.tenant_id')::uuid);
 GRANT SELECT, INSERT, UPDATE, DELETE ON customer_prices TO portal_app;
 
--- List-price quantity breaks: everyone's unit price from min_quantity_milli on.
+-- List-price quantity breaks: everyone's unit price from
+-- min_quantity_milli on. The ERP sends a product's breaks as one set.
 CREATE TABLE product_price_breaks (
-    tenant_id        uuid NOT NULL REFERENCES tenants (id),
-    id               uuid NOT NULL,
-    external_id      text NOT NULL,
-    product_id       uuid NOT NULL,
+    tenant_id          uuid NOT NULL REFERENCES tenants (id),
+    product_id         uuid NOT NULL,
     min_quantity_milli bigint NOT NULL CHECK (min_quantity_milli > 0),
-    unit_price_minor bigint NOT NULL CHECK (unit_price_minor >= 0),
-    PRIMARY KEY (tenant_id, id),
-    UNIQUE (tenant_id, external_id),
-    UNIQUE (tenant_id, product_id, min_quantity_milli),
+    unit_price_minor   bigint NOT NULL CHECK (unit_price_minor >= 0),
+    PRIMARY KEY (tenant_id, product_id, min_quantity_milli),
     FOREIGN KEY (tenant_id, product_id) REFERENCES products (tenant_id, id) ON DELETE CASCADE
 );
 ALTER TABLE product_price_breaks ENABLE ROW LEVEL SECURITY;

@@ -140,6 +140,9 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		// PostgreSQL, shared by every server process.
 		Ecommerce:   postgres.NewEcommerceService(db, postgres.NewDocumentStore(db, store)),
 		RateLimiter: postgres.NewRateLimiter(db),
+		// The portal shop's catalog and prices (issue 8).
+		Shop:        postgres.NewShopService(db),
+		CatalogSync: postgres.NewBackOfficeService(db),
 		// Onboarding: access requests, self-registration, the staff queue.
 		Onboarding:     postgres.NewOnboardingService(db),
 		OnboardingMail: notifier,

@@ -124,6 +124,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		// The back-office API: tenant API keys and the ERP's batches.
 		APIKeys: keys, KeyManager: keys, Webhooks: webhooks, WebhookDeliveries: deliverer, WebhookClient: webhook.Guard{AllowLoopback: true}.Client(5 * time.Second), BackOffice: postgres.NewBackOfficeService(db),
 		Ecommerce: postgres.NewEcommerceService(db, nil), RateLimiter: postgres.NewRateLimiter(db),
+		Shop: postgres.NewShopService(db), CatalogSync: postgres.NewBackOfficeService(db), // shop (issue 8)
 	})
 	return &env{srv: srv, logs: logs, db: db, owner: owner, stripe: rec, pg: d}
 }
