@@ -51,6 +51,9 @@ func Register() {
 		app.Route(api.PageReceipts, newReceiptsPage)
 		app.Route(api.PageCreditNotes, newCreditNotesPage)
 		app.Route(api.PageDocuments, newDocumentsPage)
+		// Shop (issue 8).
+		app.Route(api.PageShop, newShopPage)
+		app.RouteWithRegexp(shopProductPathPattern, newShopProductPage)
 		state.Register()
 	})
 }

@@ -11,6 +11,8 @@ import (
 // exclusive products, and without prices when settings.price_visibility
 // is login_required. Another customer's exclusive product answers 404.
 const (
+	// PageShop is the shop's screen; PageShop + "/{id}" a product's.
+	PageShop = "/portal/shop"
 	// PathShopCategories: GET ShopFacets (categories, forms, grades).
 	PathShopCategories = "/api/v1/shop/categories"
 	// PathShopProducts: GET ShopProductList; parameters search (words
@@ -155,6 +157,16 @@ func ParseQuantityMilli(s string) (int64, bool) {
 	w, _ := strconv.ParseInt(whole, 10, 64)
 	f, _ := strconv.ParseInt(frac+strings.Repeat("0", 3-len(frac)), 10, 64)
 	return w*1000 + f, w*1000+f > 0
+}
+
+// FormatQuantityMilli renders thousandths as a decimal without trailing
+// zeros ("12", "2.5").
+func FormatQuantityMilli(milli int64) string {
+	s := strconv.FormatInt(milli/1000, 10)
+	if f := milli % 1000; f != 0 {
+		s += strings.TrimRight("."+strconv.FormatInt(1000+f, 10)[1:], "0")
+	}
+	return s
 }
 
 // UnitPriceAt is the unit price of steps at quantityMilli: the last step
