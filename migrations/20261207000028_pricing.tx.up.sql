@@ -12,7 +12,10 @@
 ALTER TABLE products ADD COLUMN exclusive boolean NOT NULL DEFAULT false;
 ALTER TABLE products ADD COLUMN search_text text GENERATED ALWAYS AS
     (lower(code || ' ' || name || ' ' || grade || ' ' || form || ' ' || dimensions)) STORED;
-CREATE INDEX products_idx2 ON products (tenant_id, active, code);
+-- The shop's list reads this index alone (an index-only scan): the page
+-- in code order and the total, filtered on what it includes, never
+-- visiting the rows of products that do not match.
+CREATE INDEX products_idx2 ON products (tenant_id, active, code) INCLUDE (exclusive, form, grade, search_text);
 
 -- Pictures of a product, first one first (the list's card shows it).
 CREATE TABLE product_images (

@@ -21,6 +21,7 @@ import (
 type shopFixture struct {
 	ctx      context.Context
 	app      *postgres.DB
+	owner    *postgres.DB
 	bo       *postgres.BackOfficeService
 	shop     *postgres.ShopService
 	ids      map[string]string // external id -> portal id
@@ -49,7 +50,7 @@ func newShopFixture(tb testing.TB) *shopFixture {
 	owner := d.OpenOwner(tb)
 	app := d.OpenApp(tb, postgres.Options{})
 	ctx, bo := newBackOfficeTenant(tb, d, owner, app, "shop")
-	f := &shopFixture{ctx: ctx, app: app, bo: bo, shop: postgres.NewShopService(app), ids: map[string]string{},
+	f := &shopFixture{ctx: ctx, app: app, owner: owner, bo: bo, shop: postgres.NewShopService(app), ids: map[string]string{},
 		now: time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)}
 	app.Now = func() time.Time { return f.now }
 	cats := mustRows(tb, "categories")(bo.UpsertCategories(ctx, []portal.CategoryInput{{ExternalID: "CAT-AL", Slug: "aluminum", Name: "Aluminum"},
