@@ -352,7 +352,7 @@ func (p *shopProductPage) renderBreaks(qty int64) app.UI {
 			from = "1"
 		}
 		label := from + "+ " + p.product.PricingUOM
-		tr := app.Tr().ID("product-break-" + strconv.Itoa(i)).Body(
+		tr := app.Tr().ID("product-break-"+strconv.Itoa(i)).Body(
 			app.Td().DataSet("label", "Quantity").Text(label),
 			app.Td().DataSet("label", "Unit price").Class("num").Text(components.FormatMoney(s.UnitPrice)),
 			app.Td().DataSet("label", "Price").Text(orDefault(priceSourceLabels[s.Source], "List price")),

@@ -96,7 +96,7 @@ func TestBrowserShop(t *testing.T) {
 		t.Fatalf("the demo buyer has no contract price on %s: %+v", p.Code, p.Price)
 	}
 	card := "#shop-price-" + p.ID
-	if got := parseMoney(t, strings.Fields(textOf(card+" strong"))[0]); got != p.Price.UnitPrice.Amount {
+	if got := parseMoney(t, strings.Fields(textOf(card + " strong"))[0]); got != p.Price.UnitPrice.Amount {
 		t.Errorf("card shows %q, the contract price is %d", textOf(card), p.Price.UnitPrice.Amount)
 	}
 	if src := eval(`document.querySelector("` + card + `").dataset.source`); src != api.PriceSourceContract || !strings.Contains(textOf(card), "Your contract price") {

@@ -175,7 +175,7 @@ func (in PromotionInput) Validate() []FieldError {
 	case (in.PercentOffBP != 0) == (in.UnitPrice != nil):
 		c.add("percent_off_bp", "Give either percent_off_bp or unit_price.")
 	case in.PercentOffBP < 0 || in.PercentOffBP > 10000:
-		c.add("percent_off_bp", "Give 1 to 10000 basis points (0.01% to 100%).")
+		c.add("percent_off_bp", "Give 1 to 10000 basis points (0.01%% to 100%%).")
 	case in.UnitPrice != nil && *in.UnitPrice < 0:
 		c.add("unit_price", "Must not be negative.")
 	}
@@ -198,7 +198,7 @@ func (in PromoCodeInput) Validate() []FieldError {
 	case (in.PercentOffBP != 0) == (in.AmountOff != 0):
 		c.add("percent_off_bp", "Give either percent_off_bp or amount_off.")
 	case in.PercentOffBP < 0 || in.PercentOffBP > 10000:
-		c.add("percent_off_bp", "Give 1 to 10000 basis points (0.01% to 100%).")
+		c.add("percent_off_bp", "Give 1 to 10000 basis points (0.01%% to 100%%).")
 	case in.AmountOff < 0:
 		c.add("amount_off", "Must be positive.")
 	}
