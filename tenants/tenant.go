@@ -72,6 +72,12 @@ type Settings struct {
 	// API take quote requests instead of orders; an order is placed only
 	// by accepting a quote (quotes feature).
 	QuotesMode bool `json:"quotes_mode" yaml:"quotes_mode"`
+	// Shop (issue 8, spec 002 Price Visibility). GuestBrowse lets visitors
+	// who are not signed in browse the shop (never exclusive products);
+	// PriceVisibility is what they see of prices: "public" (list prices)
+	// or "login_required" (none; the default, also for "").
+	GuestBrowse     bool   `json:"guest_browse" yaml:"guest_browse"`
+	PriceVisibility string `json:"price_visibility" yaml:"price_visibility"`
 }
 
 var (
@@ -118,6 +124,10 @@ func (t *Tenant) Validate() error {
 	}
 	if a := t.Settings.StripeAccount; a != "" && !stripeAccountRE.MatchString(a) {
 		errs = append(errs, fmt.Errorf("settings.stripe_account %q: must be a Stripe account id, acct_…", a))
+	}
+	// Shop (issue 8): price visibility.
+	if v := t.Settings.PriceVisibility; v != "" && v != "public" && v != "login_required" {
+		errs = append(errs, fmt.Errorf("settings.price_visibility %q: must be public or login_required", v))
 	}
 	if t.Status != StatusActive && t.Status != StatusSuspended {
 		errs = append(errs, fmt.Errorf("status %q: must be active or suspended", t.Status))

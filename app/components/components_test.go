@@ -79,7 +79,7 @@ func TestMenuTableFollowsSpec(t *testing.T) {
 	// Today the dashboard, My Orders, Invoices, Receipts, Shipments and Credit
 	// Notes exist; the real menu renders those alone.
 	html := render(t, NewMainMenu().Current("/portal"))
-	if n := strings.Count(html, "<li"); n != len(BuiltItems(Menu)) || n != 8 { // 8: Purchase Lists (issue 8), Quotations (quotes feature)
+	if n := strings.Count(html, "<li"); n != len(BuiltItems(Menu)) || n != 9 { // 9: the shop, purchase lists and quotations (issue 8)
 		t.Errorf("real menu renders %d entries, want exactly the %d built one(s):\n%s", n, len(BuiltItems(Menu)), html)
 	}
 	for _, href := range []string{`href="/portal"`, `href="/portal/orders"`, `href="/portal/invoices"`, `href="/portal/shipments"`,

@@ -47,7 +47,7 @@ type MenuItem struct {
 // (pages' tests check that both agree).
 var Menu = []MenuItem{
 	{Label: "Dashboard", Path: PathDashboard, Description: "Account overview", Built: true},
-	{Label: "Shop", Path: "/portal/shop", Description: "Browse and order products"},
+	{Label: "Shop", Path: api.PageShop, Description: "Browse and order products", Built: true},
 	{Label: "My Orders", Path: api.PageOrders, Description: "Order history and tracking", Built: true},
 	{Label: "Quotations", Path: api.PageQuotes, Description: "View and accept quotes", Built: true},
 	{Label: "Invoices", Path: api.PageInvoices, Description: "Invoice access", Built: true},

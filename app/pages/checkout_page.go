@@ -317,6 +317,7 @@ func (p *checkoutPage) addressStep(id, legend, prefix string, saved []api.Addres
 	return app.FieldSet().ID(id).Class("card checkout-step").Body(opts...)
 }
 
+// nonEmpty keeps the strings that are not blank.
 func nonEmpty(ss ...string) []string {
 	var out []string
 	for _, s := range ss {

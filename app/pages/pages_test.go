@@ -195,6 +195,7 @@ func TestLoginFormFields(t *testing.T) {
 			u == "/portal/orders", u == "/portal/invoices", u == "/portal/shipments", u == "/portal/receipts", u == "/portal/credit-notes", // the menu's built entries
 			u == "/portal/lists",  // purchase lists (issue 8)
 			u == "/portal/quotes", // quotes feature
+			u == "/portal/shop",   // the shop (issue 8)
 			strings.HasPrefix(u, "mailto:"), strings.HasPrefix(u, "tel:"):
 		default:
 			t.Errorf("login page links to %q, which is not a built page", u)

@@ -67,6 +67,9 @@ func Register() {
 		app.Route(api.PageQuoteNew, newQuoteNewPage)
 		app.RouteWithRegexp(quotePathPattern, newQuotePage)
 		app.Route(api.PageStaffQuotes, newStaffQuotesPage)
+		// Shop (issue 8).
+		app.Route(api.PageShop, newShopPage)
+		app.RouteWithRegexp(shopProductPathPattern, newShopProductPage)
 		state.Register()
 	})
 }

@@ -35,6 +35,8 @@ type Dataset struct {
 	ShipmentLines     []ShipmentLine
 	Invoices          []Invoice
 	Counters          []Counter
+	// Shop (issue 8): customer pricing and processing options.
+	Pricing DemoPricing
 }
 
 // SalesRep is a distributor's sales representative.

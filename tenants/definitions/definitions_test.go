@@ -49,7 +49,8 @@ func TestLoadDemoDefinitions(t *testing.T) {
 	}
 	// Northwind is the storefront demo: visitors sign up, staff approve.
 	if want := (tenants.Settings{MFARequired: true, ChatEnabled: false, TimeZone: "America/Toronto", Currency: "CAD", Locale: "en-CA",
-		SelfRegistration: true, RegistrationApproval: true}); nw.Settings != want {
+		SelfRegistration: true, RegistrationApproval: true,
+		GuestBrowse: true, PriceVisibility: "login_required"}); nw.Settings != want { // shop (issue 8): guests browse, prices after sign-in
 		t.Errorf("northwind settings = %+v, want %+v", nw.Settings, want)
 	}
 }

@@ -161,6 +161,7 @@ func (d Definition) DemoData(now time.Time) (*Dataset, error) {
 	g.taxBP = mustDecimal(d.Demo.TaxRate, 2)
 	g.accounts()
 	g.catalog()
+	g.pricing() // shop (issue 8)
 	g.orders()
 	g.number()
 	return g.ds, nil

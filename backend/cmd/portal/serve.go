@@ -146,6 +146,9 @@ func serve(ctx context.Context, cfg Config, getenv func(string) string, logger *
 		Cart:          cart,
 		CheckoutMail:  notifier,
 		PurchaseLists: postgres.NewPurchaseListService(db, cart),
+		// The portal shop's catalog and prices (issue 8).
+		Shop:        postgres.NewShopService(db),
+		CatalogSync: postgres.NewBackOfficeService(db),
 		// Onboarding: access requests, self-registration, the staff queue.
 		Onboarding:     postgres.NewOnboardingService(db),
 		OnboardingMail: notifier,

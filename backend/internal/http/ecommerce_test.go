@@ -433,7 +433,7 @@ func testEcomOrdersQuotes(t *testing.T) {
 		`{"items":[{"product_id":"` + w.products["P-0"] + `","quantity":1},{"product_id":"x","quantity":1}]}`: "items[1].product_id",
 		`{"items":[{"product_id":"` + w.products["P-3"] + `","quantity":1}]}`:                                 "items[0].product_id",
 		`{"items":[{"product_id":"` + w.products["P-0"] + `","quantity":1,"uom":"ea"}]}`:                      "items[0].uom",
-		`{"items":[{"product_id":"` + w.products["P-0"] + `","quantity":1,"processing":["cut"]}]}`:            "items[0].processing",
+		`{"items":[{"product_id":"` + w.products["P-0"] + `","quantity":1,"processing":["cut"]}]}`:            "items[0].processing[0]",
 		`{"items":[{"product_id":"` + w.products["P-0"] + `","quantity":"lots"}]}`:                            "items[0].quantity",
 	} {
 		problemHas(t, e.ecom(t, boHost, "POST", api.PathEcommerceCartPrice, body, jane), 400, field)

@@ -14,6 +14,7 @@ import (
 	porthttp "example.com/portal/backend/internal/http"
 	"example.com/portal/backend/internal/portal"
 	"example.com/portal/policies"
+	"example.com/portal/tenants"
 )
 
 // TestRouteTableIsComplete: every API route the router serves is in the
@@ -246,5 +247,41 @@ func TestOtherUsersSessionIsNotFound(t *testing.T) {
 	}
 	if w := e.request("GET", host, api.PathMe, "", jane, nil); w.Code != http.StatusUnauthorized {
 		t.Errorf("after ending her session: %d", w.Code)
+	}
+}
+
+// Shop (issue 8): TestGuestRoutes: every route open to guests answers a
+// signed-out request only on a tenant that lets guests browse; there a
+// staff session is still refused (403) and a pending sign-in still needs
+// its second factor, as on any route.
+func TestGuestRoutes(t *testing.T) {
+	e := newEnv(t, nil)
+	guests := newTenant("guests", "Guest Steel", tenants.StatusActive)
+	guests.Settings.GuestBrowse = true
+	if err := e.owner.ApplyTenant(t.Context(), guests); err != nil {
+		t.Fatal(err)
+	}
+	seedUser(t, e.owner, "guests", "rep@guests.example", "Rep", policies.RoleSalesRep)
+	staff := e.signIn(t, "guests.portal.test", "rep@guests.example", testPassword)
+	params := regexp.MustCompile(`\{[a-z_]+\}`)
+	n := 0
+	for _, rt := range e.srv.Routes() {
+		if !rt.Access.Guest {
+			continue
+		}
+		n++
+		path := params.ReplaceAllString(rt.Pattern, uuid.NewString())
+		if w := e.request(rt.Method, "acme.portal.test", path, "", nil, nil); w.Code != http.StatusUnauthorized {
+			t.Errorf("%s %s on a tenant without guests: %d", rt.Method, path, w.Code)
+		}
+		if w := e.request(rt.Method, "guests.portal.test", path, "", nil, nil); w.Code == http.StatusUnauthorized || w.Code == http.StatusForbidden || w.Code >= 500 {
+			t.Errorf("%s %s as a guest: %d %s", rt.Method, path, w.Code, w.Body)
+		}
+		if w := e.request(rt.Method, "guests.portal.test", path, "", staff, nil); w.Code != http.StatusForbidden {
+			t.Errorf("%s %s as staff: %d", rt.Method, path, w.Code)
+		}
+	}
+	if n < 3 {
+		t.Errorf("only %d guest routes", n)
 	}
 }

@@ -29,6 +29,10 @@ type Access struct {
 	// RateLimit: at most RateLimit.N requests per RateLimit.Per for each
 	// API key on this route (e-commerce routes); zero: none.
 	RateLimit portal.RateLimit
+	// Guest (shop, issue 8): without any session the route is open when
+	// the tenant lets guests browse (settings.guest_browse); a signed-in
+	// user still needs Permission.
+	Guest bool
 }
 
 var public = Access{Public: true}
@@ -109,6 +113,8 @@ func (s *Server) routes() chi.Router {
 			s.purchaseListRoutes(r) // purchase lists (issue 8)
 			// Quotes feature.
 			s.quoteRoutes(r)
+			s.shopRoutes(r)              // shop and catalog (issue 8)
+			s.backOfficePricingRoutes(r) // the ERP's prices and catalog details (issue 8)
 
 			r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 				return errNotFound
@@ -139,6 +145,8 @@ func (s *Server) api(r chi.Router, method, path string, a Access, h func(http.Re
 		handler = s.handle(s.requireShopper(a, method+" "+path, h))
 	case a.Scope != "":
 		handler = s.handle(s.requireAPIKey(a.Scope, h))
+	case a.Guest: // shop (issue 8)
+		handler = s.handle(s.authorizeGuest(a.Permission, h))
 	case !a.Public:
 		handler = s.handle(s.authorize(a.Permission, h))
 	}

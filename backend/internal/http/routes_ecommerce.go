@@ -278,7 +278,7 @@ func pagination(total, page, size int) api.EcomPagination {
 
 func (s *Server) handleEcomProducts(w http.ResponseWriter, r *http.Request) error {
 	p := &queryParams{q: r.URL.Query()}
-	f := portal.CatalogFilter{CategoryID: p.q.Get("category_id"), Search: p.q.Get("search"), InStockOnly: p.bool("in_stock_only"),
+	f := portal.CatalogFilter{CustomerID: shopperFrom(r.Context()).CustomerID(), CategoryID: p.q.Get("category_id"), Search: p.q.Get("search"), InStockOnly: p.bool("in_stock_only"),
 		Page: p.int("page"), PageSize: p.int("page_size")}
 	list, total, err := s.Ecommerce.Products(r.Context(), f)
 	if err := p.merge(err); err != nil {
@@ -318,6 +318,14 @@ func (s *Server) handleEcomProduct(w http.ResponseWriter, r *http.Request) error
 	if d.CustomerPrice != nil {
 		cp := dec(d.CustomerPrice.Unit.Amount)
 		out.Pricing.CustomerPrice, out.Pricing.PriceSource = &cp, d.CustomerPrice.Source
+	}
+	// The quantity breaks: each quantity from which the caller's unit
+	// price changes (the first step, from 0, is the price of one unit).
+	for _, st := range d.QuantityBreaks {
+		if st.MinQuantityMilli > 0 {
+			out.Pricing.QuantityBreaks = append(out.Pricing.QuantityBreaks, api.EcomQuantityBreak{MinQuantity: qty(st.MinQuantityMilli),
+				UnitPrice: dec(st.Price.Unit.Amount)})
+		}
 	}
 	return writePrivateJSON(w, out)
 }

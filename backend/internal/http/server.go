@@ -76,6 +76,10 @@ type Server struct {
 	// limits, for tests of other areas only).
 	Ecommerce   portal.EcommerceService
 	RateLimiter portal.RateLimiter
+	// Shop is the portal shop's catalog (issue 8; nil: its routes answer
+	// 404); CatalogSync applies the ERP's prices and catalog details.
+	Shop        portal.ShopService
+	CatalogSync portal.CatalogSync
 	// SSO keeps single sign-on state and opens SSO sessions; nil: no SSO.
 	SSO portal.SSOService
 	// Getenv reads the server's environment: a tenant's SSO client secret

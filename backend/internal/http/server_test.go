@@ -132,6 +132,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		Cart: cart, CheckoutMail: &mail.Notifier{Sender: sender}, PurchaseLists: postgres.NewPurchaseListService(db, cart),
 		// Quotes feature.
 		Quotes: postgres.NewQuoteService(db, nil), QuoteMail: &mail.Notifier{Sender: sender},
+		Shop: postgres.NewShopService(db), CatalogSync: postgres.NewBackOfficeService(db), // shop (issue 8)
 	})
 	return &env{srv: srv, logs: logs, db: db, owner: owner, stripe: rec, pg: d}
 }

@@ -144,7 +144,7 @@ func ValidateCartLines(field string, lines []CartLineInput) error {
 // PricingItem is the line as the pricing path takes it.
 func (in *CartLineInput) PricingItem() CartItem {
 	return CartItem{ProductID: in.ProductID, Quantity: FormatQuantity(in.quantityMilli), UOM: in.UOM,
-		Processing: in.Processing, LineNotes: in.Notes, quantityMilli: in.quantityMilli}
+		Processing: in.Processing, Dimensions: in.Dimensions, LineNotes: in.Notes, quantityMilli: in.quantityMilli}
 }
 
 // CartLineUpdate changes a cart line; nil fields stay.

@@ -135,6 +135,9 @@ func FormatQuantity(milli int64) string {
 // CatalogFilter selects the storefront's product list. The zero value
 // (after Validate) is the spec's default: page 1 of 50.
 type CatalogFilter struct {
+	// CustomerID is the customer token's customer ("" with the API key
+	// alone): its products display and exclusive products apply.
+	CustomerID  string
 	CategoryID  string
 	Search      string
 	InStockOnly bool
@@ -175,6 +178,8 @@ type CatalogProduct struct {
 	QuantityAvailable int64
 	LowStockLevel     int64 // thousandths
 	LeadTimeDays      int
+	// Exclusive: shown only to the customers it is assigned to.
+	Exclusive bool
 }
 
 // AvailabilityLevel is the product's stock level.
@@ -189,24 +194,6 @@ func (p *CatalogProduct) AvailabilityLevel() string {
 	}
 }
 
-// Price is a customer's unit price of a product and where it came from.
-type Price struct {
-	Unit   Money
-	Source string // PriceList today; contract prices come with issue 8
-}
-
-// Price sources.
-const PriceList = "list"
-
-// PriceFor is the one place a customer's unit price of a product is
-// decided, for the product detail, the cart and the order. Today it is the
-// list price for everyone; customer-specific (contract) pricing and
-// quantity breaks (issue 8) extend this function and its inputs, so every
-// caller gets them at once.
-func PriceFor(p *CatalogProduct, customerID string, quantityMilli int64) Price {
-	return Price{Unit: p.ListPrice, Source: PriceList}
-}
-
 // LineTotal is unit × quantity (thousandths), rounded half up to the minor unit.
 func LineTotal(unit int64, quantityMilli int64) int64 {
 	return (unit*quantityMilli + 500) / 1000
@@ -216,9 +203,12 @@ func LineTotal(unit int64, quantityMilli int64) int64 {
 type ProductDetail struct {
 	Product CatalogProduct
 	// CustomerPrice is set when the caller has a customer token.
-	CustomerPrice     *Price
-	ProcessingOptions []string // processing types offered; none are configured yet
-	RelatedProducts   []string // ids of products sharing its category, at most 10
+	CustomerPrice *Price
+	// QuantityBreaks are the caller's unit prices by quantity
+	// (PriceSteps): the customer's with a token, list breaks without.
+	QuantityBreaks    []PriceStep
+	ProcessingOptions []string // codes of the processing options offered
+	RelatedProducts   []string // ids of its related products, else others of its category
 }
 
 // AvailabilityQuery is GET /ecommerce/products/{id}/availability's parameters.

@@ -16,6 +16,10 @@ type CartItem struct {
 	Quantity   string
 	UOM        string
 	Processing []string
+	// Dimensions are the product's required dimensions by name, as
+	// decimals of the dimension's unit ("120", "48.5"); priceItemsTx checks
+	// them against the product.
+	Dimensions map[string]string
 	LineNotes  string
 
 	quantityMilli int64
@@ -44,10 +48,18 @@ func validateItems(field string, items []CartItem) []FieldError {
 		if len(it.UOM) > 20 {
 			fields = append(fields, FieldError{Field: at + "uom", Message: "Give a unit of measure of at most 20 characters."})
 		}
-		if len(it.Processing) > 0 {
-			// No processing types are configured yet (issue 8): refuse
-			// them rather than price a cut that will not happen.
-			fields = append(fields, FieldError{Field: at + "processing", Message: "No processing options are offered yet; send an empty list."})
+		// Processing codes and dimensions are checked against the
+		// product by priceItemsTx; here only their shape.
+		if len(it.Processing) > 10 {
+			fields = append(fields, FieldError{Field: at + "processing", Message: "Choose at most 10 processing options."})
+		}
+		for j, code := range it.Processing {
+			if code == "" || len(code) > 50 {
+				fields = append(fields, FieldError{Field: at + "processing[" + strconv.Itoa(j) + "]", Message: "Give a processing option code."})
+			}
+		}
+		if len(it.Dimensions) > 10 {
+			fields = append(fields, FieldError{Field: at + "dimensions", Message: "Give at most 10 dimensions."})
 		}
 		if utf8.RuneCountInString(it.LineNotes) > 1000 {
 			fields = append(fields, FieldError{Field: at + "line_notes", Message: "Keep line notes to 1,000 characters."})
@@ -81,8 +93,14 @@ type CartLine struct {
 	UOM                   string
 	ListPrice             Money
 	Price                 Price
-	Processing            Money
-	Total                 Money
+	// Processing is the charge of the line's processing options; Total
+	// is the goods alone (unit × quantity).
+	Processing Money
+	Total      Money
+	// ProcessingCodes and DimensionsMilli are the line's configuration as
+	// checked against the product (dimensions in thousandths of their unit).
+	ProcessingCodes []string
+	DimensionsMilli map[string]int64
 }
 
 // CartPriceValidity is how long a cart price holds (spec: 30 minutes).
@@ -94,6 +112,10 @@ const CartPriceValidity = 30 * time.Minute
 type CartPrice struct {
 	Items                                          []CartLine
 	Subtotal, Processing, Freight, Tax, GrandTotal Money
+	// Discount is the promo code's (PromoCode, upper case) on the
+	// subtotal; GrandTotal is net of it. Zero without a code.
+	Discount  Money
+	PromoCode string
 }
 
 // EcommerceOrderInput is POST /ecommerce/orders.

@@ -28,13 +28,6 @@ func TestLineTotalRoundsHalfUp(t *testing.T) {
 	}
 }
 
-func TestPriceForIsTheListPriceToday(t *testing.T) {
-	p := &CatalogProduct{ListPrice: Money{Amount: 1250, Currency: "USD"}}
-	if got := PriceFor(p, "c1", 1000); got.Unit != p.ListPrice || got.Source != PriceList {
-		t.Errorf("PriceFor = %+v", got)
-	}
-}
-
 func TestAddBusinessDays(t *testing.T) {
 	fri := time.Date(2026, 12, 4, 0, 0, 0, 0, time.UTC)
 	if got := AddBusinessDays(fri, 2); got.Format(time.DateOnly) != "2026-12-08" {

@@ -614,3 +614,43 @@ func TestCheckoutHeldForApproval(t *testing.T) {
 		t.Errorf("replay: %+v, %v", again, err)
 	}
 }
+
+// TestCheckoutRedeemsPromoCode: a promo code used at checkout counts one
+// use with the order; a code limited to one use discounts the first order
+// and is refused, naming promo_code, on the next (nothing placed).
+func TestCheckoutRedeemsPromoCode(t *testing.T) {
+	e := newCartEnv(t)
+	ta, _ := tenants.FromContext(e.a)
+	e.ownerExec(t, `INSERT INTO promo_codes (tenant_id, id, external_id, code, percent_off_bp, starts_at, ends_at, usage_limit)
+		VALUES (?, gen_random_uuid(), 'promo-once', 'ONCE10', 1000, '2000-01-01', '2100-01-01', 1)`, ta.ID)
+	e.add(t, e.jane, portal.CartLineInput{ProductID: e.products["PL-1"], Quantity: "2"})
+	in := checkoutInput("promo-checkout-first")
+	in.ShippingAddressID, in.PromoCode = e.ids["dock"], "once10"
+	r, err := e.cart.Checkout(e.ctx, e.jane, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := e.ownerInt(t, `SELECT times_used FROM promo_codes WHERE code = 'ONCE10'`); n != 1 {
+		t.Errorf("times used after the order: %d, want 1", n)
+	}
+	if n := e.ownerInt(t, `SELECT count(*) FROM orders WHERE id = ? AND total_minor < subtotal_minor`, r.OrderID); n != 1 {
+		t.Errorf("the order's total is not net of the discount")
+	}
+	if _, err := e.cart.Checkout(e.ctx, e.jane, in); err != nil { // the same key: the same order, no second use
+		t.Fatal(err)
+	}
+	e.add(t, e.jane, portal.CartLineInput{ProductID: e.products["PL-1"], Quantity: "2"})
+	second := in
+	second.IdempotencyKey = "promo-checkout-second"
+	_, err = e.cart.Checkout(e.ctx, e.jane, second)
+	var pe *portal.Error
+	if !errors.As(err, &pe) || len(pe.Fields) == 0 || pe.Fields[0].Field != "promo_code" {
+		t.Fatalf("second use of a one-use code: %v; want an error naming promo_code", err)
+	}
+	if n := e.ownerInt(t, `SELECT times_used FROM promo_codes WHERE code = 'ONCE10'`); n != 1 {
+		t.Errorf("times used: %d, want 1", n)
+	}
+	if n := e.ownerInt(t, `SELECT count(*) FROM orders WHERE customer_id = ? AND source = 'portal'`, e.jane.CustomerID); n != 1 {
+		t.Errorf("%d portal orders, want 1", n)
+	}
+}

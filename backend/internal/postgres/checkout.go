@@ -200,6 +200,13 @@ func (s *CartService) placeTx(ctx context.Context, tx bun.Tx, p placement) (*por
 	if err != nil {
 		return nil, err
 	}
+	if p.priced.PromoCode != "" {
+		// One use of the code, counted with the order: the last use of a
+		// limited code goes to one order only.
+		if err := redeemPromoCodeTx(ctx, tx, p.priced.PromoCode); err != nil {
+			return nil, err
+		}
+	}
 	if placed.PendingApproval && p.in.Payment == portal.PayByCard {
 		// An order the account's approval rule holds is not charged before
 		// an Admin approves it, and a card payment cannot wait that long:

@@ -146,7 +146,8 @@ func (s *EcommerceService) RevokeCustomerToken(ctx context.Context, sh *portal.S
 const catalogColumns = `p.id::text, p.code, p.name, p.description, coalesce(cat.id::text, ''), coalesce(cat.name, ''),
 	p.form, p.grade, p.dimensions, p.pricing_uom, p.stock_uom, p.currency, p.list_price_minor,
 	(coalesce((SELECT sum(i.quantity_available) FROM inventory i WHERE i.tenant_id = p.tenant_id AND i.product_id = p.id), 0) * 1000)::bigint,
-	(p.low_stock_level * 1000)::bigint, p.lead_time_days`
+	(p.low_stock_level * 1000)::bigint, p.lead_time_days, p.exclusive,
+	coalesce((SELECT im.url FROM product_images im WHERE im.tenant_id = p.tenant_id AND im.product_id = p.id ORDER BY im.position LIMIT 1), '')`
 
 const catalogFrom = ` FROM products p LEFT JOIN LATERAL (SELECT pc.id, pc.name FROM product_category_links l
 		JOIN product_categories pc ON pc.tenant_id = l.tenant_id AND pc.id = l.category_id
@@ -156,7 +157,7 @@ func scanCatalogProduct(row interface{ Scan(...any) error }, extra ...any) (port
 	var p portal.CatalogProduct
 	err := row.Scan(append([]any{&p.ID, &p.Code, &p.Name, &p.Description, &p.CategoryID, &p.CategoryName, &p.Form, &p.Grade,
 		&p.Dimensions, &p.PricingUOM, &p.StockUOM, &p.ListPrice.Currency, &p.ListPrice.Amount, &p.QuantityAvailable,
-		&p.LowStockLevel, &p.LeadTimeDays}, extra...)...)
+		&p.LowStockLevel, &p.LeadTimeDays, &p.Exclusive, &p.ImageURL}, extra...)...)
 	return p, err
 }
 
@@ -165,7 +166,8 @@ func (s *EcommerceService) Products(ctx context.Context, f portal.CatalogFilter)
 	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}
-	where, args := []string{"p.active"}, []any{}
+	vis, args := visibleSQL(f.CustomerID)
+	where := []string{vis}
 	if f.CategoryID != "" {
 		where = append(where, `EXISTS (SELECT 1 FROM product_category_links l WHERE l.tenant_id = p.tenant_id AND l.product_id = p.id AND l.category_id = ?)`)
 		args = append(args, f.CategoryID)
@@ -221,24 +223,29 @@ func catalogProductTx(ctx context.Context, tx bun.Tx, id string) (*portal.Catalo
 	return &p, nil
 }
 
-// Product implements portal.EcommerceService.
+// Product implements portal.EcommerceService: the shop's product page
+// (shopProductDetailTx) as the shopper's customer sees it, or as a guest
+// with the API key alone; its price steps are the quantity breaks.
 func (s *EcommerceService) Product(ctx context.Context, sh *portal.Shopper, id string) (*portal.ProductDetail, error) {
 	var d portal.ProductDetail
+	now := s.db.Now()
 	err := s.db.InTenantReadTx(ctx, customerReadTimeout, func(ctx context.Context, tx bun.Tx) error {
-		p, err := catalogProductTx(ctx, tx, id)
+		sd, err := shopProductDetailTx(ctx, tx, portal.ShopViewer{CustomerID: sh.CustomerID(), ShowPrices: true}, id, now)
 		if err != nil {
 			return err
 		}
-		d.Product, d.ProcessingOptions, d.RelatedProducts = *p, []string{}, []string{}
-		if c := sh.CustomerID(); c != "" {
-			price := portal.PriceFor(p, c, 1000)
-			d.CustomerPrice = &price
+		d.Product, d.ProcessingOptions, d.RelatedProducts = sd.CatalogProduct, []string{}, []string{}
+		if sh.CustomerID() != "" {
+			d.CustomerPrice = sd.Price
 		}
-		if p.CategoryID == "" {
-			return nil
+		d.QuantityBreaks = sd.PriceSteps
+		for _, o := range sd.ProcessingOptions {
+			d.ProcessingOptions = append(d.ProcessingOptions, o.Code)
 		}
-		return tx.NewRaw(`SELECT p.id::text FROM product_category_links l JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
-			WHERE l.category_id = ? AND p.id <> ? AND p.active ORDER BY p.code LIMIT 10`, p.CategoryID, p.ID).Scan(ctx, &d.RelatedProducts)
+		for _, r := range sd.Related {
+			d.RelatedProducts = append(d.RelatedProducts, r.ID)
+		}
+		return nil
 	})
 	if err != nil {
 		if portal.ErrorCode(err) != portal.EINTERNAL {

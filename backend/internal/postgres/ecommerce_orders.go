@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,55 +32,161 @@ type pricingRequest struct {
 
 // priceItemsTx prices r's lines through portal.PriceFor: the one pricing
 // path of the shop, the cart, checkout, reorder, quotes and the e-commerce
-// API. An unknown or inactive product is a field error of its line.
+// API. It reads everything in a fixed number of statements whatever the
+// number of lines (the products the customer may see, their pricing data,
+// their configuration, the promo code). A product that is unknown,
+// inactive or not the customer's to see (another customer's exclusive
+// product, any exclusive product for a guest) is a field error of its
+// line, as are processing options the product does not offer and
+// required dimensions missing or out of range. A promo code that does
+// not apply is a field error of promo_code.
 func priceItemsTx(ctx context.Context, tx bun.Tx, r pricingRequest) (*portal.CartPrice, error) {
-	field, customerID, items := r.Field, r.CustomerID, r.Items
+	field, items := r.Field, r.Items
+	ids := make([]string, 0, len(items))
+	for i := range items {
+		ids = append(ids, strings.ToLower(items[i].ProductID))
+	}
+	products, err := visibleProductsTx(ctx, tx, r.CustomerID, ids)
+	if err != nil {
+		return nil, err
+	}
+	found := make([]string, 0, len(products))
+	for id := range products {
+		found = append(found, id)
+	}
+	pricing, err := loadPricingTx(ctx, tx, r.CustomerID, found, r.At)
+	if err != nil {
+		return nil, err
+	}
+	configs, err := productConfigTx(ctx, tx, found)
+	if err != nil {
+		return nil, err
+	}
 	out := &portal.CartPrice{Items: make([]portal.CartLine, 0, len(items))}
 	var fields []portal.FieldError
 	currency := ""
 	for i := range items {
 		it := &items[i]
-		p, err := catalogProductTx(ctx, tx, it.ProductID)
-		if portal.ErrorCode(err) == portal.ENOTFOUND {
-			fields = append(fields, portal.FieldError{Field: field + "[" + strconv.Itoa(i) + "].product_id", Message: "No such product."})
+		at := field + "[" + strconv.Itoa(i) + "]."
+		p := products[strings.ToLower(it.ProductID)]
+		if p == nil {
+			fields = append(fields, portal.FieldError{Field: at + "product_id", Message: "No such product."})
 			continue
 		}
-		if err != nil {
-			return nil, err
-		}
 		if it.UOM != "" && it.UOM != p.PricingUOM {
-			fields = append(fields, portal.FieldError{Field: field + "[" + strconv.Itoa(i) + "].uom",
-				Message: "This product is sold per " + p.PricingUOM + "."})
+			fields = append(fields, portal.FieldError{Field: at + "uom", Message: "This product is sold per " + p.PricingUOM + "."})
 			continue
 		}
 		if currency == "" {
 			currency = p.ListPrice.Currency
 		} else if currency != p.ListPrice.Currency {
-			fields = append(fields, portal.FieldError{Field: field + "[" + strconv.Itoa(i) + "].product_id",
+			fields = append(fields, portal.FieldError{Field: at + "product_id",
 				Message: "Priced in " + p.ListPrice.Currency + ", the other lines in " + currency + "."})
 			continue
 		}
-		price := portal.PriceFor(p, customerID, it.QuantityMilli())
-		if q := it.QuantityMilli(); price.Unit.Amount > 0 && q > (math.MaxInt64-500)/price.Unit.Amount {
-			fields = append(fields, portal.FieldError{Field: field + "[" + strconv.Itoa(i) + "].quantity", Message: "Too large an amount to price."})
+		l := portal.CartLine{ProductID: p.ID, Code: p.Code, Name: p.Name, QuantityMilli: it.QuantityMilli(), UOM: p.PricingUOM,
+			ListPrice: p.ListPrice, Processing: portal.Money{Currency: currency}}
+		cfg := configs[p.ID]
+		if cfg == nil {
+			cfg = &productConfig{}
+		}
+		var bad []portal.FieldError
+		l.ProcessingCodes, l.Processing.Amount, bad = lineProcessing(at, cfg, it.Processing)
+		fields = append(fields, bad...)
+		l.DimensionsMilli, bad = lineDimensions(at, cfg, it.Dimensions)
+		fields = append(fields, bad...)
+		l.Price = portal.PriceFor(p, pricing[p.ID], it.QuantityMilli(), r.At)
+		if q := it.QuantityMilli(); l.Price.Unit.Amount > 0 && q > (math.MaxInt64-500)/l.Price.Unit.Amount {
+			fields = append(fields, portal.FieldError{Field: at + "quantity", Message: "Too large an amount to price."})
 			continue
 		}
-		l := portal.CartLine{ProductID: p.ID, Code: p.Code, Name: p.Name, QuantityMilli: it.QuantityMilli(), UOM: p.PricingUOM,
-			ListPrice: p.ListPrice, Price: price, Processing: portal.Money{Currency: currency},
-			Total: portal.Money{Amount: portal.LineTotal(price.Unit.Amount, it.QuantityMilli()), Currency: currency}}
-		if out.Subtotal.Amount > math.MaxInt64-l.Total.Amount {
-			fields = append(fields, portal.FieldError{Field: field + "[" + strconv.Itoa(i) + "].quantity", Message: "Too large an amount to price."})
+		l.Total = portal.Money{Amount: portal.LineTotal(l.Price.Unit.Amount, it.QuantityMilli()), Currency: currency}
+		if out.Subtotal.Amount > math.MaxInt64/2-l.Total.Amount || out.Processing.Amount > math.MaxInt64/2-l.Processing.Amount {
+			fields = append(fields, portal.FieldError{Field: at + "quantity", Message: "Too large an amount to price."})
 			continue
 		}
 		out.Subtotal.Amount += l.Total.Amount
+		out.Processing.Amount += l.Processing.Amount
 		out.Items = append(out.Items, l)
 	}
 	if len(fields) > 0 {
 		return nil, &portal.Error{Code: portal.EINVALID, Message: "Check the highlighted lines.", Fields: fields}
 	}
 	out.Subtotal.Currency, out.Processing.Currency, out.Freight.Currency, out.Tax.Currency = currency, currency, currency, currency
-	out.GrandTotal = portal.Money{Amount: out.Subtotal.Amount + out.Processing.Amount + out.Freight.Amount + out.Tax.Amount, Currency: currency}
+	out.Discount = portal.Money{Currency: currency}
+	if code := strings.TrimSpace(r.PromoCode); code != "" {
+		c, err := promoCodeTx(ctx, tx, code)
+		if err != nil {
+			return nil, err
+		}
+		d, problem := portal.PromoDiscount(c, out.Subtotal, r.At)
+		if problem != "" {
+			return nil, &portal.Error{Code: portal.EINVALID, Message: problem, Fields: []portal.FieldError{{Field: "promo_code", Message: problem}}}
+		}
+		out.Discount, out.PromoCode = d, c.Code
+	}
+	out.GrandTotal = portal.Money{Amount: out.Subtotal.Amount + out.Processing.Amount + out.Freight.Amount + out.Tax.Amount - out.Discount.Amount,
+		Currency: currency}
 	return out, nil
+}
+
+// lineProcessing checks a line's processing codes against what the
+// product offers and adds up their charges.
+func lineProcessing(at string, cfg *productConfig, codes []string) ([]string, int64, []portal.FieldError) {
+	var fields []portal.FieldError
+	var total int64
+	seen := map[string]bool{}
+	out := make([]string, 0, len(codes))
+	for j, code := range codes {
+		var opt *portal.ProcessingOption
+		for k := range cfg.Processing {
+			if cfg.Processing[k].Code == code {
+				opt = &cfg.Processing[k]
+			}
+		}
+		switch {
+		case opt == nil:
+			fields = append(fields, portal.FieldError{Field: at + "processing[" + strconv.Itoa(j) + "]", Message: "This product does not offer this processing."})
+		case seen[code]:
+			fields = append(fields, portal.FieldError{Field: at + "processing[" + strconv.Itoa(j) + "]", Message: "Chosen twice."})
+		default:
+			seen[code] = true
+			total += opt.Charge.Amount
+			out = append(out, code)
+		}
+	}
+	return out, total, fields
+}
+
+// lineDimensions checks a line's dimensions: each the product requires,
+// given and within its limits, and no others.
+func lineDimensions(at string, cfg *productConfig, dims map[string]string) (map[string]int64, []portal.FieldError) {
+	var fields []portal.FieldError
+	var out map[string]int64
+	for _, d := range cfg.Dimensions {
+		v, given := dims[d.Name]
+		milli, ok := portal.ParseQuantity(strings.TrimSpace(v))
+		switch {
+		case !given || strings.TrimSpace(v) == "":
+			fields = append(fields, portal.FieldError{Field: at + "dimensions." + d.Name, Message: "Enter the " + strings.ToLower(d.Label) + "."})
+		case !ok:
+			fields = append(fields, portal.FieldError{Field: at + "dimensions." + d.Name, Message: "Give a number with at most 3 decimals."})
+		case milli < d.MinMilli || milli > d.MaxMilli:
+			fields = append(fields, portal.FieldError{Field: at + "dimensions." + d.Name, Message: "Give " + portal.FormatQuantity(d.MinMilli) +
+				" to " + portal.FormatQuantity(d.MaxMilli) + " " + d.Unit + "."})
+		default:
+			if out == nil {
+				out = map[string]int64{}
+			}
+			out[d.Name] = milli
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(dims)) {
+		if !slices.ContainsFunc(cfg.Dimensions, func(d portal.RequiredDimension) bool { return d.Name == name }) {
+			fields = append(fields, portal.FieldError{Field: at + "dimensions." + name, Message: "This product takes no such dimension."})
+		}
+	}
+	return out, fields
 }
 
 // shippingAddressTx checks that id is a shipping address of customerID.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -156,7 +157,14 @@ var isoBuilders = map[string]isoBuilder{
 		id := isoPick(fresh, fx.Product)
 		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "code": "PL-" + id, "name": "A36 plate 1/4\"", "form": "plate",
 			"stock_uom": "EA", "pricing_uom": "LB", "list_price_minor": 12500, "external_id": "PRD-" + id}
-	}},
+	},
+		// Shop (issue 8): a second product, for related products.
+		extra: func(fx *isoFixture) []isoRow {
+			id := isoShopID(fx, "product2")
+			return []isoRow{{"tenant_id": isoID(fx.Tenant), "id": id, "code": "PL-" + id, "name": "A36 plate 1/2\"", "form": "plate",
+				"stock_uom": "EA", "pricing_uom": "LB", "list_price_minor": 22500, "exclusive": true}}
+		},
+	},
 	"product_category_links": {row: func(fx *isoFixture, fresh bool) isoRow {
 		category := fx.Category
 		if fresh {
@@ -416,6 +424,64 @@ var isoBuilders = map[string]isoBuilder{
 			"customer_id": isoID(fx.Customer), "product_id": isoID(fx.Product), "quantity_milli": 1000, "config_key": "EA|" + id,
 			"created_at": "2026-11-20T10:00:00Z"}
 	}},
+	// Shop: catalog details and customer pricing (issue 8, migration 28).
+	"product_images": {row: func(fx *isoFixture, fresh bool) isoRow {
+		return isoRow{"tenant_id": isoID(fx.Tenant), "product_id": isoID(fx.Product), "position": isoShopN(fresh), "url": "/web/images/plate.jpg", "alt": "Plate"}
+	}},
+	"product_processing_options": {row: func(fx *isoFixture, fresh bool) isoRow {
+		return isoRow{"tenant_id": isoID(fx.Tenant), "product_id": isoID(fx.Product), "code": "cut-" + strconv.Itoa(isoShopN(fresh)), "name": "Cut",
+			"charge_minor": 1500}
+	}},
+	"product_required_dimensions": {row: func(fx *isoFixture, fresh bool) isoRow {
+		return isoRow{"tenant_id": isoID(fx.Tenant), "product_id": isoID(fx.Product), "name": "length_" + strconv.Itoa(isoShopN(fresh)),
+			"label": "Length", "unit": "in", "min_milli": 1000, "max_milli": 240000}
+	}},
+	"product_related": {row: func(fx *isoFixture, fresh bool) isoRow {
+		a, b := isoID(fx.Product), isoShopID(fx, "product2")
+		if fresh {
+			a, b = b, a
+		}
+		return isoRow{"tenant_id": isoID(fx.Tenant), "product_id": a, "related_id": b}
+	}},
+	"customer_products": {row: func(fx *isoFixture, fresh bool) isoRow {
+		p := isoShopID(fx, "product2")
+		if fresh {
+			p = isoID(fx.Product)
+		}
+		return isoRow{"tenant_id": isoID(fx.Tenant), "customer_id": isoID(fx.Customer), "product_id": p}
+	}},
+	"customer_prices": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, uuid.NewSHA1(fx.Tenant, []byte("customer_price")))
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "external_id": "CP-" + id, "customer_id": isoID(fx.Customer),
+			"product_id": isoID(fx.Product), "min_quantity_milli": isoShopN(fresh) * 1000, "unit_price_minor": 11000, "valid_to": "2026-12-31"}
+	}},
+	"product_price_breaks": {row: func(fx *isoFixture, fresh bool) isoRow {
+		return isoRow{"tenant_id": isoID(fx.Tenant), "product_id": isoID(fx.Product), "min_quantity_milli": (isoShopN(fresh) + 1) * 10_000,
+			"unit_price_minor": 11500}
+	}},
+	"promotions": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, uuid.NewSHA1(fx.Tenant, []byte("promotion")))
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "external_id": "PROMO-" + id, "product_id": isoID(fx.Product), "name": "Winter",
+			"percent_off_bp": 1000, "starts_at": "2026-12-01T00:00:00Z", "ends_at": "2027-01-01T00:00:00Z"}
+	}},
+	"promo_codes": {row: func(fx *isoFixture, fresh bool) isoRow {
+		id := isoPick(fresh, uuid.NewSHA1(fx.Tenant, []byte("promo_code")))
+		return isoRow{"tenant_id": isoID(fx.Tenant), "id": id, "external_id": "PC-" + id, "code": "SAVE-" + strings.ToUpper(id[len(id)-12:]),
+			"amount_off_minor": 2500, "starts_at": "2026-12-01T00:00:00Z", "ends_at": "2027-01-01T00:00:00Z", "usage_limit": 100}
+	}},
+}
+
+// isoShopID is a fixed id of fx for the shop's extra rows.
+func isoShopID(fx *isoFixture, name string) string {
+	return uuid.NewSHA1(fx.Tenant, []byte(name)).String()
+}
+
+// isoShopN is 0 for the seeded row and 1 for a fresh one.
+func isoShopN(fresh bool) int {
+	if fresh {
+		return 1
+	}
+	return 0
 }
 
 func isoOrderLine(fx *isoFixture, id string, lineNo int) isoRow {

@@ -166,6 +166,7 @@ func (s *seeder) run(ctx context.Context, d *definitions.Dataset, users []UserRo
 		},
 		func() error { return write(ctx, s, "invoices", mapRows(d.Invoices, t, invoiceRow)) },
 		func() error { return s.counters(ctx, d.Counters) },
+		func() error { return s.shopDemo(ctx, d) }, // shop pricing (issue 8)
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -1,0 +1,27 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"example.com/portal/backend/internal/portal"
+)
+
+// PriceItems prices items as priceItemsTx does for customerID ("" a
+// guest) at the moment at, in a read transaction of db.
+func PriceItems(ctx context.Context, db *DB, customerID, promoCode string, items []portal.CartItem, at time.Time) (*portal.CartPrice, error) {
+	var out *portal.CartPrice
+	err := db.InTenantReadTx(ctx, customerReadTimeout, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		out, err = priceItemsTx(ctx, tx, pricingRequest{Field: "items", CustomerID: customerID, PromoCode: promoCode, Items: items, At: at})
+		return err
+	})
+	return out, err
+}
+
+// RedeemPromoCode counts one use of code, as checkout will.
+func RedeemPromoCode(ctx context.Context, db *DB, code string) error {
+	return db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error { return redeemPromoCodeTx(ctx, tx, code) })
+}

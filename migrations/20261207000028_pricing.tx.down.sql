@@ -1,0 +1,12 @@
+DROP TABLE promo_codes;
+DROP TABLE promotions;
+DROP TABLE product_price_breaks;
+DROP TABLE customer_prices;
+DROP TABLE customer_products;
+DROP TABLE product_related;
+DROP TABLE product_required_dimensions;
+DROP TABLE product_processing_options;
+DROP TABLE product_images;
+DROP INDEX products_idx2;
+ALTER TABLE products DROP COLUMN search_text;
+ALTER TABLE products DROP COLUMN exclusive;
