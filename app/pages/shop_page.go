@@ -341,4 +341,3 @@ func productCard(pr api.ShopProduct) app.UI {
 		app.If(pr.Exclusive, func() app.UI { return app.Span().Class("chip chip--blue").Text("For your account") }),
 	)
 }
-
