@@ -27,14 +27,26 @@ func seedCartProducts(t *testing.T, e *env) (map[string]string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := map[string]string{"PL-1": uuid.NewString(), "RB-2": uuid.NewString()}
+	ids := map[string]string{"PL-1": uuid.NewString(), "RB-2": uuid.NewString(), "RB-3": uuid.NewString()}
 	addr := uuid.NewString()
 	err = e.owner.InTx(ctx, tn.ID, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO products (tenant_id, id, code, name, form, stock_uom, pricing_uom, list_price_minor)
-			VALUES (?, ?, 'PL-1', 'A36 Plate', 'plate', 'sheet', 'sheet', 12500), (?, ?, 'RB-2', '304 Round bar', 'round_bar', 'ft', 'ft', 1050)`,
-			tn.ID, ids["PL-1"], tn.ID, ids["RB-2"]); err != nil {
+			VALUES (?, ?, 'PL-1', 'A36 Plate', 'plate', 'sheet', 'sheet', 12500), (?, ?, 'RB-2', '304 Round bar', 'round_bar', 'ft', 'ft', 1050),
+				(?, ?, 'RB-3', '304 Round bar, cut to length', 'round_bar', 'ft', 'ft', 1050)`,
+			tn.ID, ids["PL-1"], tn.ID, ids["RB-2"], tn.ID, ids["RB-3"]); err != nil {
 			return err
 		}
+		// RB-3 is cut to length: it takes a length (1 to 240 in) and offers
+		// saw cutting, which the one pricing path checks.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO product_processing_options (tenant_id, product_id, code, name) VALUES (?, ?, 'saw_cut', 'Saw cut')`,
+			tn.ID, ids["RB-3"]); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO product_required_dimensions (tenant_id, product_id, name, label, unit, min_milli, max_milli)
+			VALUES (?, ?, 'length', 'Length', 'in', 1000, 240000)`, tn.ID, ids["RB-3"]); err != nil {
+			return err
+		}
+
 		_, err := tx.ExecContext(ctx, `INSERT INTO addresses (tenant_id, id, customer_id, kind, line1, city, country)
 			SELECT ?, ?, customer_id, 'shipping', '1 Dock Rd', 'Erie', 'US' FROM users WHERE email = 'jane@acme-customer.example'`, tn.ID, addr)
 		return err
@@ -66,7 +78,7 @@ func TestCartAPI(t *testing.T) {
 	if p := decodeProblem(t, w, http.StatusBadRequest); strings.Join(problemFields(p), ",") != "items[1].quantity" {
 		t.Errorf("bad line: %+v", p)
 	}
-	w = e.request("POST", cartHost, api.PathCartItems, `{"items":[{"product_id":"`+products["PL-1"]+`","quantity":"2"},{"product_id":"`+products["RB-2"]+`","quantity":"10","dimensions":{"length":"120"},"processing":["saw_cut"]}]}`, jane, nil)
+	w = e.request("POST", cartHost, api.PathCartItems, `{"items":[{"product_id":"`+products["PL-1"]+`","quantity":"2"},{"product_id":"`+products["RB-3"]+`","quantity":"10","dimensions":{"length":"120"},"processing":["saw_cut"]}]}`, jane, nil)
 	c := decodeCart(t, w, w.Body.String(), w.Code)
 	if len(c.Lines) != 2 || c.Total.Amount != 25000+10500 || c.Lines[1].Dimensions["length"] != "120" || c.Lines[1].PriceSource != "list" {
 		t.Fatalf("cart = %+v", c)

@@ -54,12 +54,23 @@ func newCartEnv(t testing.TB) *cartEnv {
 			price           int64
 			lead            int
 			active          bool
-		}{{"PL-1", "A36 Plate 1/4in", "sheet", 12500, 0, true}, {"RB-2", "304 Round bar 1in", "ft", 1050, 5, true}, {"OLD-3", "Retired angle", "ea", 100, 0, true}} {
+		}{{"PL-1", "A36 Plate 1/4in", "sheet", 12500, 0, true}, {"RB-2", "304 Round bar 1in", "ft", 1050, 5, true},
+			{"RB-3", "304 Round bar 1in, cut to length", "ft", 1050, 5, true}, {"OLD-3", "Retired angle", "ea", 100, 0, true}} {
 			e.products[p.code] = uuid.NewString()
 			if _, err := tx.ExecContext(ctx, `INSERT INTO products (tenant_id, id, code, name, form, stock_uom, pricing_uom, list_price_minor, lead_time_days, active)
 				VALUES (?, ?, ?, ?, 'plate', ?, ?, ?, ?, ?)`, ta.ID, e.products[p.code], p.code, p.name, p.uom, p.uom, p.price, p.lead, p.active); err != nil {
 				return err
 			}
+		}
+		// RB-3 is cut to length: it takes a length (1 to 240 in) and offers
+		// saw cutting, which the one pricing path checks.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO product_processing_options (tenant_id, product_id, code, name) VALUES (?, ?, 'saw_cut', 'Saw cut')`,
+			ta.ID, e.products["RB-3"]); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO product_required_dimensions (tenant_id, product_id, name, label, unit, min_milli, max_milli)
+			VALUES (?, ?, 'length', 'Length', 'in', 1000, 240000)`, ta.ID, e.products["RB-3"]); err != nil {
+			return err
 		}
 		for _, u := range []*portal.User{e.tom, e.olga} {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, status, password_hash)
@@ -124,13 +135,13 @@ func (e *cartEnv) add(t testing.TB, u *portal.User, lines ...portal.CartLineInpu
 func TestCartAddsMergesAndPricesOnRead(t *testing.T) {
 	e := newCartEnv(t)
 	c := e.add(t, e.jane, portal.CartLineInput{ProductID: e.products["PL-1"], Quantity: "2"},
-		portal.CartLineInput{ProductID: e.products["RB-2"], Quantity: "12.5", Dimensions: map[string]string{"length": "120"}})
+		portal.CartLineInput{ProductID: e.products["RB-3"], Quantity: "12.5", Dimensions: map[string]string{"length": "120"}})
 	if len(c.Lines) != 2 || c.Subtotal.Amount != 2*12500+13125 || c.Total.Amount != c.Subtotal.Amount || c.ItemCount != 2 {
 		t.Fatalf("cart = %+v", c)
 	}
 	// The same product and configuration adds to the line; another length is a line of its own.
 	c = e.add(t, e.jane, portal.CartLineInput{ProductID: e.products["PL-1"], Quantity: "1", UOM: "sheet"},
-		portal.CartLineInput{ProductID: e.products["RB-2"], Quantity: "1", Dimensions: map[string]string{"length": "60"}})
+		portal.CartLineInput{ProductID: e.products["RB-3"], Quantity: "1", Dimensions: map[string]string{"length": "60"}})
 	if len(c.Lines) != 3 || c.Lines[0].Quantity != "3" || c.Lines[0].Code != "PL-1" || c.Lines[0].UnitPrice.Amount != 12500 || c.Lines[0].Total.Amount != 37500 {
 		t.Fatalf("after merge: %+v", c.Lines)
 	}
@@ -231,7 +242,8 @@ func checkoutInput(key string) portal.CheckoutInput {
 func TestCheckoutPlacesOneOrderAndEmptiesTheCart(t *testing.T) {
 	e := newCartEnv(t)
 	e.add(t, e.jane, portal.CartLineInput{ProductID: e.products["PL-1"], Quantity: "2"},
-		portal.CartLineInput{ProductID: e.products["RB-2"], Quantity: "10", Processing: []string{"saw_cut"}, Notes: "tag each bar"})
+		portal.CartLineInput{ProductID: e.products["RB-3"], Quantity: "10", Processing: []string{"saw_cut"}, Dimensions: map[string]string{"length": "120"},
+			Notes: "tag each bar"})
 	in := checkoutInput("checkout-key-0001")
 	in.ShippingAddressID = e.ids["dock"]
 

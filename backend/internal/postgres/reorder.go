@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -338,6 +339,7 @@ func (s *ReorderService) PlaceReorder(ctx context.Context, actor *portal.User, o
 	}
 	now := s.db.Now().UTC()
 	in.Now = now
+	in.Lines = slices.Clone(in.Lines) // Validate fills them in: not the caller's
 	if err := in.Validate(true); err != nil {
 		return nil, err
 	}
