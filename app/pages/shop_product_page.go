@@ -43,6 +43,9 @@ type shopProductPage struct {
 	adding    bool
 	addErr    error
 	addStatus string
+	// guestAdded: a visitor who is not signed in added the line to the
+	// cart their browser keeps, for the guest checkout.
+	guestAdded bool
 }
 
 func newShopProductPage() app.Composer { return &shopProductPage{} }
@@ -128,6 +131,15 @@ func (p *shopProductPage) onAdd(ctx app.Context, e app.Event) {
 		for _, d := range p.product.RequiredDimensions {
 			in.Dimensions[d.Name] = strings.TrimSpace(p.dimensions[d.Name])
 		}
+	}
+	if _, ok := p.session.User(); !ok {
+		// A guest: the browser keeps the cart (the guest checkout prices
+		// it on the server and says whether the tenant takes guest orders).
+		items := append(guestCart(), in)
+		setGuestCart(items)
+		p.addErr, p.guestAdded = nil, true
+		p.addStatus = "Added to your cart (" + strconv.Itoa(len(items)) + " lines)."
+		return
 	}
 	p.adding, p.addErr, p.addStatus = true, nil, ""
 	var cart api.Cart
@@ -336,6 +348,9 @@ func (p *shopProductPage) renderConfigure() app.UI {
 		}),
 		app.If(p.addErr != nil && !fieldShown, func() app.UI { return alertLine("product-add-error", problemText(p.addErr)) }),
 		statusLine("product-add-status", p.addStatus),
+		app.If(p.guestAdded, func() app.UI {
+			return app.A().ID("product-guest-checkout").Class("button").Href(api.PageGuestCheckout).Text("Check out as a guest")
+		}),
 		app.Button().ID("product-add").Class("button button--primary").Type("submit").Disabled(p.adding || !qtyOK).Text("Add to cart"),
 	)
 }
