@@ -1,4 +1,5 @@
-// Package postgres is the PostgreSQL adapter: bun on pgx v5, one pool, and
+// Package postgres is the PostgreSQL adapter: bun on pgx v5, one pool (and
+// a second of prepared statements for the customers' hot reads), and
 // the transaction helper that puts every tenant query under row-level
 // security.
 package postgres
