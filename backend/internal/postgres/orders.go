@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -90,14 +91,14 @@ func (s *OrderService) Dashboard(ctx context.Context, actor *portal.User) (*port
 			d.OrdersInProgress, err = collectSummaries(rows)
 			return err
 		}, `SELECT `+orderSummaryColumns+` FROM orders o
-			WHERE o.customer_id = ? AND o.status IN (?) ORDER BY o.order_date DESC, o.order_number DESC LIMIT 5`,
-			actor.CustomerID, bun.In(portal.OpenOrderStatuses()))
+			WHERE o.customer_id = $1 AND o.status IN (`+openStatusesSQL+`) ORDER BY o.order_date DESC, o.order_number DESC LIMIT 5`,
+			actor.CustomerID)
 		// Recent shipments are the ones that left: a shipment still being
 		// prepared has no ship date and nothing to track yet.
 		b.Query(func(rows pgx.Rows) (err error) {
 			d.RecentShipments, err = collectShipments(rows)
 			return err
-		}, shipmentsQuery+`WHERE s.customer_id = ? AND s.ship_date IS NOT NULL AND o.status <> 'draft'
+		}, shipmentsQuery+`WHERE s.customer_id = $1 AND s.ship_date IS NOT NULL AND o.status <> 'draft'
 			ORDER BY s.ship_date DESC, s.shipment_number DESC LIMIT 5`, actor.CustomerID)
 		b.Query(func(rows pgx.Rows) (err error) {
 			d.RecentInvoices, err = collectInvoices(rows, now)
@@ -126,10 +127,35 @@ func firstName(name string) string {
 }
 
 // accountSummaryTx reads the account card of a customer, its sales rep and
-// how many of its orders are in progress, in one statement.
+// how many of its orders are in progress, in one statement (sent through
+// database/sql, bypassing bun's formatting: its SQL has $n parameters).
 func accountSummaryTx(ctx context.Context, tx bun.Tx, customerID string) (portal.AccountSummary, *portal.SalesRep, int, error) {
 	q, args := accountSummaryQuery(customerID)
-	return scanAccountSummary(tx.QueryRowContext(ctx, q, args...))
+	return scanAccountSummary(tx.Tx.QueryRowContext(ctx, q, args...))
+}
+
+// openStatusesSQL is the list of the internal statuses of orders in
+// progress as SQL literals, for an IN (…): constants in the statement's
+// text, which the planner weighs with the column's statistics even in a
+// generic plan.
+var openStatusesSQL = sqlStrings(portal.OpenOrderStatuses())
+
+// sqlStrings writes constant strings as a list of SQL literals.
+func sqlStrings(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = "'" + strings.ReplaceAll(s, "'", "''") + "'"
+	}
+	return strings.Join(q, ", ")
+}
+
+// sqlArgs collects the arguments of a statement written with PostgreSQL's
+// numbered parameters: add appends one and returns its $n.
+type sqlArgs []any
+
+func (a *sqlArgs) add(v any) string {
+	*a = append(*a, v)
+	return "$" + strconv.Itoa(len(*a))
 }
 
 // accountSummaryQuery is the statement of the account card (see
@@ -145,10 +171,10 @@ func accountSummaryQuery(customerID string) (string, []any) {
 			coalesce((SELECT sum(o.orders) FROM customer_order_counts o
 				WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status <> 'draft'), 0),
 			coalesce((SELECT sum(o.orders) FROM customer_order_counts o
-				WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status IN (?)), 0),
+				WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status IN (` + openStatusesSQL + `)), 0),
 			r.id IS NOT NULL, coalesce(r.name, ''), coalesce(r.email, ''), coalesce(r.phone, '')
 		FROM customers c LEFT JOIN sales_reps r ON r.tenant_id = c.tenant_id AND r.id = c.sales_rep_id
-		WHERE c.id = ?`, []any{bun.In(portal.OpenOrderStatuses()), customerID}
+		WHERE c.id = $1`, []any{customerID}
 }
 
 // scanAccountSummary scans the row of accountSummaryQuery: the account card,
@@ -181,7 +207,7 @@ func scanAccountSummary(row interface{ Scan(...any) error }) (portal.AccountSumm
 const recentInvoicesQuery = `SELECT i.id::text, i.invoice_number, coalesce(o.id::text, ''), coalesce(o.order_number, ''),
 		i.invoice_date, i.due_date, i.status, i.currency, i.total_minor, i.total_minor - i.amount_paid_minor
 	FROM invoices i LEFT JOIN orders o ON o.tenant_id = i.tenant_id AND o.id = i.order_id
-	WHERE i.customer_id = ? ORDER BY i.invoice_date DESC, i.invoice_number DESC LIMIT 5`
+	WHERE i.customer_id = $1 ORDER BY i.invoice_date DESC, i.invoice_number DESC LIMIT 5`
 
 // collectInvoices reads the rows of recentInvoicesQuery; an unpaid invoice
 // past its due date on now's day is overdue.
@@ -248,18 +274,36 @@ var orderSorts = map[string]string{
 // is a prefix range of the order's search terms (migration 24), the only
 // kind of text match an index can serve under row-level security, where
 // ILIKE '%…%' read every order and line of a customer.
+//
+// It reads on the reads pool (InTenantReadConn): the values are $n
+// parameters, so each shape of statement (the sort, which filters, how
+// many words and which one drives) is prepared once per connection. The
+// page's LIMIT and OFFSET and the caps are literals: a parameter there
+// would make the planner of a generic plan guess 10% of the rows.
+//
+// The statements whose best plan depends on the customer's size are not
+// prepared (pgx's exec mode: an unnamed statement, planned for its values
+// each time): the list without a search and the walk of a common word
+// (see below), where an index walked newest first suits 200,000 orders
+// and a sort suits 100. A generic plan, made for an average customer,
+// could read all of a big one's orders. The counts of planSearch and the
+// reads by terms fetch a bounded number of rows, the same way for every
+// customer, and stay prepared.
 func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f portal.OrderFilter) ([]portal.OrderSummary, int, error) {
 	f.Now = s.db.Now()
 	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}
+	if actor.CustomerID == "" {
+		return nil, 0, errNoCustomer
+	}
 	var out []portal.OrderSummary
 	var total int
-	err := s.read(ctx, actor, func(ctx context.Context, tx bun.Tx) error {
+	err := s.db.InTenantReadConn(ctx, customerReadTimeout, func(ctx context.Context, q Querier) error {
 		var m *searchMatch
 		if f.Search != "" {
 			var err error
-			if m, err = planSearch(ctx, tx, actor.CustomerID, f.Search); err != nil {
+			if m, err = planSearch(ctx, q, actor.CustomerID, f.Search); err != nil {
 				return err
 			}
 			if m.none {
@@ -267,7 +311,9 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 				return nil
 			}
 		}
-		where, args := orderWhere(actor.CustomerID, f, m, m != nil && m.rarest < searchByTermsPage)
+		var args sqlArgs
+		byTerms := m != nil && m.rarest < searchByTermsPage
+		where := orderWhere(&args, actor.CustomerID, f, m, byTerms)
 		dir := "ASC"
 		if f.Desc {
 			dir = "DESC"
@@ -277,9 +323,14 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 		// The page and the count are two statements: a window count over
 		// the page query would make it read every matching row before the
 		// first one of the page.
-		var err error
-		out, err = querySummaries(ctx, tx, `SELECT `+orderSummaryColumns+`
-			FROM orders o WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, f.PageSize, offset)...)
+		rows, err := q.Query(ctx, `SELECT `+orderSummaryColumns+`
+			FROM orders o WHERE `+where+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, f.PageSize, offset),
+			append([]any{planMode(byTerms)}, args...)...)
+		if err != nil {
+			return err
+		}
+		out, err = collectSummaries(rows)
+		rows.Close()
 		if err != nil {
 			return err
 		}
@@ -287,18 +338,30 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 		case len(out) < f.PageSize && (len(out) > 0 || offset == 0): // the last page: the count is known
 			total = offset + len(out)
 		case m != nil:
-			where, args := orderWhere(actor.CustomerID, f, m, m.rarest < searchByTermsCount)
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT FROM orders o WHERE `+where+` LIMIT ?) m`,
-				append(args, searchCountLimit)...).Scan(&total); err != nil {
+			var args sqlArgs
+			byTerms := m.rarest < searchByTermsCount
+			where := orderWhere(&args, actor.CustomerID, f, m, byTerms)
+			if err := q.QueryRow(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT FROM orders o WHERE %s LIMIT %d) m`, where, searchCountLimit),
+				append([]any{planMode(byTerms)}, args...)...).Scan(&total); err != nil {
 				return err
 			}
 			total = max(total, offset+len(out))
 		default:
-			return tx.QueryRowContext(ctx, `SELECT count(*) FROM orders o WHERE `+where, args...).Scan(&total)
+			return q.QueryRow(ctx, `SELECT count(*) FROM orders o WHERE `+where, append([]any{planMode(false)}, args...)...).Scan(&total)
 		}
 		return nil
 	})
 	return out, total, err
+}
+
+// planMode is how FindOrders sends a statement of the orders it reads:
+// prepared when it reads by terms, planned for its values otherwise (see
+// FindOrders).
+func planMode(byTerms bool) pgx.QueryExecMode {
+	if byTerms {
+		return pgx.QueryExecModeCacheStatement
+	}
+	return pgx.QueryExecModeExec
 }
 
 // A search reads its orders one of two ways, whichever reads less:
@@ -333,27 +396,31 @@ type searchMatch struct {
 	none   bool // a word has no term at all, or there are no words: nothing matches
 }
 
-// searchTermRange is the prefix range of one word over order_search_terms t.
-const searchTermRange = `t.term >= lower(?) AND t.term < search_prefix_end(lower(?))`
+// searchTermRange is the prefix range of one word, the parameter $n, over
+// order_search_terms t.
+func searchTermRange(n string) string {
+	return `t.term >= lower(` + n + `) AND t.term < search_prefix_end(lower(` + n + `))`
+}
 
-func planSearch(ctx context.Context, tx bun.Tx, customerID, q string) (*searchMatch, error) {
+func planSearch(ctx context.Context, tx Querier, customerID, q string) (*searchMatch, error) {
 	m := &searchMatch{words: searchWords(q)}
 	if len(m.words) == 0 {
 		m.none = true // only punctuation
 		return m, nil
 	}
 	var cols []string
-	var args []any
+	var args sqlArgs
+	cust := args.add(customerID)
 	for _, w := range m.words {
-		cols = append(cols, `(SELECT count(*) FROM (SELECT FROM order_search_terms t WHERE t.customer_id = ? AND `+searchTermRange+` LIMIT ?) m)`)
-		args = append(args, customerID, w, w, searchTermsCounted)
+		cols = append(cols, fmt.Sprintf(`(SELECT count(*) FROM (SELECT FROM order_search_terms t WHERE t.customer_id = %s AND %s LIMIT %d) m)`,
+			cust, searchTermRange(args.add(w)), searchTermsCounted))
 	}
 	counts := make([]int, len(m.words))
 	dest := make([]any, len(counts))
 	for i := range counts {
 		dest[i] = &counts[i]
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dest...); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dest...); err != nil {
 		return nil, err
 	}
 	m.driver = 0
@@ -368,10 +435,11 @@ func planSearch(ctx context.Context, tx bun.Tx, customerID, q string) (*searchMa
 }
 
 // orderWhere is the WHERE clause of a validated filter and, with a search,
-// of its planned match, read by terms or by walking (see searchByTermsPage).
-func orderWhere(customerID string, f portal.OrderFilter, m *searchMatch, byTerms bool) (string, []any) {
-	conds := []string{"o.customer_id = ?"}
-	args := []any{customerID}
+// of its planned match, read by terms or by walking (see searchByTermsPage);
+// its values are added to args.
+func orderWhere(args *sqlArgs, customerID string, f portal.OrderFilter, m *searchMatch, byTerms bool) string {
+	cust := args.add(customerID)
+	conds := []string{"o.customer_id = " + cust}
 	if len(f.Statuses) == 0 {
 		conds = append(conds, "o.status NOT IN ('draft', 'cancelled')")
 	} else {
@@ -379,19 +447,16 @@ func orderWhere(customerID string, f portal.OrderFilter, m *searchMatch, byTerms
 		for _, c := range f.Statuses {
 			internal = append(internal, portal.InternalOrderStatuses(c)...)
 		}
-		conds = append(conds, "o.status IN (?)")
-		args = append(args, bun.In(internal))
+		conds = append(conds, "o.status = ANY ("+args.add(internal)+"::text[])")
 	}
 	if f.From != nil && !f.AllTime {
-		conds = append(conds, "o.order_date >= ?")
-		args = append(args, dateOnly(*f.From))
+		conds = append(conds, "o.order_date >= "+args.add(dateOnly(*f.From).Format(time.DateOnly)))
 	}
 	if f.To != nil && !f.AllTime {
-		conds = append(conds, "o.order_date <= ?")
-		args = append(args, dateOnly(*f.To))
+		conds = append(conds, "o.order_date <= "+args.add(dateOnly(*f.To).Format(time.DateOnly)))
 	}
 	if m == nil {
-		return strings.Join(conds, " AND "), args
+		return strings.Join(conds, " AND ")
 	}
 	// Comparisons of text are leakproof, so PostgreSQL reads these ranges
 	// from the indexes ahead of the tenant policy. By terms, the ids are an
@@ -402,15 +467,14 @@ func orderWhere(customerID string, f portal.OrderFilter, m *searchMatch, byTerms
 	// range first.
 	for i, w := range m.words {
 		if byTerms && i == m.driver {
-			conds = append(conds, `o.id = ANY (ARRAY(SELECT t.order_id FROM order_search_terms t WHERE t.customer_id = ? AND `+searchTermRange+`))`)
-			args = append(args, customerID, w, w)
+			conds = append(conds, `o.id = ANY (ARRAY(SELECT t.order_id FROM order_search_terms t WHERE t.customer_id = `+cust+` AND `+
+				searchTermRange(args.add(w))+`))`)
 			continue
 		}
 		conds = append(conds, `EXISTS (SELECT FROM order_search_terms t WHERE t.tenant_id = o.tenant_id AND t.order_id = o.id AND `+
-			searchTermRange+` OFFSET 0)`)
-		args = append(args, w, w)
+			searchTermRange(args.add(w))+` OFFSET 0)`)
 	}
-	return strings.Join(conds, " AND "), args
+	return strings.Join(conds, " AND ")
 }
 
 // maxSearchWords is how many words of a search count; more would add

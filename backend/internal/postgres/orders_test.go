@@ -484,10 +484,14 @@ func TestInTenantReadBatch(t *testing.T) {
 		"SELECT current_setting('statement_timeout')":     "1500ms",
 		"SELECT current_setting('app.tenant_id')":         ta.ID,
 		// Row-level security: the other tenant's order is not there.
-		"SELECT count(*)::text FROM orders WHERE tenant_id <> current_setting('app.tenant_id')::uuid":  "0",
-		"SELECT string_agg(order_number, ',' ORDER BY order_number) FROM orders WHERE customer_id = ?": "SO-1001,SO-1002,SO-1003,SO-1004,SO-1005,SO-1006",
+		"SELECT count(*)::text FROM orders WHERE tenant_id <> current_setting('app.tenant_id')::uuid":   "0",
+		"SELECT string_agg(order_number, ',' ORDER BY order_number) FROM orders WHERE customer_id = $1": "SO-1001,SO-1002,SO-1003,SO-1004,SO-1005,SO-1006",
 	} {
-		got, err := read(q, e.jane.CustomerID)
+		var args []any
+		if strings.Contains(q, "$1") {
+			args = append(args, e.jane.CustomerID)
+		}
+		got, err := read(q, args...)
 		if err != nil || got != want {
 			t.Errorf("%s: %q, %v; want %q", q, got, err, want)
 		}

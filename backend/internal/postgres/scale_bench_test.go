@@ -37,12 +37,14 @@ import (
 //     clients each send their next request as soon as the last one answered,
 //     so this is the most the box serves, and by Little's law p95 is about
 //     50 / req/s: a closed loop of 50 only has p95 < 30 ms above ~1,700 req/s.
-//   - pgx_req/s, pgx_p95_ms: the same requests, the very SQL the service sent
-//     (captured by a pgx tracer on the service's pool, arguments inlined, as
-//     bun sends them), replayed on a bare pgxpool: BEGIN, the statements,
-//     COMMIT, or the same one-message batch when the service sent one (the
-//     dashboard, InTenantReadBatch), rows read as raw bytes. The floor of
-//     what any Go code can do with these queries.
+//   - pgx_req/s, pgx_p95_ms: the same requests, the very SQL and arguments
+//     the service sent (captured by a pgx tracer on the service's pools),
+//     replayed on a bare pgxpool in the same exec mode as the service's
+//     reads pool (prepared statements, cached per connection) and the same
+//     way: each batch the service sent as one batch (BEGIN READ ONLY and
+//     the tenant with the dashboard's four reads and COMMIT, or with
+//     nothing for the orders list), each single statement as one, rows read
+//     as raw bytes. The floor of what any Go code can do with these queries.
 //   - ratio: req/s ÷ pgx_req/s, what the service layer (bun, scanning,
 //     building the result) costs in throughput.
 //   - timeouts, pgx_timeouts, paced100_timeouts: requests cut off by the
@@ -136,10 +138,14 @@ func searchTerm(rng *rand.Rand) string {
 
 type captureKey struct{}
 
-// captured is what one service request sent: statements one by one in a
-// transaction (BEGIN and COMMIT left out: the replay has its own), or one
-// batch, transaction included.
+// captured is what one service request sent, in order: batches and single
+// statements (BEGIN, COMMIT and the tenant included).
 type captured struct {
+	steps []capturedStep
+}
+
+// capturedStep is one batch or one statement.
+type capturedStep struct {
 	batch bool
 	stmts []capturedStmt
 }
@@ -155,11 +161,7 @@ type captureTracer struct{}
 
 func (captureTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	if rec, ok := ctx.Value(captureKey{}).(*captured); ok {
-		switch f := strings.Fields(strings.ToLower(d.SQL)); {
-		case len(f) > 0 && (f[0] == "begin" || f[0] == "commit" || f[0] == "rollback"):
-		default:
-			rec.stmts = append(rec.stmts, capturedStmt{d.SQL, d.Args})
-		}
+		rec.steps = append(rec.steps, capturedStep{stmts: []capturedStmt{{d.SQL, d.Args}}})
 	}
 	return ctx
 }
@@ -168,10 +170,11 @@ func (captureTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEnd
 
 func (captureTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
 	if rec, ok := ctx.Value(captureKey{}).(*captured); ok {
-		rec.batch = true
+		step := capturedStep{batch: true}
 		for _, q := range d.Batch.QueuedQueries {
-			rec.stmts = append(rec.stmts, capturedStmt{q.SQL, q.Arguments})
+			step.stmts = append(step.stmts, capturedStmt{q.SQL, q.Arguments})
 		}
+		rec.steps = append(rec.steps, step)
 	}
 	return ctx
 }
@@ -212,7 +215,7 @@ func runScale(b *testing.B, name string, do func(ctx context.Context, svc *postg
 		b.Fatal(err)
 	}
 	cfg.MaxConns = pool
-	cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol // as the service's pool
+	cfg.ConnConfig.DefaultQueryExecMode = pgx.QueryExecModeCacheStatement // as the service's reads pool
 	bare, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -225,27 +228,35 @@ func runScale(b *testing.B, name string, do func(ctx context.Context, svc *postg
 		return rows.Err()
 	}
 	replay := func(r *scaleRequest) error {
-		if r.sent.batch {
-			batch := &pgx.Batch{}
-			for _, q := range r.sent.stmts {
-				batch.Queue(q.sql, q.args...).Query(readRaw)
-			}
-			return bare.SendBatch(r.ctx, batch).Close()
+		conn, err := bare.Acquire(r.ctx)
+		if err != nil {
+			return err
 		}
-		return pgx.BeginFunc(r.ctx, bare, func(tx pgx.Tx) error {
-			for _, q := range r.sent.stmts {
-				rows, err := tx.Query(r.ctx, q.sql, q.args...)
-				if err != nil {
-					return err
+		defer conn.Release()
+		for _, step := range r.sent.steps {
+			if step.batch {
+				batch := &pgx.Batch{}
+				for _, q := range step.stmts {
+					batch.Queue(q.sql, q.args...).Query(readRaw)
 				}
-				err = readRaw(rows)
-				rows.Close()
-				if err != nil {
-					return err
+				err = conn.SendBatch(r.ctx, batch).Close()
+			} else if len(step.stmts[0].args) == 0 { // COMMIT: pgx sends it as the service's Exec does, unprepared
+				_, err = conn.Exec(r.ctx, step.stmts[0].sql)
+			} else {
+				var rows pgx.Rows
+				if rows, err = conn.Query(r.ctx, step.stmts[0].sql, step.stmts[0].args...); err == nil {
+					err = readRaw(rows)
+					rows.Close()
 				}
 			}
-			return nil
-		})
+			if err != nil {
+				if conn.Conn().PgConn().TxStatus() != 'I' {
+					_, _ = conn.Exec(context.WithoutCancel(r.ctx), "ROLLBACK")
+				}
+				return err
+			}
+		}
+		return nil
 	}
 	service := func(r *scaleRequest) error { return do(r.ctx, svc, r) }
 
