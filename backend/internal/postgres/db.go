@@ -163,17 +163,11 @@ func (db *DB) InTenantReadTx(ctx context.Context, timeout time.Duration, fn func
 // whose best plan does not depend on the values: the dashboard's walk a
 // customer's index for 5 rows whatever the customer's size.
 func (db *DB) InTenantReadBatch(ctx context.Context, timeout time.Duration, queue func(b *ReadBatch)) error {
-	t, ok := tenants.FromContext(ctx)
-	if !ok || t.ID == "" {
-		return ErrNoTenant
-	}
-	conn, err := db.reads.Acquire(ctx)
+	conn, b, err := db.beginRead(ctx, timeout, "force_generic_plan")
 	if err != nil {
 		return err
 	}
 	defer conn.Release()
-	b := &pgx.Batch{}
-	queueReadTx(b, t.ID, timeout, "force_generic_plan")
 	queue(&ReadBatch{b: b})
 	b.Queue("COMMIT")
 	err = conn.SendBatch(ctx, b).Close()
@@ -189,17 +183,11 @@ func (db *DB) InTenantReadBatch(ctx context.Context, timeout time.Duration, queu
 // parameters; its text must not depend on the values (they are
 // parameters), or every request would prepare a statement of its own.
 func (db *DB) InTenantReadConn(ctx context.Context, timeout time.Duration, fn func(ctx context.Context, q Querier) error) error {
-	t, ok := tenants.FromContext(ctx)
-	if !ok || t.ID == "" {
-		return ErrNoTenant
-	}
-	conn, err := db.reads.Acquire(ctx)
+	conn, b, err := db.beginRead(ctx, timeout, "auto")
 	if err != nil {
 		return err
 	}
 	defer conn.Release()
-	b := &pgx.Batch{}
-	queueReadTx(b, t.ID, timeout, "auto")
 	if err = conn.SendBatch(ctx, b).Close(); err == nil {
 		if err = fn(ctx, conn); err == nil {
 			_, err = conn.Exec(ctx, "COMMIT")
@@ -220,6 +208,22 @@ type Querier interface {
 // fixed, so it is prepared once per connection of the reads pool.
 const setReadTenant = "SELECT set_config('app.tenant_id', $1, true), set_config('statement_timeout', $2, true), " +
 	"set_config('plan_cache_mode', $3, true)"
+
+// beginRead acquires a connection of the reads pool and a batch that
+// starts the context tenant's read (queueReadTx).
+func (db *DB) beginRead(ctx context.Context, timeout time.Duration, planCacheMode string) (*pgxpool.Conn, *pgx.Batch, error) {
+	t, ok := tenants.FromContext(ctx)
+	if !ok || t.ID == "" {
+		return nil, nil, ErrNoTenant
+	}
+	conn, err := db.reads.Acquire(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	b := &pgx.Batch{}
+	queueReadTx(b, t.ID, timeout, planCacheMode)
+	return conn, b, nil
+}
 
 // queueReadTx queues the start of a customer's read: BEGIN READ ONLY and
 // setReadTenant.
