@@ -299,11 +299,16 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 	}
 	var out []portal.OrderSummary
 	var total int
-	err := s.db.InTenantReadConn(ctx, customerReadTimeout, func(ctx context.Context, q Querier) error {
+	lastPage := false // the page itself tells the count
+	// Round trips: the search's plan goes with BEGIN; the page goes with
+	// it when there is no search, and with COMMIT when the plan shows it
+	// is the last page; the count (when the page does not tell it) goes
+	// with COMMIT. So a list or a rare term costs two, a common term three.
+	err := s.db.InTenantReadConn(ctx, customerReadTimeout, func(ctx context.Context, b *ReadBatch) error {
 		var m *searchMatch
 		if f.Search != "" {
-			var err error
-			if m, err = planSearch(ctx, q, actor.CustomerID, f.Search); err != nil {
+			m = queueSearchPlan(b, actor.CustomerID, f.Search)
+			if err := b.Send(ctx); err != nil {
 				return err
 			}
 			if m.none {
@@ -323,15 +328,20 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 		// The page and the count are two statements: a window count over
 		// the page query would make it read every matching row before the
 		// first one of the page.
-		rows, err := q.Query(ctx, `SELECT `+orderSummaryColumns+`
-			FROM orders o WHERE `+where+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, f.PageSize, offset),
-			append([]any{planMode(byTerms)}, args...)...)
-		if err != nil {
+		pageArgs := append(slices.Clip(args), offset)
+		b.PlanCacheMode(planMode(byTerms))
+		b.Query(func(rows pgx.Rows) (err error) {
+			out, err = collectSummaries(rows)
 			return err
+		}, `SELECT `+orderSummaryColumns+` FROM orders o WHERE `+where+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d OFFSET $%d`, f.PageSize, len(pageArgs)),
+			pageArgs...)
+		// A word's terms are at least as many as its orders, so fewer
+		// terms than a page means fewer orders: this page is the last.
+		if m != nil && offset == 0 && m.rarest < f.PageSize {
+			lastPage = true
+			return nil
 		}
-		out, err = collectSummaries(rows)
-		rows.Close()
-		if err != nil {
+		if err := b.Send(ctx); err != nil {
 			return err
 		}
 		switch {
@@ -341,27 +351,36 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 			var args sqlArgs
 			byTerms := m.rarest < searchByTermsCount
 			where := orderWhere(&args, actor.CustomerID, f, m, byTerms)
-			if err := q.QueryRow(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT FROM orders o WHERE %s LIMIT %d) m`, where, searchCountLimit),
-				append([]any{planMode(byTerms)}, args...)...).Scan(&total); err != nil {
-				return err
-			}
-			total = max(total, offset+len(out))
+			b.PlanCacheMode(planMode(byTerms))
+			b.QueryRow(func(row pgx.Row) error {
+				if err := row.Scan(&total); err != nil {
+					return err
+				}
+				total = max(total, offset+len(out))
+				return nil
+			}, `SELECT count(*) FROM (SELECT FROM orders o WHERE `+where+fmt.Sprintf(` LIMIT %d) m`, searchCountLimit), args...)
 		default:
-			return q.QueryRow(ctx, `SELECT count(*) FROM orders o WHERE `+where, append([]any{planMode(false)}, args...)...).Scan(&total)
+			b.PlanCacheMode(PlanCustom)
+			b.QueryRow(func(row pgx.Row) error { return row.Scan(&total) }, `SELECT count(*) FROM orders o WHERE `+where, args...)
 		}
 		return nil
 	})
+	if lastPage {
+		total = len(out)
+	}
 	return out, total, err
 }
 
-// planMode is how FindOrders sends a statement of the orders it reads:
-// prepared when it reads by terms, planned for its values otherwise (see
-// FindOrders).
-func planMode(byTerms bool) pgx.QueryExecMode {
+// planMode is the plan cache mode of the statements of FindOrders that
+// read orders: by terms, their cost does not grow with the customer, so
+// PostgreSQL may keep a generic plan; by walking or for the plain list it
+// does, so each execution is planned for its customer and a plan made for
+// a small customer never serves one with 200,000 orders.
+func planMode(byTerms bool) string {
 	if byTerms {
-		return pgx.QueryExecModeCacheStatement
+		return PlanAuto
 	}
-	return pgx.QueryExecModeExec
+	return PlanCustom
 }
 
 // A search reads its orders one of two ways, whichever reads less:
@@ -402,11 +421,14 @@ func searchTermRange(n string) string {
 	return `t.term >= lower(` + n + `) AND t.term < search_prefix_end(lower(` + n + `))`
 }
 
-func planSearch(ctx context.Context, tx Querier, customerID, q string) (*searchMatch, error) {
+// queueSearchPlan queues the count of each word's terms (up to
+// searchTermsCounted) on b, in one statement; the match it returns is
+// planned once b is sent.
+func queueSearchPlan(b *ReadBatch, customerID, q string) *searchMatch {
 	m := &searchMatch{words: searchWords(q)}
 	if len(m.words) == 0 {
 		m.none = true // only punctuation
-		return m, nil
+		return m
 	}
 	var cols []string
 	var args sqlArgs
@@ -415,23 +437,26 @@ func planSearch(ctx context.Context, tx Querier, customerID, q string) (*searchM
 		cols = append(cols, fmt.Sprintf(`(SELECT count(*) FROM (SELECT FROM order_search_terms t WHERE t.customer_id = %s AND %s LIMIT %d) m)`,
 			cust, searchTermRange(args.add(w)), searchTermsCounted))
 	}
-	counts := make([]int, len(m.words))
-	dest := make([]any, len(counts))
-	for i := range counts {
-		dest[i] = &counts[i]
-	}
-	if err := tx.QueryRow(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dest...); err != nil {
-		return nil, err
-	}
-	m.driver = 0
-	for i, n := range counts {
-		if n < counts[m.driver] {
-			m.driver = i
+	b.QueryRow(func(row pgx.Row) error {
+		counts := make([]int, len(m.words))
+		dest := make([]any, len(counts))
+		for i := range counts {
+			dest[i] = &counts[i]
 		}
-	}
-	m.rarest = counts[m.driver]
-	m.none = m.rarest == 0
-	return m, nil
+		if err := row.Scan(dest...); err != nil {
+			return err
+		}
+		m.driver = 0
+		for i, n := range counts {
+			if n < counts[m.driver] {
+				m.driver = i
+			}
+		}
+		m.rarest = counts[m.driver]
+		m.none = m.rarest == 0
+		return nil
+	}, `SELECT `+strings.Join(cols, ", "), args...)
+	return m
 }
 
 // orderWhere is the WHERE clause of a validated filter and, with a search,
