@@ -299,11 +299,9 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 	}
 	var out []portal.OrderSummary
 	var total int
-	lastPage := false // the page itself tells the count
-	// Round trips: the search's plan goes with BEGIN; the page goes with
-	// it when there is no search, and with COMMIT when the plan shows it
-	// is the last page; the count (when the page does not tell it) goes
-	// with COMMIT. So a list or a rare term costs two, a common term three.
+	// Round trips: a search's plan goes with BEGIN; the page and its count
+	// go with COMMIT (with BEGIN too when there is no search). So a list
+	// costs one and a search two.
 	err := s.db.InTenantReadConn(ctx, customerReadTimeout, func(ctx context.Context, b *ReadBatch) error {
 		var m *searchMatch
 		if f.Search != "" {
@@ -316,59 +314,56 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 				return nil
 			}
 		}
-		var args sqlArgs
-		byTerms := m != nil && m.rarest < searchByTermsPage
-		where := orderWhere(&args, actor.CustomerID, f, m, byTerms)
-		dir := "ASC"
-		if f.Desc {
-			dir = "DESC"
-		}
-		order := fmt.Sprintf(orderSorts[f.Sort], dir)
 		offset := (f.Page - 1) * f.PageSize
+		queuePage(b, actor.CustomerID, f, m, offset, &out)
 		// The page and the count are two statements: a window count over
 		// the page query would make it read every matching row before the
-		// first one of the page.
-		pageArgs := append(slices.Clip(args), offset)
+		// first one of the page. The count goes with the page even when
+		// the page will tell it (a last page): then fewer orders match
+		// than a page holds, and counting them costs no more than the
+		// page did.
+		var args sqlArgs
+		byTerms := m != nil && m.rarest < searchByTermsCount
+		where := orderWhere(&args, actor.CustomerID, f, m, byTerms)
+		query := `SELECT count(*) FROM orders o WHERE ` + where
+		if m != nil {
+			query = fmt.Sprintf(`SELECT count(*) FROM (SELECT FROM orders o WHERE %s LIMIT %d) m`, where, searchCountLimit)
+		}
 		b.PlanCacheMode(planMode(byTerms))
-		b.Query(func(rows pgx.Rows) (err error) {
-			out, err = collectSummaries(rows)
-			return err
-		}, `SELECT `+orderSummaryColumns+` FROM orders o WHERE `+where+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d OFFSET $%d`, f.PageSize, len(pageArgs)),
-			pageArgs...)
-		// A word's terms are at least as many as its orders, so fewer
-		// terms than a page means fewer orders: this page is the last.
-		if m != nil && offset == 0 && m.rarest < f.PageSize {
-			lastPage = true
-			return nil
-		}
-		if err := b.Send(ctx); err != nil {
-			return err
-		}
-		switch {
-		case len(out) < f.PageSize && (len(out) > 0 || offset == 0): // the last page: the count is known
-			total = offset + len(out)
-		case m != nil:
-			var args sqlArgs
-			byTerms := m.rarest < searchByTermsCount
-			where := orderWhere(&args, actor.CustomerID, f, m, byTerms)
-			b.PlanCacheMode(planMode(byTerms))
-			b.QueryRow(func(row pgx.Row) error {
-				if err := row.Scan(&total); err != nil {
-					return err
-				}
+		b.QueryRow(func(row pgx.Row) error {
+			if err := row.Scan(&total); err != nil {
+				return err
+			}
+			switch {
+			case len(out) < f.PageSize && (len(out) > 0 || offset == 0): // the last page: the count is known
+				total = offset + len(out)
+			case m != nil && total >= searchCountLimit: // a search's count stops there; the page may be past it
 				total = max(total, offset+len(out))
-				return nil
-			}, `SELECT count(*) FROM (SELECT FROM orders o WHERE `+where+fmt.Sprintf(` LIMIT %d) m`, searchCountLimit), args...)
-		default:
-			b.PlanCacheMode(PlanCustom)
-			b.QueryRow(func(row pgx.Row) error { return row.Scan(&total) }, `SELECT count(*) FROM orders o WHERE `+where, args...)
-		}
+			}
+			return nil
+		}, query, args...)
 		return nil
 	})
-	if lastPage {
-		total = len(out)
-	}
 	return out, total, err
+}
+
+// queuePage queues the read of a page of the filter's orders into out, by
+// terms when the search's rarest word has few (see searchByTermsPage).
+func queuePage(b *ReadBatch, customerID string, f portal.OrderFilter, m *searchMatch, offset int, out *[]portal.OrderSummary) {
+	var args sqlArgs
+	byTerms := m != nil && m.rarest < searchByTermsPage
+	where := orderWhere(&args, customerID, f, m, byTerms)
+	dir := "ASC"
+	if f.Desc {
+		dir = "DESC"
+	}
+	query := fmt.Sprintf(`SELECT %s FROM orders o WHERE %s ORDER BY %s LIMIT %d OFFSET %s`,
+		orderSummaryColumns, where, fmt.Sprintf(orderSorts[f.Sort], dir), f.PageSize, args.add(offset))
+	b.PlanCacheMode(planMode(byTerms))
+	b.Query(func(rows pgx.Rows) (err error) {
+		*out, err = collectSummaries(rows)
+		return err
+	}, query, args...)
 }
 
 // planMode is the plan cache mode of the statements of FindOrders that
