@@ -10,6 +10,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"regexp"
@@ -205,4 +207,23 @@ func gateway(tb testing.TB, u string) (*stripe.Gateway, *Recorder) {
 		tb.Fatal(err)
 	}
 	return g, rec
+}
+
+// Server is stripe-mock behind a recorder, on a loopback address of its
+// own, for a server under test configured with an API URL (the end-to-end
+// tests): the test shapes Stripe's answers on the recorder (statuses,
+// declines, lost answers) and reads what was sent. It needs stripe-mock
+// (see URL) and closes when the test ends.
+func Server(tb testing.TB) (string, *Recorder) {
+	tb.Helper()
+	target, err := url.Parse(URL(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rec := &Recorder{next: http.DefaultTransport}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.Transport = rec
+	srv := httptest.NewServer(proxy)
+	tb.Cleanup(srv.Close)
+	return srv.URL, rec
 }
