@@ -388,7 +388,7 @@ func (c *checkoutCard) confirm(app.Context, app.Event) {
 
 func (c *checkoutCard) render() app.UI {
 	return app.Div().ID("checkout-card").Class("card").Body(
-		app.H2().Class("card__title").Text("Pay by card"),
+		app.H2().Class("card__title").Text(map[bool]string{true: "Paid by card", false: "Pay by card"}[c.state == "paid"]),
 		app.P().Body(app.Text("Amount: "), components.MoneyText(c.payment.Amount)),
 		app.If(c.declined != "", func() app.UI {
 			return app.P().ID("checkout-card-declined").Class("card card--alert").Role("alert").Text(c.declined)

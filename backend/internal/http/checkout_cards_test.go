@@ -13,6 +13,7 @@ import (
 	"example.com/portal/backend/api"
 	"example.com/portal/backend/internal/password"
 	"example.com/portal/backend/internal/stripe/stripetest"
+	"example.com/portal/policies"
 )
 
 // checkoutConfirm is a PaymentIntent's confirmation at Stripe.
@@ -26,7 +27,8 @@ var checkoutConfirm = regexp.MustCompile(`^/v1/payment_intents/[^/]+/confirm$`)
 // once; a confirmation whose answer is lost is confirmed again with the
 // same key by the client's retry, which answers the same order; a declined
 // card leaves the order placed and unpaid (requires_payment_method, the
-// client secret for the card form), and replaying it confirms nothing more.
+// client secret for the card form), and replaying it confirms nothing more;
+// Finance pays with the cards where the tenant's policy lets it order.
 func TestCheckoutSavedCardAPI(t *testing.T) {
 	stripetest.URL(t)
 	e := newEnv(t, nil)
@@ -223,5 +225,33 @@ func TestCheckoutSavedCardAPI(t *testing.T) {
 	if n := e.ownerIntAcme(t, `SELECT count(*) FROM cart_lines c JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.user_id
 		WHERE u.email = 'ada@acme-customer.example'`); n != 0 {
 		t.Errorf("%d lines left in the Admin's cart", n)
+	}
+
+	// Finance reads the cards but does not order by default; a tenant
+	// whose policy rows let its Finance role order lets it pay with them
+	// (the decline above still answers every confirmation).
+	e.ownerExecAcme(t, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, password_hash)
+		SELECT tenant_id, ?, customer_id, 'fay@acme-customer.example', 'Fay Finance', 'finance', ? FROM users WHERE email = 'jane@acme-customer.example'`,
+		uuid.NewString(), hash)
+	fay := e.signIn(t, cartHost, "fay@acme-customer.example", testPassword)
+	if w := e.request("POST", cartHost, api.PathCheckout, body("co-cards-finance-001", card), fay, nil); w.Code != http.StatusForbidden {
+		t.Errorf("finance checkout by default: %d %s", w.Code, w.Body)
+	}
+	tn, err := e.owner.FindTenantBySlug(t.Context(), "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, perm := range []policies.Permission{policies.CartManage, policies.OrdersCreate} {
+		if _, err := e.authz.Enforcer().AddPolicy(policies.RoleFinance, tn.ID, perm.Object, perm.Action, "allow"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.authz.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	add(fay)
+	w = e.request("POST", cartHost, api.PathCheckout, body("co-cards-finance-002", card), fay, nil)
+	if c := confirmation(w, w.Body.Bytes()); w.Code != http.StatusCreated || c.Card.Status != "requires_payment_method" || len(confirmKeys(c)) != 1 {
+		t.Errorf("finance checkout with the tenant's rows: %d %s", w.Code, w.Body)
 	}
 }
