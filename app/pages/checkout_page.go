@@ -134,8 +134,8 @@ var checkoutFieldIDs = map[string]string{
 	"po_number": "checkout-po", "requested_date": "checkout-date", "promo_code": "checkout-promo", "shipping_method": "checkout-method",
 	"shipping_address_id": "checkout-ship", "shipping_address.line1": "ship-line1", "shipping_address.city": "ship-city",
 	"shipping_address.country": "ship-country", "billing_address": "checkout-billing", "billing_address.line1": "bill-line1",
-	"billing_address.city": "bill-city", "billing_address.country": "bill-country", "payment": "checkout-payment", "payment_method_id": "checkout-payment", "cart": "checkout-review",
-	"notes": "checkout-notes",
+	"billing_address.city": "bill-city", "billing_address.country": "bill-country", "payment": "checkout-payment", "cart": "checkout-review",
+	"notes": "checkout-notes", "payment_method_id": "checkout-payment",
 }
 
 func (p *checkoutPage) submit(ctx app.Context, e app.Event) {
