@@ -102,7 +102,7 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) error {
 	for _, o := range list {
 		out.Orders = append(out.Orders, toAPIOrderSummary(o))
 	}
-	for _, st := range portal.CustomerOrderStatuses() {
+	for _, st := range portal.OrderFilterStatuses() {
 		out.Statuses = append(out.Statuses, toAPIStatus(st))
 	}
 	return writePrivateJSON(w, out)

@@ -237,7 +237,7 @@ func (f *OrderFilter) Validate() error {
 		fields = append(fields, FieldError{Field: "q", Message: "Search for at most 100 characters."})
 	}
 	for _, c := range f.Statuses {
-		if InternalOrderStatuses(c) == nil {
+		if c != AwaitingApproval.Code && InternalOrderStatuses(c) == nil {
 			fields = append(fields, FieldError{Field: "status", Message: "Unknown status " + strconv.Quote(c) + "."})
 		}
 	}
