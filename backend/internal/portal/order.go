@@ -61,6 +61,7 @@ type TimelineEntry struct {
 type OrderLine struct {
 	ID              string
 	LineNo          int
+	ProductID       string // "" for a line without a catalogue product
 	ProductCode     string
 	Description     string
 	Quantity        string // decimal as text, "12.5"; never a float

@@ -575,7 +575,7 @@ func (s *OrderService) FindOrderByID(ctx context.Context, actor *portal.User, id
 }
 
 func orderLinesTx(ctx context.Context, tx bun.Tx, orderID, currency string) ([]portal.OrderLine, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT l.id::text, l.line_no, coalesce(p.code, ''), l.description, trim_scale(l.quantity)::text, l.uom,
+	rows, err := tx.QueryContext(ctx, `SELECT l.id::text, l.line_no, coalesce(l.product_id::text, ''), coalesce(p.code, ''), l.description, trim_scale(l.quantity)::text, l.uom,
 			l.unit_price_minor, l.line_total_minor, l.job_status, l.processing_notes, l.dimensions, l.grade, l.heat_number, l.has_mtr
 		FROM order_lines l LEFT JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
 		WHERE l.order_id = ? ORDER BY l.line_no`, orderID)
@@ -587,7 +587,7 @@ func orderLinesTx(ctx context.Context, tx bun.Tx, orderID, currency string) ([]p
 	for rows.Next() {
 		var l portal.OrderLine
 		var job string
-		if err := rows.Scan(&l.ID, &l.LineNo, &l.ProductCode, &l.Description, &l.Quantity, &l.UOM, &l.UnitPrice.Amount, &l.Total.Amount,
+		if err := rows.Scan(&l.ID, &l.LineNo, &l.ProductID, &l.ProductCode, &l.Description, &l.Quantity, &l.UOM, &l.UnitPrice.Amount, &l.Total.Amount,
 			&job, &l.ProcessingNotes, &l.Dimensions, &l.Grade, &l.HeatNumber, &l.HasMTR); err != nil {
 			return nil, err
 		}
