@@ -91,7 +91,8 @@ func (s *OrderService) Dashboard(ctx context.Context, actor *portal.User) (*port
 			d.OrdersInProgress, err = collectSummaries(rows)
 			return err
 		}, `SELECT `+orderSummaryColumns+` FROM orders o
-			WHERE o.customer_id = $1 AND o.status IN (`+openStatusesSQL+`) ORDER BY o.order_date DESC, o.order_number DESC LIMIT 5`,
+			WHERE o.customer_id = $1 AND (o.status IN (`+openStatusesSQL+`) OR `+heldOrdersSQL("$1")+`)
+			ORDER BY o.order_date DESC, o.order_number DESC LIMIT 5`,
 			actor.CustomerID)
 		// Recent shipments are the ones that left: a shipment still being
 		// prepared has no ship date and nothing to track yet.
@@ -134,6 +135,14 @@ func accountSummaryTx(ctx context.Context, tx bun.Tx, customerID string) (portal
 	return scanAccountSummary(tx.Tx.QueryRowContext(ctx, q, args...))
 }
 
+// heldOrdersSQL is the condition that o is one of the customer's (its
+// parameter) orders held for approval (portal.AwaitingApproval): a draft
+// with a pending approval. The ids come from the approvals' own index,
+// read once, so the orders' scans only test membership.
+func heldOrdersSQL(customer string) string {
+	return `o.id = ANY (ARRAY(SELECT a.order_id FROM order_approvals a WHERE a.customer_id = ` + customer + ` AND a.status = 'pending'))`
+}
+
 // openStatusesSQL is the list of the internal statuses of orders in
 // progress as SQL literals, for an IN (…): constants in the statement's
 // text, which the planner weighs with the column's statistics even in a
@@ -171,7 +180,8 @@ func accountSummaryQuery(customerID string) (string, []any) {
 			coalesce((SELECT sum(o.orders) FROM customer_order_counts o
 				WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status <> 'draft'), 0),
 			coalesce((SELECT sum(o.orders) FROM customer_order_counts o
-				WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status IN (` + openStatusesSQL + `)), 0),
+				WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status IN (` + openStatusesSQL + `)), 0)
+				+ (SELECT count(*) FROM order_approvals a WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id AND a.status = 'pending'),
 			r.id IS NOT NULL, coalesce(r.name, ''), coalesce(r.email, ''), coalesce(r.phone, '')
 		FROM customers c LEFT JOIN sales_reps r ON r.tenant_id = c.tenant_id AND r.id = c.sales_rep_id
 		WHERE c.id = $1`, []any{customerID}
@@ -265,7 +275,7 @@ var orderSorts = map[string]string{
 	portal.SortTotal:       "o.total_minor %[1]s, o.order_number %[1]s",
 	portal.SortOrderNumber: "o.order_number %[1]s",
 	portal.SortPONumber:    "o.po_number %[1]s, o.order_number %[1]s",
-	portal.SortStatus: "array_position(ARRAY['pending_review', 'confirmed', 'released', 'in_progress', 'partial_complete', " +
+	portal.SortStatus: "array_position(ARRAY['draft', 'pending_review', 'confirmed', 'released', 'in_progress', 'partial_complete', " +
 		"'complete', 'partial_shipped', 'shipped', 'delivered', 'invoiced', 'on_hold', 'cancelled'], o.status) %[1]s, o.order_date DESC, o.order_number DESC",
 }
 
@@ -461,13 +471,19 @@ func orderWhere(args *sqlArgs, customerID string, f portal.OrderFilter, m *searc
 	cust := args.add(customerID)
 	conds := []string{"o.customer_id = " + cust}
 	if len(f.Statuses) == 0 {
-		conds = append(conds, "o.status NOT IN ('draft', 'cancelled')")
+		conds = append(conds, "(o.status NOT IN ('draft', 'cancelled') OR "+heldOrdersSQL(cust)+")")
 	} else {
 		var internal []string
+		held := false
 		for _, c := range f.Statuses {
+			held = held || c == portal.AwaitingApproval.Code
 			internal = append(internal, portal.InternalOrderStatuses(c)...)
 		}
-		conds = append(conds, "o.status = ANY ("+args.add(internal)+"::text[])")
+		cond := "o.status = ANY (" + args.add(internal) + "::text[])"
+		if held {
+			cond = "(" + cond + " OR " + heldOrdersSQL(cust) + ")"
+		}
+		conds = append(conds, cond)
 	}
 	if f.From != nil && !f.AllTime {
 		conds = append(conds, "o.order_date >= "+args.add(dateOnly(*f.From).Format(time.DateOnly)))
@@ -579,7 +595,7 @@ func (s *OrderService) FindOrderByID(ctx context.Context, actor *portal.User, id
 }
 
 func orderLinesTx(ctx context.Context, tx bun.Tx, orderID, currency string) ([]portal.OrderLine, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT l.id::text, l.line_no, coalesce(p.code, ''), l.description, trim_scale(l.quantity)::text, l.uom,
+	rows, err := tx.QueryContext(ctx, `SELECT l.id::text, l.line_no, coalesce(l.product_id::text, ''), coalesce(p.code, ''), l.description, trim_scale(l.quantity)::text, l.uom,
 			l.unit_price_minor, l.line_total_minor, l.job_status, l.processing_notes, l.dimensions, l.grade, l.heat_number, l.has_mtr
 		FROM order_lines l LEFT JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
 		WHERE l.order_id = ? ORDER BY l.line_no`, orderID)
@@ -591,7 +607,7 @@ func orderLinesTx(ctx context.Context, tx bun.Tx, orderID, currency string) ([]p
 	for rows.Next() {
 		var l portal.OrderLine
 		var job string
-		if err := rows.Scan(&l.ID, &l.LineNo, &l.ProductCode, &l.Description, &l.Quantity, &l.UOM, &l.UnitPrice.Amount, &l.Total.Amount,
+		if err := rows.Scan(&l.ID, &l.LineNo, &l.ProductID, &l.ProductCode, &l.Description, &l.Quantity, &l.UOM, &l.UnitPrice.Amount, &l.Total.Amount,
 			&job, &l.ProcessingNotes, &l.Dimensions, &l.Grade, &l.HeatNumber, &l.HasMTR); err != nil {
 			return nil, err
 		}
