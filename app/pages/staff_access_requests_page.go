@@ -76,6 +76,13 @@ func (p *staffAccessRequestsPage) allowed() bool {
 	return ok && slices.Contains(u.Capabilities, api.CapabilityAccessRequests)
 }
 
+// mayCreateCustomer reports whether the user may approve a request into
+// a new customer (a sales rep links it to one of theirs).
+func (p *staffAccessRequestsPage) mayCreateCustomer() bool {
+	u, ok := p.session.User()
+	return ok && slices.Contains(u.Capabilities, api.CapabilityCustomersCreate)
+}
+
 // load fetches both lists, then runs after (if any). The lists land
 // through ctx, whose source element must still be mounted then: a dialog
 // closes only in after, once the lists are in.
@@ -121,7 +128,7 @@ func (p *staffAccessRequestsPage) open(approve bool) app.EventHandler {
 		r := p.requests[i]
 		p.deciding, p.approve, p.form = &r, approve, formState{}
 		p.mode, p.account, p.company, p.newAccount, p.role, p.reason = "new", "", r.CompanyName, r.AccountNumber, "admin", ""
-		if r.AccountNumber != "" {
+		if r.AccountNumber != "" || !p.mayCreateCustomer() {
 			p.mode, p.account = "link", r.AccountNumber
 		}
 		focusFirst(ctx, idDialogMode, idDialogReason)
@@ -257,7 +264,9 @@ func (p *staffAccessRequestsPage) renderDialog() app.UI {
 			app.Div().Class("field").Body(
 				app.Label().Class("field__label").For(idDialogMode).Text("Customer"),
 				app.Select().ID(idDialogMode).Name(idDialogMode).Class("field__input").OnChange(p.ValueTo(&p.mode)).Body(
-					app.Option().Value("new").Selected(p.mode == "new").Text("Create a new customer"),
+					app.If(p.mayCreateCustomer(), func() app.UI {
+						return app.Option().Value("new").Selected(p.mode == "new").Text("Create a new customer")
+					}),
 					app.Option().Value("link").Selected(p.mode == "link").Text("Link to an existing customer"),
 				),
 			))

@@ -36,6 +36,11 @@ const (
 	CodeProfileIncomplete    = "profile_incomplete" // 403: the self-registered user must complete the profile first
 	CodePendingApproval      = "pending_approval"   // 403: the registration waits for the tenant's approval
 	CapabilityAccessRequests = "access_requests:approve"
+	// CapabilityCustomersCreate: the staff user may create a customer when
+	// approving an access request. Only staff who work for every customer
+	// (the tenant admin) may; a sales rep links requests to the customers
+	// assigned to them (README, "Staff: whose customers").
+	CapabilityCustomersCreate = "customers:create"
 )
 
 // AccessRequestCreate is the body of a public access request.

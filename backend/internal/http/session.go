@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 
 	"example.com/portal/backend/api"
@@ -233,6 +234,11 @@ func (s *Server) toAPIMe(ctx context.Context, u *portal.User) api.Me {
 		for _, p := range s.Authz.Permissions(t.ID, u.Role) {
 			me.Capabilities = append(me.Capabilities, p.String())
 		}
+	}
+	// Not a policy row: who may create a customer follows whose customers
+	// the staff user works for (portal.User.AllCustomers).
+	if u.AllCustomers() && slices.Contains(me.Capabilities, api.CapabilityAccessRequests) {
+		me.Capabilities = append(me.Capabilities, api.CapabilityCustomersCreate)
 	}
 	return me
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -128,6 +129,26 @@ func TestStaffQuotesByRole(t *testing.T) {
 		w := e.request("GET", host, api.PathStaffQuotes+"/"+id, "", admin, nil)
 		if json.Unmarshal(w.Body.Bytes(), &q) != nil || q.StatusCode != "submitted" {
 			t.Errorf("quote %s after refused attempts: %d %s", id, w.Code, w.Body)
+		}
+	}
+}
+
+// TestStaffCustomersCreateCapability: /me offers customers:create (approve
+// an access request into a new customer) to a tenant admin only; a sales
+// rep, who may link requests only to their own customers, is not offered it.
+func TestStaffCustomersCreateCapability(t *testing.T) {
+	e := newEnv(t, nil)
+	const host = "acme.portal.test"
+	seedUser(t, e.owner, "acme", "sam@acme.example", "Sam Rep", "sales_rep")
+	seedUser(t, e.owner, "acme", "ada@acme.example", "Ada Admin", "tenant_admin")
+	for email, want := range map[string]bool{"ada@acme.example": true, "sam@acme.example": false, "jane@acme-customer.example": false} {
+		w := e.request("GET", host, api.PathMe, "", e.signIn(t, host, email, testPassword), nil)
+		var me api.Me
+		if w.Code != http.StatusOK || json.Unmarshal(w.Body.Bytes(), &me) != nil {
+			t.Fatalf("me as %s: %d %s", email, w.Code, w.Body)
+		}
+		if got := slices.Contains(me.Capabilities, api.CapabilityCustomersCreate); got != want {
+			t.Errorf("%s (%s): customers:create offered %v, want %v", email, me.Role, got, want)
 		}
 	}
 }
