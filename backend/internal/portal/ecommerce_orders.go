@@ -116,6 +116,10 @@ type CartPrice struct {
 	// subtotal; GrandTotal is net of it. Zero without a code.
 	Discount  Money
 	PromoCode string
+	// Estimate is how Freight and Tax were estimated for the ship-to the
+	// pricing was asked for (EstimateFreightTax); nil: none was given, and
+	// both are zero.
+	Estimate *FreightTax
 }
 
 // EcommerceOrderInput is POST /ecommerce/orders.
