@@ -272,7 +272,8 @@ func (s *EcommerceService) PriceCart(ctx context.Context, sh *portal.Shopper, in
 			}
 		}
 		var err error
-		out, err = priceItemsTx(ctx, tx, pricingRequest{Field: "items", CustomerID: sh.CustomerID(), Items: in.Items, At: s.db.Now()})
+		out, err = priceItemsTx(ctx, tx, pricingRequest{Field: "items", CustomerID: sh.CustomerID(), Items: in.Items, At: s.db.Now(),
+			PromoCode: in.PromoCode, ShipTo: in.ShipTo()})
 		return err
 	})
 	if err != nil {
@@ -318,7 +319,10 @@ func (s *EcommerceService) CreateOrder(ctx context.Context, sh *portal.Shopper, 
 		if err := shippingAddressTx(ctx, tx, in.CustomerID, in.ShippingAddressID); err != nil {
 			return err
 		}
-		priced, err := priceItemsTx(ctx, tx, pricingRequest{Field: "line_items", CustomerID: in.CustomerID, Items: in.Lines, At: now})
+		// Freight and tax as the cart price estimates them for this
+		// address (standard delivery).
+		priced, err := priceItemsTx(ctx, tx, pricingRequest{Field: "line_items", CustomerID: in.CustomerID, Items: in.Lines, At: now,
+			ShipTo: &portal.ShipTo{Method: portal.ShippingMethods[0], AddressID: in.ShippingAddressID}})
 		if err != nil {
 			return err
 		}
