@@ -43,7 +43,9 @@ type cartPage struct {
 	shipMethod string
 }
 
-func newCartPage() app.Composer { return &cartPage{fields: map[string]string{}, shipMethod: "standard"} }
+func newCartPage() app.Composer {
+	return &cartPage{fields: map[string]string{}, shipMethod: "standard"}
+}
 
 // OnInit brands the first client render.
 func (p *cartPage) OnInit() { p.initBrand() }

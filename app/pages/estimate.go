@@ -16,7 +16,7 @@ import (
 // estimated.
 func estimateRows(prefix string, freight, tax api.Money, est *api.FreightTaxEstimate) app.UI {
 	if est == nil {
-		return app.Div().ID(prefix + "-estimate").Body(
+		return app.Div().ID(prefix+"-estimate").Body(
 			app.Dt().Text("Freight and tax"),
 			app.Dd().ID(prefix+"-estimate-pending").Text("Estimated once a shipping address is chosen"))
 	}
@@ -28,7 +28,7 @@ func estimateRows(prefix string, freight, tax api.Money, est *api.FreightTaxEsti
 	if est.TaxRate != "" && est.TaxRate != "0" {
 		taxLabel += " (" + est.TaxRate + "%)"
 	}
-	return app.Div().ID(prefix + "-estimate").Body(
+	return app.Div().ID(prefix+"-estimate").Body(
 		app.Div().Class("estimate-row").Body(app.Dt().Text("Estimated freight"), app.Dd().ID(prefix+"-freight").Body(freightText)),
 		app.Div().Class("estimate-row").Body(app.Dt().Text(taxLabel), app.Dd().ID(prefix+"-tax").Body(components.MoneyText(tax))),
 	)

@@ -172,7 +172,10 @@ func (p *guestCheckoutPage) estimate() {
 		in.ShippingMethod, in.ShipCountry, in.ShipRegion = "", "", "" // not until the country is entered
 	}
 	var c api.Cart
-	callAPI(p.ui, func(ctx context.Context, cl *apiclient.Client) (err error) { c, err = cl.PriceGuestCart(ctx, in); return }, func(err error) {
+	callAPI(p.ui, func(ctx context.Context, cl *apiclient.Client) (err error) {
+		c, err = cl.PriceGuestCart(ctx, in)
+		return
+	}, func(err error) {
 		if err == nil {
 			p.cart = c
 		}
