@@ -81,4 +81,30 @@ func TestCartFreightTaxAPI(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &o); err != nil || w.Code != 200 || o.Freight.Amount != 5000 || o.Tax.Amount != 1500 {
 		t.Errorf("order detail: %d %s", w.Code, w.Body)
 	}
+	// Reorder it express to a new address in Ohio: the preview and the
+	// placed order carry that estimate; a new address without a country
+	// is named.
+	reorder := api.ReorderPath(conf.OrderID)
+	w = e.request("POST", host, reorder+"/preview", `{"lines":[{"line_no":1,"quantity":"2"}],"shipping_method":"express",
+		"shipping_address":{"line1":"4 Lake Rd","city":"Toledo","region":"OH","country":"US"}}`, fay, nil)
+	var rp api.Reorder
+	if err := json.Unmarshal(w.Body.Bytes(), &rp); err != nil || w.Code != 200 || rp.FreightEstimate.Amount != 5000 || rp.TaxEstimate.Amount != 1000 ||
+		rp.GrandTotal.Amount != 31000 || rp.ShippingMethod != "express" || rp.ShippingAddress == nil || rp.Estimate == nil || rp.Estimate.TaxRate != "4" {
+		t.Errorf("reorder preview: %d %s", w.Code, w.Body)
+	}
+	w = e.request("POST", host, reorder+"/preview", `{"lines":[{"line_no":1,"quantity":"2"}],"shipping_address":{"line1":"4 Lake Rd","city":"Toledo"}}`, fay, nil)
+	if p := decodeProblem(t, w, http.StatusBadRequest); !strings.Contains(strings.Join(problemFields(p), ","), "shipping_address.country") {
+		t.Errorf("reorder without a country: %+v", p)
+	}
+	w = e.request("GET", host, reorder, "", fay, nil)
+	if err := json.Unmarshal(w.Body.Bytes(), &rp); err != nil || w.Code != 200 {
+		t.Fatalf("reorder: %d %s", w.Code, w.Body)
+	}
+	w = e.request("POST", host, reorder, `{"placement_id":"`+rp.PlacementID+`","lines":[{"line_no":1,"quantity":"2"}],"shipping_method":"express",
+		"shipping_address":{"line1":"4 Lake Rd","city":"Toledo","region":"OH","country":"US"}}`, fay, nil)
+	var placed api.ReorderPlaced
+	if err := json.Unmarshal(w.Body.Bytes(), &placed); err != nil || w.Code != http.StatusCreated || placed.Freight.Amount != 5000 ||
+		placed.Tax.Amount != 1000 || placed.Total.Amount != 31000 {
+		t.Errorf("reorder placed: %d %s", w.Code, w.Body)
+	}
 }
