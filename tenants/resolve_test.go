@@ -79,3 +79,27 @@ func TestValidHost(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateFreightTaxSettings(t *testing.T) {
+	good := Tenant{Slug: "acme", Name: "Acme", Status: StatusActive,
+		Branding: Branding{PrimaryColor: "#112233", AccentColor: "#445566", BackgroundColor: "#ffffff"},
+		Settings: Settings{Freight: map[string]FreightRate{"standard": {AmountMinor: 7500, FreeOverMinor: 250000}, "pickup": {}},
+			TaxRates: map[string]int64{"US-IL": 8250, "US": 0, "CA-ON": 13000}}}
+	if err := good.Validate(); err != nil {
+		t.Fatalf("valid settings: %v", err)
+	}
+	for name, s := range map[string]Settings{
+		"settings.freight.drone":      {Freight: map[string]FreightRate{"drone": {AmountMinor: 1}}},
+		"settings.freight.express":    {Freight: map[string]FreightRate{"express": {AmountMinor: -1}}},
+		"settings.tax_rates.us-il":    {TaxRates: map[string]int64{"us-il": 8250}},
+		"settings.tax_rates.USA":      {TaxRates: map[string]int64{"USA": 8250}},
+		"settings.tax_rates.US-WI":    {TaxRates: map[string]int64{"US-WI": 100_001}},
+		"settings.tax_rates.US-WI-NW": {TaxRates: map[string]int64{"US-WI-NW": 1}},
+	} {
+		bad := good
+		bad.Settings = s
+		if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: %v, want it named", name, err)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -78,13 +79,34 @@ type Settings struct {
 	// or "login_required" (none; the default, also for "").
 	GuestBrowse     bool   `json:"guest_browse" yaml:"guest_browse"`
 	PriceVisibility string `json:"price_visibility" yaml:"price_visibility"`
+	// Freight and tax estimates (issue 8, portal.EstimateFreightTax).
+	// Freight is the flat freight of each shipping method (standard,
+	// express, pickup; a method not listed ships at no estimated freight).
+	// TaxRates are sales tax rates in thousandths of a percent (8250 is
+	// 8.25 %) keyed by "COUNTRY-REGION" ("US-IL"), falling back to
+	// "COUNTRY" ("US"); a ship-to of neither is not taxed. FreightTaxable
+	// taxes the freight too.
+	Freight        map[string]FreightRate `json:"freight,omitempty" yaml:"freight"`
+	TaxRates       map[string]int64       `json:"tax_rates,omitempty" yaml:"tax_rates"`
+	FreightTaxable bool                   `json:"freight_taxable" yaml:"freight_taxable"`
 }
+
+// FreightRate is a shipping method's flat freight, in minor units of the
+// order's currency, waived from FreeOverMinor on (0: never waived).
+type FreightRate struct {
+	AmountMinor   int64 `json:"amount_minor" yaml:"amount_minor"`
+	FreeOverMinor int64 `json:"free_over_minor,omitempty" yaml:"free_over_minor"`
+}
+
+// MaxTaxRateMilli is the highest tax rate a tenant may set: 100 %.
+const MaxTaxRateMilli = 100_000
 
 var (
 	slugRE  = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 	colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
 	stripeAccountRE = regexp.MustCompile(`^acct_[A-Za-z0-9]{1,64}$`)
+	taxKeyRE        = regexp.MustCompile(`^[A-Z]{2}(-[A-Z0-9]{1,3})?$`)
 )
 
 // ValidSlug reports whether s can be a tenant slug: it becomes a DNS label.
@@ -129,8 +151,36 @@ func (t *Tenant) Validate() error {
 	if v := t.Settings.PriceVisibility; v != "" && v != "public" && v != "login_required" {
 		errs = append(errs, fmt.Errorf("settings.price_visibility %q: must be public or login_required", v))
 	}
+	// Freight and tax estimates (issue 8).
+	for _, m := range sortedKeys(t.Settings.Freight) {
+		r := t.Settings.Freight[m]
+		if m != "standard" && m != "express" && m != "pickup" {
+			errs = append(errs, fmt.Errorf("settings.freight.%s: must be standard, express or pickup", m))
+		}
+		if r.AmountMinor < 0 || r.FreeOverMinor < 0 || r.AmountMinor > 1e12 || r.FreeOverMinor > 1e15 {
+			errs = append(errs, fmt.Errorf("settings.freight.%s: amounts must be 0 or more (minor units)", m))
+		}
+	}
+	for _, k := range sortedKeys(t.Settings.TaxRates) {
+		if !taxKeyRE.MatchString(k) {
+			errs = append(errs, fmt.Errorf("settings.tax_rates.%s: must be COUNTRY or COUNTRY-REGION, such as US or US-IL", k))
+		}
+		if r := t.Settings.TaxRates[k]; r < 0 || r > MaxTaxRateMilli {
+			errs = append(errs, fmt.Errorf("settings.tax_rates.%s: must be 0 to 100000 (thousandths of a percent)", k))
+		}
+	}
 	if t.Status != StatusActive && t.Status != StatusSuspended {
 		errs = append(errs, fmt.Errorf("status %q: must be active or suspended", t.Status))
 	}
 	return errors.Join(errs...)
+}
+
+// sortedKeys are m's keys in order, for errors in a stable order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

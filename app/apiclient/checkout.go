@@ -16,6 +16,26 @@ func (c *Client) CartWithPromo(ctx context.Context, promo string) (api.Cart, err
 	return out, err
 }
 
+// CartEstimate returns the cart priced with promo ("" for none) and its
+// freight and tax estimated for method to the saved shipping address
+// addressID, or to country and region ("" for none: no estimate).
+func (c *Client) CartEstimate(ctx context.Context, promo, method, addressID, country, region string) (api.Cart, error) {
+	q := url.Values{}
+	for k, v := range map[string]string{"promo_code": promo, "shipping_method": method, "shipping_address_id": addressID,
+		"ship_country": country, "ship_region": region} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	path := api.PathCart
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	var out api.Cart
+	err := c.getJSON(ctx, path, &out)
+	return out, err
+}
+
 // UpdateCartLine changes one line (PATCH /api/v1/cart/items/{id}).
 func (c *Client) UpdateCartLine(ctx context.Context, id string, in api.CartLineUpdate) (api.Cart, error) {
 	var out api.Cart

@@ -36,9 +36,16 @@ type cartPage struct {
 	// leads to a quote request rather than to checkout.
 	quotesMode bool
 	quick      quickOrderPanel
+	// The estimate's ship-to (issue 8): a saved shipping address of the
+	// account (the default first) and a method; addrs is nil until read.
+	addrs      []api.Address
+	shipAddr   string
+	shipMethod string
 }
 
-func newCartPage() app.Composer { return &cartPage{fields: map[string]string{}} }
+func newCartPage() app.Composer {
+	return &cartPage{fields: map[string]string{}, shipMethod: "standard"}
+}
 
 // OnInit brands the first client render.
 func (p *cartPage) OnInit() { p.initBrand() }
@@ -60,7 +67,7 @@ func (p *cartPage) load() {
 	if u, ok := p.session.User(); !ok || p.session.Status != state.Loaded || !can(u, components.CapabilityCart) || p.loaded {
 		return
 	}
-	promo := p.promo
+	promo, method, addr, addrs := p.promo, p.shipMethod, p.shipAddr, p.addrs
 	var c api.Cart
 	var quotesMode bool
 	callAPI(p.ui, func(ctx context.Context, cl *apiclient.Client) (err error) {
@@ -69,14 +76,22 @@ func (p *cartPage) load() {
 			return err
 		}
 		quotesMode = t.QuotesMode
-		if promo != "" {
-			c, err = cl.CartWithPromo(ctx, promo)
-		} else {
-			c, err = cl.Cart(ctx)
+		if addrs == nil {
+			addrs = []api.Address{}
+			if o, err := cl.CheckoutOptions(ctx); err == nil { // no estimate for who cannot order
+				addrs = o.ShippingAddresses
+			}
 		}
+		if addr == "" && len(addrs) > 0 {
+			addr = addrs[0].ID
+		}
+		if addr == "" {
+			method = ""
+		}
+		c, err = cl.CartEstimate(ctx, promo, method, addr, "", "")
 		return
 	}, func(err error) {
-		p.loaded, p.quotesMode = true, quotesMode
+		p.loaded, p.quotesMode, p.addrs, p.shipAddr = true, quotesMode, addrs, addr
 		if err != nil {
 			if e, _, ok := apiError(err); ok && hasField(e, "promo_code") {
 				p.msg, p.promo = problemText(err), ""
@@ -112,7 +127,47 @@ func (p *cartPage) change(id string, call func(ctx context.Context, cl *apiclien
 			return
 		}
 		p.setCart(c)
+		if p.shipAddr != "" {
+			p.reprice() // a line's change answers the cart without the estimate
+		}
 	})
+}
+
+// reprice prices the cart again for the chosen ship-to, for its estimate.
+func (p *cartPage) reprice() {
+	promo, method, addr := p.promoOK, p.shipMethod, p.shipAddr
+	var c api.Cart
+	callAPI(p.ui, func(ctx context.Context, cl *apiclient.Client) (err error) {
+		c, err = cl.CartEstimate(ctx, promo, method, addr, "", "")
+		return
+	}, func(err error) {
+		if err != nil {
+			p.msg = problemText(err)
+			return
+		}
+		p.setCart(c)
+	})
+}
+
+// shipToForm chooses the estimate's address and method.
+func (p *cartPage) shipToForm() app.UI {
+	if len(p.addrs) == 0 {
+		return app.Text("")
+	}
+	opts := make([]app.UI, 0, len(p.addrs))
+	for _, a := range p.addrs {
+		opts = append(opts, app.Option().Value(a.ID).Selected(a.ID == p.shipAddr).
+			Text(strings.Join(nonEmpty(a.Label, a.Line1, a.City, a.Region, a.Country), ", ")))
+	}
+	return app.Div().ID("cart-ship-to").Class("cart-ship-to").Body(
+		app.Label().For("cart-ship-address").Text("Ship to"),
+		app.Select().ID("cart-ship-address").Body(opts...).OnChange(func(ctx app.Context, _ app.Event) {
+			p.shipAddr = ctx.JSSrc().Get("value").String()
+			p.reprice()
+		}),
+		app.Label().For("cart-ship-method").Text("Shipping method"),
+		shippingMethodSelect("cart-ship-method", p.shipMethod, func(m string) { p.shipMethod = m; p.reprice() }),
+	)
 }
 
 func (p *cartPage) setQuantity(l api.CartLine, q string) {
@@ -196,14 +251,16 @@ func (p *cartPage) renderCart() []app.UI {
 			app.Input().ID("cart-promo").Type("text").Value(p.promo).AutoComplete(false),
 			app.Button().ID("cart-promo-apply").Class("button").Type("submit").Text("Apply"),
 		),
+		p.shipToForm(),
 		app.Dl().Class("cart-totals").Body(
 			app.Dt().Text("Subtotal"), app.Dd().ID("cart-subtotal").Body(components.MoneyText(c.Subtotal)),
 			app.If(c.Discount.Amount > 0, func() app.UI {
 				return app.Div().Body(app.Dt().Text("Discount"), app.Dd().ID("cart-discount").Body(components.MoneyText(c.Discount)))
 			}),
+			estimateRows("cart", c.Freight, c.Tax, c.Estimate),
 			app.Dt().Text("Total"), app.Dd().ID("cart-total").Body(components.MoneyText(c.Total)),
 		),
-		app.P().Class("cart-note").Text("Freight and tax are confirmed with your order."),
+		app.P().Class("cart-note").Text("Estimated freight and tax are confirmed with your order."),
 		app.If(p.quotesMode, func() app.UI {
 			return app.A().ID("cart-request-quote").Class("button button--primary").
 				Href(api.PageQuoteNew + "?" + api.QueryFromCart + "=1").Text("Request a quote")

@@ -88,16 +88,20 @@ func (p *checkoutPage) load() {
 	promo := p.promo
 	var c api.Cart
 	var o api.CheckoutOptions
+	method := p.method
 	callAPI(p.ui, func(ctx context.Context, cl *apiclient.Client) (err error) {
-		if promo != "" {
-			c, err = cl.CartWithPromo(ctx, promo)
-		} else {
-			c, err = cl.Cart(ctx)
-		}
-		if err != nil {
+		if o, err = cl.CheckoutOptions(ctx); err != nil {
 			return err
 		}
-		o, err = cl.CheckoutOptions(ctx)
+		// Priced with freight and tax estimated for the first shipping
+		// address, the one preselected below.
+		addr := ""
+		if len(o.ShippingAddresses) > 0 {
+			addr = o.ShippingAddresses[0].ID
+		} else {
+			method = ""
+		}
+		c, err = cl.CartEstimate(ctx, promo, method, addr, "", "")
 		return err
 	}, func(err error) {
 		p.loaded, p.err, p.cart, p.opts = true, err, c, o
@@ -113,6 +117,28 @@ func (p *checkoutPage) load() {
 		}
 		if len(o.BillingAddresses) > 0 {
 			p.billing = o.BillingAddresses[0].ID
+		}
+	})
+}
+
+// estimate prices the cart again with freight and tax estimated for the
+// chosen method and shipping address (a new one's country and region
+// once entered), when either changes.
+func (p *checkoutPage) estimate() {
+	promo, method, addr, country, region := p.promo, p.method, p.ship, "", ""
+	if addr == "new" {
+		addr, country, region = "", inputValue("ship-country"), inputValue("ship-region")
+		if len(country) != 2 {
+			method = "" // no estimate until the country is entered
+		}
+	}
+	var c api.Cart
+	callAPI(p.ui, func(ctx context.Context, cl *apiclient.Client) (err error) {
+		c, err = cl.CartEstimate(ctx, promo, method, addr, country, region)
+		return err
+	}, func(err error) {
+		if err == nil {
+			p.cart = c
 		}
 	})
 }
@@ -230,7 +256,7 @@ func (p *checkoutPage) renderForm() []app.UI {
 		code := m.Code
 		methods = append(methods, app.Label().Class("choice").Body(
 			app.Input().Type("radio").Name("checkout-method").ID("checkout-method-"+code).Checked(p.method == code).
-				OnChange(func(app.Context, app.Event) { p.method = code }),
+				OnChange(func(app.Context, app.Event) { p.method = code; p.estimate() }),
 			app.Span().Text(" "+m.Label)))
 	}
 	f := p.problem.Fields
@@ -250,7 +276,7 @@ func (p *checkoutPage) renderForm() []app.UI {
 				fieldError("checkout-review", f["checkout-review"]),
 			),
 			p.addressStep("checkout-billing", "2. Billing address", "bill", o.BillingAddresses, p.billing, func(v string) { p.billing = v }),
-			p.addressStep("checkout-ship", "3. Shipping address", "ship", o.ShippingAddresses, p.ship, func(v string) { p.ship = v }),
+			p.addressStep("checkout-ship", "3. Shipping address", "ship", o.ShippingAddresses, p.ship, func(v string) { p.ship = v; p.estimate() }),
 			app.FieldSet().ID("checkout-method").Class("card checkout-step").Body(append([]app.UI{app.Legend().Text("4. Shipping method")}, methods...)...),
 			app.FieldSet().Class("card checkout-step").Body(
 				app.Legend().Text("5. Order details"),
@@ -272,11 +298,15 @@ func (p *checkoutPage) renderForm() []app.UI {
 			),
 			p.paymentStep(o),
 			app.Div().Class("card checkout-step checkout-submit").Body(
+				app.Dl().Class("cart-totals").Body(
+					app.Dt().Text("Subtotal"), app.Dd().ID("checkout-summary-subtotal").Body(components.MoneyText(c.Subtotal)),
+					estimateRows("checkout", c.Freight, c.Tax, c.Estimate),
+				),
 				app.P().Class("checkout-total").Body(app.Text("Total "), app.Strong().ID("checkout-total").Body(components.MoneyText(c.Total))),
 				app.If(c.Discount.Amount > 0, func() app.UI {
 					return app.P().Body(app.Text("Includes a discount of "), components.MoneyText(c.Discount))
 				}),
-				app.P().Class("cart-note").Text("Freight and tax are confirmed with your order."),
+				app.P().Class("cart-note").Text("Estimated freight and tax are confirmed with your order."),
 				app.Button().ID("checkout-place").Class("button button--primary").Type("submit").Disabled(p.busy).
 					Text(map[bool]string{true: "Placing your order…", false: "Place order"}[p.busy]),
 			),
@@ -302,7 +332,11 @@ func (p *checkoutPage) addressStep(id, legend, prefix string, saved []api.Addres
 			fid := prefix + "-" + suffix
 			return app.Div().Class("field").Body(
 				app.Label().For(fid).Text(label),
-				withFieldError(app.Input().ID(fid).Type("text").Attr("autocomplete", auto), fid, f[fid]),
+				withFieldError(app.Input().ID(fid).Type("text").Attr("autocomplete", auto).OnChange(func(app.Context, app.Event) {
+					if fid == "ship-country" || fid == "ship-region" {
+						p.estimate() // a new shipping address: the estimate follows its country and region
+					}
+				}), fid, f[fid]),
 				fieldError(fid, f[fid]))
 		}
 		opts = append(opts, field("line1", "Street address", "address-line1"), field("line2", "Address line 2 (optional)", "address-line2"),
@@ -334,6 +368,8 @@ func (p *checkoutPage) renderConfirmation() app.UI {
 		app.Dl().Class("confirmation").Body(
 			app.Dt().Text("Order number"), app.Dd().ID("confirmation-number").Body(app.A().Href(api.PageOrders+"/"+d.OrderID).Text(d.OrderNumber)),
 			app.Dt().Text("Estimated ship date"), app.Dd().ID("confirmation-ship-date").Text(components.FormatDate(d.EstimatedShipDate)),
+			app.Dt().Text("Estimated freight"), app.Dd().ID("confirmation-freight").Body(components.MoneyText(d.Freight)),
+			app.Dt().Text("Estimated tax"), app.Dd().ID("confirmation-tax").Body(components.MoneyText(d.Tax)),
 			app.Dt().Text("Total"), app.Dd().ID("confirmation-total").Body(components.MoneyText(d.Total)),
 			app.If(d.PONumber != "", func() app.UI {
 				return app.Div().Body(app.Dt().Text("PO number"), app.Dd().ID("confirmation-po").Text(d.PONumber))

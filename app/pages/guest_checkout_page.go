@@ -164,6 +164,24 @@ func (p *guestCheckoutPage) Render() app.UI {
 	return components.NewLayout().Brand(p.brand).Path(p.path).Content(app.Section().Class("checkout").Body(content...))
 }
 
+// estimate prices the guest's cart again with freight and tax estimated
+// for the method and the country and region entered.
+func (p *guestCheckoutPage) estimate() {
+	in := api.GuestCartPrice{Items: p.items, ShippingMethod: p.method, ShipCountry: inputValue("ship-country"), ShipRegion: inputValue("ship-region")}
+	if len(in.ShipCountry) != 2 {
+		in.ShippingMethod, in.ShipCountry, in.ShipRegion = "", "", "" // not until the country is entered
+	}
+	var c api.Cart
+	callAPI(p.ui, func(ctx context.Context, cl *apiclient.Client) (err error) {
+		c, err = cl.PriceGuestCart(ctx, in)
+		return
+	}, func(err error) {
+		if err == nil {
+			p.cart = c
+		}
+	})
+}
+
 func (p *guestCheckoutPage) renderForm() []app.UI {
 	f := p.problem.Fields
 	lines := make([]app.UI, 0, len(p.cart.Lines))
@@ -173,14 +191,18 @@ func (p *guestCheckoutPage) renderForm() []app.UI {
 	}
 	text := func(id, label, typ, auto string) app.UI {
 		return app.Div().Class("field").Body(app.Label().For(id).Text(label),
-			withFieldError(app.Input().ID(id).Type(typ).Attr("autocomplete", auto), id, f[id]), fieldError(id, f[id]))
+			withFieldError(app.Input().ID(id).Type(typ).Attr("autocomplete", auto).OnChange(func(app.Context, app.Event) {
+				if id == "ship-country" || id == "ship-region" {
+					p.estimate()
+				}
+			}), id, f[id]), fieldError(id, f[id]))
 	}
 	methods := []app.UI{app.Legend().Text("Shipping method")}
 	for _, m := range []string{"standard", "express", "pickup"} {
 		code := m
 		methods = append(methods, app.Label().Class("choice").Body(
 			app.Input().Type("radio").Name("guest-method").ID("checkout-method-"+code).Checked(p.method == code).
-				OnChange(func(app.Context, app.Event) { p.method = code }),
+				OnChange(func(app.Context, app.Event) { p.method = code; p.estimate() }),
 			app.Span().Text(" "+map[string]string{"standard": "Standard delivery", "express": "Express delivery", "pickup": "Customer pickup"}[code])))
 	}
 	return []app.UI{
@@ -200,8 +222,12 @@ func (p *guestCheckoutPage) renderForm() []app.UI {
 				text("checkout-po", "PO number (optional)", "text", "off"),
 				app.Label().For("checkout-notes").Text("Notes (optional)"), app.Textarea().ID("checkout-notes").MaxLength(1000).Rows(3)),
 			app.Div().Class("card checkout-step checkout-submit").Body(
-				app.P().Class("checkout-total").Body(app.Text("Total "), app.Strong().Body(components.MoneyText(p.cart.Total))),
-				app.P().Class("cart-note").Text("You pay by card after placing the order. Freight and tax are confirmed by e-mail."),
+				app.Dl().Class("cart-totals").Body(
+					app.Dt().Text("Subtotal"), app.Dd().ID("checkout-summary-subtotal").Body(components.MoneyText(p.cart.Subtotal)),
+					estimateRows("checkout", p.cart.Freight, p.cart.Tax, p.cart.Estimate),
+				),
+				app.P().Class("checkout-total").Body(app.Text("Total "), app.Strong().ID("checkout-total").Body(components.MoneyText(p.cart.Total))),
+				app.P().Class("cart-note").Text("You pay by card after placing the order. Estimated freight and tax are confirmed by e-mail."),
 				app.Button().ID("checkout-place").Class("button button--primary").Type("submit").Disabled(p.busy).Text("Place order")),
 		),
 	}

@@ -40,13 +40,38 @@ type reorderPage struct {
 	priceErr error
 
 	shipTo, po, date, notes string
+	// method is the shipping method of the estimate; shipTo "new" enters
+	// a new address (reorder-new-* inputs) instead of a saved one.
+	method string
 
 	placing  bool
 	placeErr error
 	placed   *api.ReorderPlaced
 }
 
-func newReorderPage() app.Composer { return &reorderPage{} }
+func newReorderPage() app.Composer { return &reorderPage{method: "standard"} }
+
+// newShipTo is the new address entered, once it has a country; nil
+// before (the estimate stays the preselected address's).
+func (p *reorderPage) newShipTo() *api.PostalAddress {
+	if p.shipTo != "new" {
+		return nil
+	}
+	a := &api.PostalAddress{Line1: inputValue("reorder-new-line1"), Line2: inputValue("reorder-new-line2"), City: inputValue("reorder-new-city"),
+		Region: inputValue("reorder-new-region"), PostalCode: inputValue("reorder-new-postal"), Country: inputValue("reorder-new-country")}
+	if len(a.Country) != 2 {
+		return nil
+	}
+	return a
+}
+
+// savedShipTo is the saved address chosen; "" for a new one.
+func (p *reorderPage) savedShipTo() string {
+	if p.shipTo == "new" {
+		return ""
+	}
+	return p.shipTo
+}
 
 // OnInit brands the first client render.
 func (p *reorderPage) OnInit() { p.initBrand() }
@@ -107,7 +132,8 @@ func (p *reorderPage) lines() []api.ReorderLineInput {
 func (p *reorderPage) reprice() {
 	p.seq++
 	seq, id := p.seq, p.id
-	in := api.ReorderPreview{PlacementID: p.r.PlacementID, Lines: p.lines()}
+	in := api.ReorderPreview{PlacementID: p.r.PlacementID, Lines: p.lines(), ShippingMethod: p.method, ShippingAddressID: p.savedShipTo(),
+		ShippingAddress: p.newShipTo()}
 	p.pricing, p.priceErr = true, nil
 	var r api.Reorder
 	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) {
@@ -144,8 +170,15 @@ func (p *reorderPage) onPlace(ctx app.Context, e app.Event) {
 		return // a second click while the first is on its way
 	}
 	id := p.id
-	in := api.ReorderPlace{PlacementID: p.r.PlacementID, Lines: p.lines(), ShippingAddressID: p.shipTo,
+	in := api.ReorderPlace{PlacementID: p.r.PlacementID, Lines: p.lines(), ShippingAddressID: p.savedShipTo(), ShippingMethod: p.method,
 		PONumber: strings.TrimSpace(p.po), RequestedDate: p.date, SpecialInstructions: p.notes}
+	if p.shipTo == "new" {
+		a := p.newShipTo()
+		if a == nil { // the server names the missing fields
+			a = &api.PostalAddress{Line1: inputValue("reorder-new-line1"), City: inputValue("reorder-new-city"), Country: inputValue("reorder-new-country")}
+		}
+		in.ShippingAddress = a
+	}
 	p.placing, p.placeErr = true, nil
 	var out api.ReorderPlaced
 	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) {
@@ -304,11 +337,26 @@ func (p *reorderPage) renderDelivery() app.UI {
 	var fields map[string]string
 	if e, _, ok := apiError(p.placeErr); ok && e != nil {
 		fields = fieldMessages(e.Fields, map[string]string{"po_number": "reorder-po", "shipping_address_id": "reorder-ship-to",
-			"requested_date": "reorder-date", "special_instructions": "reorder-notes"})
+			"requested_date": "reorder-date", "special_instructions": "reorder-notes", "shipping_method": "reorder-method",
+			"shipping_address": "reorder-ship-to", "shipping_address.line1": "reorder-new-line1", "shipping_address.city": "reorder-new-city",
+			"shipping_address.country": "reorder-new-country"})
 	}
-	options := []app.UI{app.Option().Value("").Selected(p.shipTo == "").Text("No shipping address (pick up)")}
+	options := []app.UI{}
 	for _, a := range p.r.ShippingAddresses {
 		options = append(options, app.Option().Value(a.ID).Selected(a.ID == p.shipTo).Text(orDefault(a.Label, "")+" "+addressLine(a)))
+	}
+	options = append(options, app.Option().Value("new").Selected(p.shipTo == "new").Text("A new address"))
+	newField := func(suffix, label, auto string) app.UI {
+		id := "reorder-new-" + suffix
+		return app.Div().Class("field").Body(
+			app.Label().For(id).Class("field__label").Text(label),
+			withFieldError(app.Input().ID(id).Class("field__input").Type("text").Attr("autocomplete", auto).
+				OnChange(func(app.Context, app.Event) {
+					if suffix == "country" || suffix == "region" {
+						p.reprice() // the estimate follows the new address's country and region
+					}
+				}), id, fields[id]),
+			fieldError(id, fields[id]))
 	}
 	poLabel := "Your PO Number"
 	if !p.r.PORequired {
@@ -323,8 +371,22 @@ func (p *reorderPage) renderDelivery() app.UI {
 			app.H2().ID("reorder-ship-title").Class("card__title").Text("Shipping"),
 			app.Div().Class("field").Body(
 				app.Label().For("reorder-ship-to").Class("field__label").Text("Ship to"),
-				app.Select().ID("reorder-ship-to").Class("field__input").OnChange(p.ValueTo(&p.shipTo)).Body(options...),
+				app.Select().ID("reorder-ship-to").Class("field__input").OnChange(func(ctx app.Context, _ app.Event) {
+					p.shipTo = ctx.JSSrc().Get("value").String()
+					p.reprice()
+				}).Body(options...),
 				fieldError("reorder-ship-to", fields["reorder-ship-to"]),
+			),
+			app.If(p.shipTo == "new", func() app.UI {
+				return app.Div().ID("reorder-new-address").Class("reorder-new-address").Body(
+					newField("line1", "Street address", "address-line1"), newField("line2", "Address line 2 (optional)", "address-line2"),
+					newField("city", "City", "address-level2"), newField("region", "State or region", "address-level1"),
+					newField("postal", "Postal code", "postal-code"), newField("country", "Country (two letters, e.g. US)", "country"))
+			}),
+			app.Div().Class("field").Body(
+				app.Label().For("reorder-method").Class("field__label").Text("Shipping method"),
+				shippingMethodSelect("reorder-method", p.method, func(m string) { p.method = m; p.reprice() }),
+				fieldError("reorder-method", fields["reorder-method"]),
 			),
 		),
 		app.Section().Class("card card--wide").Aria("labelledby", "reorder-details-title").Body(
@@ -365,8 +427,8 @@ func (p *reorderPage) renderSummary() app.UI {
 		app.H2().ID("reorder-summary-title").Class("card__title").Text("Order Summary"),
 		app.Dl().Class("totals").Body(
 			row("reorder-subtotal", "Subtotal", r.Subtotal, false),
-			row("reorder-freight", "Estimated Freight", r.FreightEstimate, false),
-			row("reorder-tax", "Estimated Tax", r.TaxEstimate, false),
+			row("reorder-freight", "Estimated freight", r.FreightEstimate, false),
+			row("reorder-tax", taxLabel(r.Estimate), r.TaxEstimate, false),
 			row("reorder-total", "Estimated Total", r.GrandTotal, true),
 		),
 		app.P().ID("reorder-estimate-note").Class("card__note").Text(r.EstimateNote),
@@ -384,6 +446,14 @@ func (p *reorderPage) renderSummary() app.UI {
 			app.A().ID("reorder-quote").Class("button button--text").Href(api.PageQuoteFromOrder(p.id)).Text("Request Quote Instead"),
 		),
 	)
+}
+
+// taxLabel is "Estimated tax", with the rate when one applies.
+func taxLabel(e *api.FreightTaxEstimate) string {
+	if e != nil && e.TaxRate != "" && e.TaxRate != "0" {
+		return "Estimated tax (" + e.TaxRate + "%)"
+	}
+	return "Estimated tax"
 }
 
 func placeLabel(placing bool) string {

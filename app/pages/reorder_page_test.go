@@ -43,7 +43,7 @@ func TestReorderScreen(t *testing.T) {
 	html := renderHTML(t, p)
 	for _, want := range []string{`id="reorder-title"`, "Reorder from Order SO-900", "price--changed", "$12.00", "$10.00",
 		"reorder-line--disabled", `data-type="price_changed"`, `data-type="item_discontinued"`, `id="reorder-credit-warning"`,
-		`href="/portal/quotes/new?from_order=o1"`, "Place Order", "Estimated Freight", "Freight later."} {
+		`href="/portal/quotes/new?from_order=o1"`, "Place Order", "Estimated freight", "Freight later."} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the reorder screen lacks %q", want)
 		}

@@ -78,6 +78,7 @@ type BackOfficeCustomer struct {
 	Currency        string              `json:"currency,omitempty"`      // USD (default)
 	CreditLimit     int64               `json:"credit_limit"`
 	PORequired      bool                `json:"po_required"`
+	TaxExempt       bool                `json:"tax_exempt"`                 // no sales tax is estimated for its orders
 	ProductsDisplay string              `json:"products_display,omitempty"` // standard_and_exclusive (default) | exclusive_only
 	Phone           string              `json:"phone,omitempty"`
 	Email           string              `json:"email,omitempty"`

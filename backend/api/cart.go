@@ -6,7 +6,7 @@ package api
 
 // Cart routes.
 const (
-	PathCart      = "/api/v1/cart"       // GET the priced cart; DELETE empties it
+	PathCart      = "/api/v1/cart"       // GET the priced cart (?promo_code=, ship-to: ?shipping_method=&shipping_address_id= or &ship_country=&ship_region=); DELETE empties it
 	PathCartItems = "/api/v1/cart/items" // POST CartItemsAdd; PATCH/DELETE PathCartItems+"/{line_id}"
 )
 
@@ -56,5 +56,21 @@ type Cart struct {
 	ItemCount int        `json:"item_count"`
 	Subtotal  Money      `json:"subtotal"`
 	Discount  Money      `json:"discount"`
-	Total     Money      `json:"total"`
+	// Freight and Tax are estimated for the ship-to asked for (Estimate);
+	// zero, and Estimate nil, without one. Total includes them.
+	Freight  Money               `json:"freight"`
+	Tax      Money               `json:"tax"`
+	Estimate *FreightTaxEstimate `json:"estimate,omitempty"`
+	Total    Money               `json:"total"`
+}
+
+// FreightTaxEstimate says how freight and tax were estimated: the
+// shipping method, whether its freight was waived for the order's size,
+// and the tax rate applied (a percentage, "8.25"; "0" when none applies
+// or the account is tax exempt) with its key ("US-IL", "US"; "" none).
+type FreightTaxEstimate struct {
+	ShippingMethod string `json:"shipping_method"`
+	FreeFreight    bool   `json:"free_freight"`
+	TaxRate        string `json:"tax_rate"`
+	TaxRegion      string `json:"tax_region,omitempty"`
 }

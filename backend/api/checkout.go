@@ -96,6 +96,8 @@ type CheckoutConfirmation struct {
 	Status            string `json:"status"`
 	EstimatedShipDate Date   `json:"estimated_ship_date"`
 	Total             Money  `json:"total"`
+	Freight           Money  `json:"freight"` // estimated, included in the total
+	Tax               Money  `json:"tax"`     // estimated, included in the total
 	PONumber          string `json:"po_number,omitempty"`
 	ShippingMethod    string `json:"shipping_method"`
 	Payment           string `json:"payment"`
@@ -121,6 +123,11 @@ type GuestContact struct {
 type GuestCartPrice struct {
 	Items     []CartItemInput `json:"items"`
 	PromoCode string          `json:"promo_code,omitempty"`
+	// The ship-to freight and tax are estimated for: a method and the
+	// country and region shipped to; none estimated without a method.
+	ShippingMethod string `json:"shipping_method,omitempty"`
+	ShipCountry    string `json:"ship_country,omitempty"`
+	ShipRegion     string `json:"ship_region,omitempty"`
 }
 
 // GuestCheckoutRequest is POST /api/v1/guest/checkout: the cart, contact

@@ -151,6 +151,13 @@ type EcomCartItem struct {
 type CartPriceRequest struct {
 	Items             []EcomCartItem `json:"items"`
 	ShippingAddressID *string        `json:"shipping_address_id"`
+	// The ship-to of the freight and tax estimate: shipping_address_id or
+	// ship_country (and ship_region), and the method (standard when
+	// absent). Without an address or a country nothing is estimated.
+	ShippingMethod *string `json:"shipping_method"`
+	ShipCountry    *string `json:"ship_country"`
+	ShipRegion     *string `json:"ship_region"`
+	PromoCode      *string `json:"promo_code"`
 }
 
 // EcomCartLine is a priced line.
@@ -167,16 +174,23 @@ type EcomCartLine struct {
 	LineTotal       json.Number `json:"line_total"`
 }
 
-// CartPriced answers a cart. Freight and tax are not estimated yet (0).
+// CartPriced answers a cart. Freight and tax are estimated for the
+// ship-to asked for (FreightTaxEstimated), else 0.
 type CartPriced struct {
 	Currency        string         `json:"currency"`
 	Items           []EcomCartLine `json:"items"`
 	Subtotal        json.Number    `json:"subtotal"`
 	ProcessingTotal json.Number    `json:"processing_total"`
-	FreightEstimate json.Number    `json:"freight_estimate"`
-	TaxEstimate     json.Number    `json:"tax_estimate"`
-	GrandTotal      json.Number    `json:"grand_total"`
-	ValidForMinutes int            `json:"valid_for_minutes"`
+	Discount        json.Number    `json:"discount"`
+	PromoCode       string         `json:"promo_code,omitempty"`
+	// FreightTaxEstimated: freight and tax were estimated for a ship-to;
+	// TaxRate is the rate applied, a percentage ("8.25").
+	FreightTaxEstimated bool        `json:"freight_tax_estimated"`
+	TaxRate             string      `json:"tax_rate,omitempty"`
+	FreightEstimate     json.Number `json:"freight_estimate"`
+	TaxEstimate         json.Number `json:"tax_estimate"`
+	GrandTotal          json.Number `json:"grand_total"`
+	ValidForMinutes     int         `json:"valid_for_minutes"`
 }
 
 // EcomOrderLineItem is a line of a new order.

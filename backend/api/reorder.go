@@ -78,15 +78,24 @@ type Reorder struct {
 	PlacementID       string           `json:"placement_id"`
 	Lines             []ReorderLine    `json:"lines"`
 	Warnings          []ReorderWarning `json:"warnings"`
-	ShippingAddressID string           `json:"shipping_address_id,omitempty"` // preselected from the order
+	ShippingAddressID string           `json:"shipping_address_id,omitempty"` // preselected from the order, or the one asked for
 	ShippingAddresses []Address        `json:"shipping_addresses"`
-	PORequired        bool             `json:"po_required"`
-	PaymentTerms      string           `json:"payment_terms"`
-	EarliestDate      Date             `json:"earliest_date"` // today + the longest lead time of the included lines
-	Subtotal          Money            `json:"subtotal"`
-	FreightEstimate   Money            `json:"freight_estimate"`
-	TaxEstimate       Money            `json:"tax_estimate"`
-	GrandTotal        Money            `json:"grand_total"`
+	// ShippingAddress is the new address the estimate is for, when one was
+	// entered instead of a saved one; ShippingMethod the method (standard
+	// unless chosen) among ShippingMethods.
+	ShippingAddress *PostalAddress   `json:"shipping_address,omitempty"`
+	ShippingMethod  string           `json:"shipping_method"`
+	ShippingMethods []ShippingMethod `json:"shipping_methods"`
+	PORequired      bool             `json:"po_required"`
+	PaymentTerms    string           `json:"payment_terms"`
+	EarliestDate    Date             `json:"earliest_date"` // today + the longest lead time of the included lines
+	Subtotal        Money            `json:"subtotal"`
+	FreightEstimate Money            `json:"freight_estimate"`
+	TaxEstimate     Money            `json:"tax_estimate"`
+	// Estimate says how freight and tax were estimated; absent when
+	// nothing ships or there is no address.
+	Estimate   *FreightTaxEstimate `json:"estimate,omitempty"`
+	GrandTotal Money               `json:"grand_total"`
 	// EstimateNote says what the freight and tax estimates are.
 	EstimateNote    string `json:"estimate_note"`
 	AvailableCredit Money  `json:"available_credit"`
@@ -107,6 +116,11 @@ type ReorderLineInput struct {
 type ReorderPreview struct {
 	PlacementID string             `json:"placement_id,omitempty"`
 	Lines       []ReorderLineInput `json:"lines"`
+	// The ship-to of the estimate: a saved address or a new one, and a
+	// method (standard when "").
+	ShippingAddressID string         `json:"shipping_address_id,omitempty"`
+	ShippingAddress   *PostalAddress `json:"shipping_address,omitempty"`
+	ShippingMethod    string         `json:"shipping_method,omitempty"`
 }
 
 // ReorderPlace is POST .../reorder.
@@ -114,6 +128,8 @@ type ReorderPlace struct {
 	PlacementID         string             `json:"placement_id"`
 	Lines               []ReorderLineInput `json:"lines"`
 	ShippingAddressID   string             `json:"shipping_address_id,omitempty"`
+	ShippingAddress     *PostalAddress     `json:"shipping_address,omitempty"` // a new address instead of a saved one
+	ShippingMethod      string             `json:"shipping_method,omitempty"`  // standard when ""
 	PONumber            string             `json:"po_number,omitempty"`
 	RequestedDate       Date               `json:"requested_date,omitempty"`
 	SpecialInstructions string             `json:"special_instructions,omitempty"`
@@ -125,6 +141,8 @@ type ReorderPlaced struct {
 	OrderNumber       string `json:"order_number"`
 	Status            Status `json:"status"`
 	Total             Money  `json:"total"`
+	Freight           Money  `json:"freight"` // estimated, included in the total
+	Tax               Money  `json:"tax"`     // estimated, included in the total
 	EstimatedShipDate Date   `json:"estimated_ship_date"`
 	CreditWarning     string `json:"credit_warning,omitempty"`
 	AwaitingApproval  bool   `json:"awaiting_approval"`

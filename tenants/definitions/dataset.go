@@ -63,7 +63,7 @@ type Customer struct {
 	ProductsDisplay                string // standard_and_exclusive | exclusive_only
 	SalesRepID                     string // "" for none
 	Phone, Email, ExternalID       string
-	TaxExempt                      bool // not stored: decides the orders' tax
+	TaxExempt                      bool // customers.tax_exempt: no estimated tax; decides the demo orders' tax
 }
 
 // User is someone who signs in to the portal: a customer's user, or (with

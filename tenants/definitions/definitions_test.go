@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -44,13 +45,20 @@ func TestLoadDemoDefinitions(t *testing.T) {
 	if acme.Branding.PrimaryColor == nw.Branding.PrimaryColor || acme.Branding.AccentColor == nw.Branding.AccentColor {
 		t.Error("the demo tenants share colours; their portals must look different")
 	}
-	if want := (tenants.Settings{MFARequired: false, ChatEnabled: true, TimeZone: "America/Chicago", Currency: "USD", Locale: "en-US"}); acme.Settings != want {
+	if want := (tenants.Settings{MFARequired: false, ChatEnabled: true, TimeZone: "America/Chicago", Currency: "USD", Locale: "en-US",
+		// Freight and tax estimates (issue 8).
+		Freight: map[string]tenants.FreightRate{"standard": {AmountMinor: 7500, FreeOverMinor: 250000}, "express": {AmountMinor: 19500},
+			"pickup": {}},
+		TaxRates: map[string]int64{"US-IL": 8250, "US-WI": 5500, "US-IN": 7000}}); !reflect.DeepEqual(acme.Settings, want) {
 		t.Errorf("acme settings = %+v, want %+v", acme.Settings, want)
 	}
 	// Northwind is the storefront demo: visitors sign up, staff approve.
 	if want := (tenants.Settings{MFARequired: true, ChatEnabled: false, TimeZone: "America/Toronto", Currency: "CAD", Locale: "en-CA",
 		SelfRegistration: true, RegistrationApproval: true,
-		GuestBrowse: true, PriceVisibility: "login_required"}); nw.Settings != want { // shop (issue 8): guests browse, prices after sign-in
+		GuestBrowse: true, PriceVisibility: "login_required",
+		Freight: map[string]tenants.FreightRate{"standard": {AmountMinor: 9500, FreeOverMinor: 300000}, "express": {AmountMinor: 24500},
+			"pickup": {}},
+		TaxRates: map[string]int64{"CA-ON": 13000, "CA": 5000}, FreightTaxable: true}); !reflect.DeepEqual(nw.Settings, want) { // shop (issue 8): guests browse, prices after sign-in
 		t.Errorf("northwind settings = %+v, want %+v", nw.Settings, want)
 	}
 }
@@ -193,7 +201,7 @@ func TestDefinitionTenantAddsSubdomainHost(t *testing.T) {
 	if got := strings.Join(tn.Hosts, ","); got != "test-metals.portal.example,portal.test-metals.example" {
 		t.Errorf("hosts = %s", got)
 	}
-	if tn.Slug != d.Slug || tn.Name != d.Name || tn.Branding != d.Branding || tn.Settings != d.Settings || tn.ID != "" {
+	if tn.Slug != d.Slug || tn.Name != d.Name || tn.Branding != d.Branding || !reflect.DeepEqual(tn.Settings, d.Settings) || tn.ID != "" {
 		t.Errorf("Tenant() = %+v does not carry the definition", tn)
 	}
 	if err := tn.Validate(); err != nil {

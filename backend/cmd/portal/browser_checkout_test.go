@@ -81,6 +81,12 @@ func TestBrowserCheckout(t *testing.T) {
 		until(`document.querySelector("#cart-count") !== null && document.querySelector("#cart-count").textContent === "2"`))
 	step("step a quantity up", chromedp.Click(chromedp.CSS(`#cart-lines .cart-line:first-child .stepper--up`)),
 		until(`document.querySelector("#cart-lines .cart-line:first-child .cart-line__quantity").value === "3"`))
+	// Freight and tax are estimated for the account's default shipping
+	// address (Chicago: the demo's US-IL rate) and standard delivery.
+	if shipping > 0 {
+		step("cart estimate", until(`document.querySelector("#cart-freight") !== null && document.querySelector("#cart-tax") !== null &&
+			document.querySelector("#cart-estimate").textContent.includes("Estimated tax (8.25%)")`))
+	}
 	browsertest.Screenshot(t, ctx, "cart-phone")
 
 	var fill []chromedp.Action[chromedp.Void]
@@ -90,6 +96,15 @@ func TestBrowserCheckout(t *testing.T) {
 	step("checkout", append([]chromedp.Action[chromedp.Void]{chromedp.Click(chromedp.CSS("#cart-checkout")),
 		until(`location.pathname === "/portal/checkout"`), chromedp.WaitVisible(chromedp.CSS("#checkout-place"))}, fill...)...)
 	step("PO number", browsertest.Fill("#checkout-po", "PO-E2E-7788"))
+	if shipping > 0 {
+		// Express has freight whatever the order's size: the estimate row
+		// changes with the method.
+		step("checkout estimate", until(`document.querySelector("#checkout-freight") !== null && document.querySelector("#checkout-tax") !== null`))
+		standard := strings.TrimSpace(b.text("#checkout-freight"))
+		step("express", chromedp.Click(chromedp.CSS("#checkout-method-express")),
+			until(`document.querySelector("#checkout-freight").textContent.trim() !== `+fmt.Sprintf("%q", standard)),
+			until(`document.querySelector("#checkout-freight").textContent.includes("195.00")`))
+	}
 	browsertest.Screenshot(t, ctx, "checkout-phone")
 	// A double tap on "Place order": one order.
 	step("place order", until(`(() => { const b = document.querySelector("#checkout-place"); b.click(); b.click(); return true })()`),
@@ -97,6 +112,7 @@ func TestBrowserCheckout(t *testing.T) {
 	number := strings.TrimSpace(b.text("#confirmation-number"))
 	shipDate := strings.TrimSpace(b.text("#confirmation-ship-date"))
 	total := strings.TrimSpace(b.text("#confirmation-total"))
+	freight, tax := strings.TrimSpace(b.text("#confirmation-freight")), strings.TrimSpace(b.text("#confirmation-tax"))
 	browsertest.Screenshot(t, ctx, "checkout-confirmation-phone")
 	if !strings.HasPrefix(number, "SO-") || shipDate == "" || total == "" {
 		t.Errorf("confirmation shows %q, %q, %q", number, shipDate, total)
@@ -105,15 +121,15 @@ func TestBrowserCheckout(t *testing.T) {
 	var orders, events, cartLines int
 	var po, source string
 	var qty float64
-	var totalMinor int64
+	var totalMinor, freightMinor, taxMinor int64
 	inTx(func(ctx context.Context, tx bun.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM orders o JOIN users u ON u.tenant_id = o.tenant_id AND u.customer_id = o.customer_id
 			WHERE u.email = ? AND o.source = 'portal'`, buyer).Scan(&orders); err != nil {
 			return err
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT o.po_number, o.source, o.total_minor, l.quantity FROM orders o
+		if err := tx.QueryRowContext(ctx, `SELECT o.po_number, o.source, o.total_minor, o.freight_minor, o.tax_minor, l.quantity FROM orders o
 			JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id AND l.line_no = 1 WHERE o.order_number = ?`, number).
-			Scan(&po, &source, &totalMinor, &qty); err != nil {
+			Scan(&po, &source, &totalMinor, &freightMinor, &taxMinor, &qty); err != nil {
 			return err
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM outbox_events e JOIN orders o ON o.tenant_id = e.tenant_id AND o.id = e.subject_id
@@ -128,6 +144,9 @@ func TestBrowserCheckout(t *testing.T) {
 	}
 	if got := parseMoney(t, total); got != totalMinor {
 		t.Errorf("confirmation total %q, the order's %d", total, totalMinor)
+	}
+	if parseMoney(t, freight) != freightMinor || parseMoney(t, tax) != taxMinor || shipping > 0 && (freightMinor != 19500 || taxMinor == 0) {
+		t.Errorf("confirmation freight %q and tax %q, the order's %d and %d", freight, tax, freightMinor, taxMinor)
 	}
 	step("cart empty", chromedp.Navigate(origin+"/portal/cart"), chromedp.WaitVisible(chromedp.CSS("#cart-empty")))
 	// Acme Metals takes no guest orders: the guest checkout says so.

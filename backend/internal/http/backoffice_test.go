@@ -218,7 +218,7 @@ func TestBackOfficeBadRowDoesNotFailOthers(t *testing.T) {
 	_, key := e.boKey(t, "acme", portal.ScopeBackOffice)
 	res := decodeBatch(t, e.bo("PUT", boHost, api.PathBackOfficeCustomers, `[
 		{"external_id":"C-1","account_number":"A-1","company_name":"Lakeshore Fab","credit_limit":500000,"payment_terms":"NET60",
-		 "po_required":true,"products_display":"exclusive_only","sales_rep":{"external_id":"REP-1","name":"Sam Rep","email":"sam@acme.example"}},
+		 "po_required":true,"tax_exempt":true,"products_display":"exclusive_only","sales_rep":{"external_id":"REP-1","name":"Sam Rep","email":"sam@acme.example"}},
 		{"external_id":"C-2","account_number":"A-2","company_name":"","credit_limit":-1},
 		{"external_id":"C-3","account_number":"A-1","company_name":"Duplicate account","sales_rep":{"external_id":"REP-3","name":"Half","email":"half@acme.example"}},
 		{"external_id":"C-4","account_number":"A-4","company_name":"Harbor Steel"}]`, key))
@@ -247,9 +247,12 @@ func TestBackOfficeBadRowDoesNotFailOthers(t *testing.T) {
 		t.Error("a refused row was half written")
 	}
 	if n := e.ownerInt(t, "acme", `SELECT count(*) FROM customers c JOIN sales_reps r ON r.id = c.sales_rep_id
-		WHERE c.external_id = 'C-1' AND c.credit_limit_minor = 500000 AND c.po_required AND c.payment_terms = 'NET60'
+		WHERE c.external_id = 'C-1' AND c.credit_limit_minor = 500000 AND c.po_required AND c.tax_exempt AND c.payment_terms = 'NET60'
 		AND c.products_display = 'exclusive_only' AND r.external_id = 'REP-1'`); n != 1 {
 		t.Error("customer C-1 not written as sent")
+	}
+	if n := e.ownerInt(t, "acme", `SELECT count(*) FROM customers WHERE external_id = 'C-4' AND NOT tax_exempt`); n != 1 {
+		t.Error("customer C-4 is tax exempt without saying so")
 	}
 	// An unknown reference names its field.
 	res = decodeBatch(t, e.bo("PUT", boHost, api.PathBackOfficeAddresses, `[

@@ -425,6 +425,21 @@ func testEcomOrdersQuotes(t *testing.T) {
 		c.Items[1].UOM != "ft" || c.Currency != "USD" {
 		t.Errorf("cart %+v", c)
 	}
+	if !c.FreightTaxEstimated || c.TaxRate != "0" || c.Discount != "0.00" || c.FreightEstimate != "0.00" {
+		t.Errorf("estimate for jane's address (no rates in this tenant): %+v", c)
+	}
+	// A country and region instead of an address, express: estimated (at
+	// zero here: the rule is TestEstimateFreightTax's, the amounts
+	// TestCartFreightTax's).
+	byCountry := fmt.Sprintf(`{"items":[{"product_id":%q,"quantity":3}],"shipping_method":"express","ship_country":"US","ship_region":"PA","promo_code":null}`,
+		w.products["P-2"])
+	if c := decodeAs[api.CartPriced](t, e.ecom(t, boHost, "POST", api.PathEcommerceCartPrice, byCountry, jane), 200); !c.FreightTaxEstimated || c.GrandTotal != "9.00" {
+		t.Errorf("by country: %+v", c)
+	}
+	noShip := fmt.Sprintf(`{"items":[{"product_id":%q,"quantity":3}]}`, w.products["P-2"])
+	if c := decodeAs[api.CartPriced](t, e.ecom(t, boHost, "POST", api.PathEcommerceCartPrice, noShip, jane), 200); c.FreightTaxEstimated {
+		t.Errorf("no ship-to: %+v", c)
+	}
 	problemHas(t, e.ecom(t, boHost, "POST", api.PathEcommerceCartPrice, cart, w.key), 401, "")
 	problemHas(t, e.ecom(t, boHost, "POST", api.PathEcommerceCartPrice, cart, other), 404, "") // jane's address
 	for body, field := range map[string]string{
@@ -435,6 +450,8 @@ func testEcomOrdersQuotes(t *testing.T) {
 		`{"items":[{"product_id":"` + w.products["P-0"] + `","quantity":1,"uom":"ea"}]}`:                      "items[0].uom",
 		`{"items":[{"product_id":"` + w.products["P-0"] + `","quantity":1,"processing":["cut"]}]}`:            "items[0].processing[0]",
 		`{"items":[{"product_id":"` + w.products["P-0"] + `","quantity":"lots"}]}`:                            "items[0].quantity",
+		`{"items":[{"product_id":"` + w.products["P-0"] + `","quantity":1}],"ship_country":"U1"}`:             "ship_country",
+		`{"items":[{"product_id":"` + w.products["P-0"] + `","quantity":1}],"promo_code":"NOSUCHCODE"}`:       "promo_code",
 	} {
 		problemHas(t, e.ecom(t, boHost, "POST", api.PathEcommerceCartPrice, body, jane), 400, field)
 	}

@@ -28,7 +28,7 @@ func (s *Server) backOfficeRoutes(r chi.Router) {
 		for i, c := range rows {
 			in[i] = portal.CustomerInput{ExternalID: c.ExternalID, AccountNumber: c.AccountNumber, CompanyName: c.CompanyName,
 				Type: c.Type, Status: c.Status, PaymentTerms: c.PaymentTerms, Currency: c.Currency, CreditLimit: c.CreditLimit,
-				PORequired: c.PORequired, ProductsDisplay: c.ProductsDisplay, Phone: c.Phone, Email: c.Email}
+				PORequired: c.PORequired, TaxExempt: c.TaxExempt, ProductsDisplay: c.ProductsDisplay, Phone: c.Phone, Email: c.Email}
 			if c.SalesRep != nil {
 				rep := portal.SalesRepInput(*c.SalesRep)
 				in[i].SalesRep = &rep

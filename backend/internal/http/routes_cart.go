@@ -43,13 +43,40 @@ func fromAPICartItems(items []api.CartItemInput) []portal.CartLineInput {
 
 func toAPICart(c *portal.Cart) api.Cart {
 	out := api.Cart{Lines: make([]api.CartLine, 0, len(c.Lines)), ItemCount: c.ItemCount, Subtotal: toAPIMoney(c.Subtotal),
-		Discount: toAPIMoney(c.Discount), Total: toAPIMoney(c.Total)}
+		Discount: toAPIMoney(c.Discount), Freight: toAPIMoney(c.Freight), Tax: toAPIMoney(c.Tax), Total: toAPIMoney(c.Total)}
+	if c.Freight.Currency == "" {
+		out.Freight.Currency, out.Tax.Currency = c.Total.Currency, c.Total.Currency
+	}
+	out.Estimate = toAPIEstimate(c.Estimate, "")
 	for _, l := range c.Lines {
 		out.Lines = append(out.Lines, api.CartLine{ID: l.ID, ProductID: l.ProductID, Code: l.Code, Name: l.Name, Quantity: l.Quantity,
 			UOM: l.UOM, Dimensions: l.Dimensions, Processing: l.Processing, Notes: l.Notes, ListPrice: toAPIMoney(l.ListPrice),
 			UnitPrice: toAPIMoney(l.UnitPrice), PriceSource: l.Source, Total: toAPIMoney(l.Total), Problem: l.Problem})
 	}
 	return out
+}
+
+// toAPIEstimate tells how freight and tax were estimated for method; nil
+// when they were not.
+func toAPIEstimate(e *portal.FreightTax, method string) *api.FreightTaxEstimate {
+	if e == nil {
+		return nil
+	}
+	return &api.FreightTaxEstimate{ShippingMethod: method, FreeFreight: e.FreeFreight, TaxRate: portal.FormatQuantity(e.TaxRateMilli),
+		TaxRegion: e.TaxKey}
+}
+
+// shipToQuery is the ship-to of a cart's query string (shipping_method
+// with shipping_address_id, or with ship_country and ship_region); nil
+// when none of them is given.
+func shipToQuery(r *http.Request) *portal.ShipTo {
+	q := r.URL.Query()
+	t := &portal.ShipTo{Method: q.Get("shipping_method"), AddressID: q.Get("shipping_address_id"),
+		Country: q.Get("ship_country"), Region: q.Get("ship_region")}
+	if *t == (portal.ShipTo{}) {
+		return nil
+	}
+	return t
 }
 
 func (s *Server) cart() (portal.CartService, error) {
@@ -60,18 +87,23 @@ func (s *Server) cart() (portal.CartService, error) {
 }
 
 // handleCartGet answers the cart, priced now; ?promo_code= prices it with
-// a promo code.
+// a promo code, and a ship-to (shipToQuery) estimates freight and tax.
 func (s *Server) handleCartGet(w http.ResponseWriter, r *http.Request) error {
 	svc, err := s.cart()
 	if err != nil {
 		return err
 	}
 	cur, _ := userFrom(r.Context())
-	c, err := svc.Cart(r.Context(), cur.user, r.URL.Query().Get("promo_code"))
+	ship := shipToQuery(r)
+	c, err := svc.Cart(r.Context(), cur.user, r.URL.Query().Get("promo_code"), ship)
 	if err != nil {
 		return err
 	}
-	return writePrivateJSON(w, toAPICart(c))
+	out := toAPICart(c)
+	if out.Estimate != nil {
+		out.Estimate.ShippingMethod = ship.Method
+	}
+	return writePrivateJSON(w, out)
 }
 
 func (s *Server) handleCartEmpty(w http.ResponseWriter, r *http.Request) error {
@@ -210,7 +242,7 @@ func fromAPIAddressPtr(a *api.PostalAddress) *portal.PostalAddress {
 
 func (s *Server) toAPIConfirmation(c *portal.CheckoutResult) api.CheckoutConfirmation {
 	out := api.CheckoutConfirmation{OrderID: c.OrderID, OrderNumber: c.OrderNumber, Status: c.Status,
-		EstimatedShipDate: apiDate(c.EstimatedShipDate), Total: toAPIMoney(c.Total), PONumber: c.PONumber,
+		EstimatedShipDate: apiDate(c.EstimatedShipDate), Total: toAPIMoney(c.Total), Freight: toAPIMoney(c.Freight), Tax: toAPIMoney(c.Tax), PONumber: c.PONumber,
 		ShippingMethod: c.ShippingMethod, Payment: c.Payment, CreditWarning: c.CreditWarning, Replayed: c.Replayed}
 	if c.Card != nil {
 		out.Card = &api.CardPayment{PaymentIntentID: c.Card.PaymentIntentID, ClientSecret: c.Card.ClientSecret,
@@ -278,11 +310,19 @@ func (s *Server) handleGuestCartPrice(w http.ResponseWriter, r *http.Request) er
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	c, err := svc.PriceGuestCart(r.Context(), fromAPICartItems(in.Items), in.PromoCode)
+	var ship *portal.ShipTo
+	if in.ShippingMethod != "" || in.ShipCountry != "" || in.ShipRegion != "" {
+		ship = &portal.ShipTo{Method: in.ShippingMethod, Country: in.ShipCountry, Region: in.ShipRegion}
+	}
+	c, err := svc.PriceGuestCart(r.Context(), fromAPICartItems(in.Items), in.PromoCode, ship)
 	if err != nil {
 		return err
 	}
-	return writePrivateJSON(w, toAPICart(c))
+	out := toAPICart(c)
+	if out.Estimate != nil {
+		out.Estimate.ShippingMethod = ship.Method
+	}
+	return writePrivateJSON(w, out)
 }
 
 // handleGuestCheckout places a guest's order and mails the confirmation

@@ -371,7 +371,8 @@ func (s *Server) handleEcomCartPrice(w http.ResponseWriter, r *http.Request) err
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	cart := portal.CartInput{ShippingAddressID: derefString(in.ShippingAddressID)}
+	cart := portal.CartInput{ShippingAddressID: derefString(in.ShippingAddressID), ShippingMethod: derefString(in.ShippingMethod),
+		ShipCountry: derefString(in.ShipCountry), ShipRegion: derefString(in.ShipRegion), PromoCode: derefString(in.PromoCode)}
 	for _, it := range in.Items {
 		cart.Items = append(cart.Items, portal.CartItem{ProductID: it.ProductID, Quantity: rawNumber(it.Quantity), UOM: it.UOM, Processing: it.Processing})
 	}
@@ -381,7 +382,11 @@ func (s *Server) handleEcomCartPrice(w http.ResponseWriter, r *http.Request) err
 	}
 	out := api.CartPriced{Currency: c.GrandTotal.Currency, Items: make([]api.EcomCartLine, 0, len(c.Items)), Subtotal: dec(c.Subtotal.Amount),
 		ProcessingTotal: dec(c.Processing.Amount), FreightEstimate: dec(c.Freight.Amount), TaxEstimate: dec(c.Tax.Amount),
-		GrandTotal: dec(c.GrandTotal.Amount), ValidForMinutes: int(portal.CartPriceValidity.Minutes())}
+		GrandTotal: dec(c.GrandTotal.Amount), ValidForMinutes: int(portal.CartPriceValidity.Minutes()), Discount: dec(c.Discount.Amount),
+		PromoCode: c.PromoCode, FreightTaxEstimated: c.Estimate != nil}
+	if c.Estimate != nil {
+		out.TaxRate = portal.FormatQuantity(c.Estimate.TaxRateMilli)
+	}
 	for _, l := range c.Items {
 		out.Items = append(out.Items, api.EcomCartLine{ProductID: l.ProductID, Code: l.Code, Name: l.Name, Quantity: qty(l.QuantityMilli),
 			UOM: l.UOM, ListPrice: dec(l.ListPrice.Amount), UnitPrice: dec(l.Price.Unit.Amount), PriceSource: l.Price.Source,

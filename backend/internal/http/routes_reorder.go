@@ -39,7 +39,15 @@ func toAPIReorder(o *portal.Reorder) api.Reorder {
 		PORequired: o.PORequired, PaymentTerms: o.PaymentTerms, EarliestDate: apiDate(o.EarliestDate),
 		Subtotal: toAPIMoney(o.Subtotal), FreightEstimate: toAPIMoney(o.Freight), TaxEstimate: toAPIMoney(o.Tax),
 		GrandTotal: toAPIMoney(o.GrandTotal), EstimateNote: portal.EstimateNote, AvailableCredit: toAPIMoney(o.AvailableCredit),
-		CreditWarning: o.CreditWarning, NeedsApproval: o.NeedsApproval}
+		CreditWarning: o.CreditWarning, NeedsApproval: o.NeedsApproval, ShippingMethod: o.ShippingMethod,
+		Estimate: toAPIEstimate(o.Estimate, o.ShippingMethod), ShippingMethods: []api.ShippingMethod{}}
+	if a := o.ShippingAddress; a != nil {
+		out.ShippingAddress = &api.PostalAddress{Line1: a.Line1, Line2: a.Line2, City: a.City, Region: a.Region, PostalCode: a.PostalCode,
+			Country: a.Country}
+	}
+	for _, m := range portal.ShippingMethods {
+		out.ShippingMethods = append(out.ShippingMethods, api.ShippingMethod{Code: m, Label: portal.ShippingMethodLabel(m)})
+	}
 	for _, l := range o.Lines {
 		out.Lines = append(out.Lines, api.ReorderLine{LineNo: l.LineNo, ProductID: l.ProductID, ProductCode: l.ProductCode,
 			Description: l.Description, Quantity: portal.FormatQuantity(l.QuantityMilli), UOM: l.UOM, Availability: l.Availability,
@@ -86,7 +94,8 @@ func (s *Server) handleReorderPreview(w http.ResponseWriter, r *http.Request) er
 	}
 	cur, _ := userFrom(r.Context())
 	o, err := s.Reorders.Reorder(r.Context(), cur.user, chi.URLParam(r, "id"),
-		&portal.ReorderInput{PlacementID: in.PlacementID, Lines: fromAPIReorderLines(in.Lines)})
+		&portal.ReorderInput{PlacementID: in.PlacementID, Lines: fromAPIReorderLines(in.Lines), ShippingAddressID: in.ShippingAddressID,
+			ShippingAddress: fromAPIAddressPtr(in.ShippingAddress), ShippingMethod: in.ShippingMethod})
 	if err != nil {
 		return err
 	}
@@ -103,7 +112,8 @@ func (s *Server) handleReorderPlace(w http.ResponseWriter, r *http.Request) erro
 	}
 	cur, _ := userFrom(r.Context())
 	p, err := s.Reorders.PlaceReorder(r.Context(), cur.user, chi.URLParam(r, "id"), portal.ReorderInput{PlacementID: in.PlacementID,
-		Lines: fromAPIReorderLines(in.Lines), ShippingAddressID: in.ShippingAddressID, PONumber: in.PONumber,
+		Lines: fromAPIReorderLines(in.Lines), ShippingAddressID: in.ShippingAddressID, ShippingAddress: fromAPIAddressPtr(in.ShippingAddress),
+		ShippingMethod: in.ShippingMethod, PONumber: in.PONumber,
 		RequestedDate: in.RequestedDate, SpecialInstructions: in.SpecialInstructions})
 	if err != nil {
 		return err
@@ -118,7 +128,7 @@ func (s *Server) handleReorderPlace(w http.ResponseWriter, r *http.Request) erro
 	w.Header().Set("Location", api.PathOrders+"/"+p.OrderID)
 	w.Header().Set("Cache-Control", "no-store")
 	return writeJSON(w, status, api.ReorderPlaced{OrderID: p.OrderID, OrderNumber: p.OrderNumber, Status: toAPIStatus(p.Status),
-		Total: toAPIMoney(p.Total), EstimatedShipDate: apiDate(p.EstimatedShipDate), CreditWarning: p.CreditWarning,
+		Total: toAPIMoney(p.Total), Freight: toAPIMoney(p.Freight), Tax: toAPIMoney(p.Tax), EstimatedShipDate: apiDate(p.EstimatedShipDate), CreditWarning: p.CreditWarning,
 		AwaitingApproval: p.AwaitingApproval, Replayed: p.Replayed})
 }
 

@@ -48,6 +48,7 @@ type CustomerInput struct {
 	Currency        string // USD (default)
 	CreditLimit     int64  // minor units
 	PORequired      bool
+	TaxExempt       bool   // no sales tax is estimated (EstimateFreightTax)
 	ProductsDisplay string // standard_and_exclusive (default) | exclusive_only
 	Phone           string
 	Email           string

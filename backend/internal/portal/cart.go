@@ -174,7 +174,12 @@ type Cart struct {
 	ItemCount int
 	Subtotal  Money
 	Discount  Money
-	Total     Money
+	// Freight and Tax are estimated for the ship-to the cart was priced
+	// for (Estimate, EstimateFreightTax); zero and Estimate nil without
+	// one. Total includes them.
+	Freight, Tax Money
+	Estimate     *FreightTax
+	Total        Money
 }
 
 // QuickOrderLine is one line of a quick order: a product code and a
@@ -228,8 +233,9 @@ func ParseQuickOrderCSV(s string) ([]QuickOrderLine, error) {
 	return out, invalid(fields)
 }
 
-// Shipping methods a checkout offers. Freight is not estimated yet (no
-// freight rules): the distributor quotes it on confirmation.
+// Shipping methods a checkout offers. Freight is estimated per method by
+// the tenant's settings (EstimateFreightTax); the distributor may still
+// change it on confirmation.
 var ShippingMethods = []string{"standard", "express", "pickup"}
 
 // ShippingMethodLabel is a method's name as customers read it.
@@ -395,6 +401,7 @@ type CheckoutResult struct {
 	Status               string // customer-facing status code
 	EstimatedShipDate    time.Time
 	Total                Money
+	Freight, Tax         Money // estimated, on the order (orders.freight_minor, tax_minor)
 	PONumber             string
 	ShippingMethod       string
 	Payment              string
@@ -432,8 +439,10 @@ type SavedAddress struct {
 
 // CartService is the signed-in user's cart, quick order and checkout.
 type CartService interface {
-	// Cart returns the actor's cart, priced now (promo applied when not "").
-	Cart(ctx context.Context, actor *User, promoCode string) (*Cart, error)
+	// Cart returns the actor's cart, priced now (promo applied when not
+	// ""), with freight and tax estimated for shipTo when not nil
+	// (EINVALID naming shipping_method, shipping_address_id, ship_country).
+	Cart(ctx context.Context, actor *User, promoCode string, shipTo *ShipTo) (*Cart, error)
 	// AddToCart adds lines (EINVALID naming items[i].field; a product not
 	// sold is items[i].product_id).
 	AddToCart(ctx context.Context, actor *User, lines []CartLineInput) (*Cart, error)
@@ -456,8 +465,10 @@ type CartService interface {
 	// GuestCheckout places a guest's order (ENOTFOUND when the tenant
 	// does not take guest orders; ERATELIMITED).
 	GuestCheckout(ctx context.Context, in GuestCheckoutInput) (*CheckoutResult, error)
-	// PriceGuestCart prices a guest's lines as a guest sees them.
-	PriceGuestCart(ctx context.Context, lines []CartLineInput, promoCode string) (*Cart, error)
+	// PriceGuestCart prices a guest's lines as a guest sees them, with
+	// freight and tax estimated for shipTo (a country and region) when not
+	// nil.
+	PriceGuestCart(ctx context.Context, lines []CartLineInput, promoCode string, shipTo *ShipTo) (*Cart, error)
 }
 
 // CheckoutMailer sends a guest's order confirmation.

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -75,13 +76,43 @@ func (it *CartItem) QuantityMilli() int64 { return it.quantityMilli }
 type CartInput struct {
 	Items             []CartItem
 	ShippingAddressID string
+	// The ship-to freight and tax are estimated for, with
+	// ShippingAddressID or ShipCountry (none without either): the method
+	// (standard when "") and a country and region instead of a saved
+	// address.
+	ShippingMethod          string
+	ShipCountry, ShipRegion string
+	PromoCode               string
 }
 
-// Validate checks every line, naming fields as items[i].field.
+// ShipTo is the ship-to of the cart's estimate; nil when neither an
+// address nor a country is given.
+func (in *CartInput) ShipTo() *ShipTo {
+	if in.ShippingAddressID == "" && in.ShipCountry == "" && in.ShipRegion == "" && in.ShippingMethod == "" {
+		return nil
+	}
+	t := &ShipTo{Method: in.ShippingMethod, AddressID: in.ShippingAddressID, Country: in.ShipCountry, Region: in.ShipRegion}
+	if t.Method == "" {
+		t.Method = ShippingMethods[0]
+	}
+	return t
+}
+
+// Validate checks every line, naming fields as items[i].field, and the
+// ship-to and promo code.
 func (in *CartInput) Validate() error {
 	fields := validateItems("items", in.Items)
 	if in.ShippingAddressID != "" && !ValidUUID(in.ShippingAddressID) {
 		fields = append(fields, FieldError{Field: "shipping_address_id", Message: "Give an address id (a UUID)."})
+	} else if t := in.ShipTo(); t != nil {
+		var pe *Error
+		if err := t.Validate(); errors.As(err, &pe) {
+			fields = append(fields, pe.Fields...)
+		}
+	}
+	in.PromoCode = strings.ToUpper(strings.TrimSpace(in.PromoCode))
+	if len(in.PromoCode) > 40 {
+		fields = append(fields, FieldError{Field: "promo_code", Message: "Keep the promo code to 40 characters."})
 	}
 	return invalid(fields)
 }
@@ -116,6 +147,10 @@ type CartPrice struct {
 	// subtotal; GrandTotal is net of it. Zero without a code.
 	Discount  Money
 	PromoCode string
+	// Estimate is how Freight and Tax were estimated for the ship-to the
+	// pricing was asked for (EstimateFreightTax); nil: none was given, and
+	// both are zero.
+	Estimate *FreightTax
 }
 
 // EcommerceOrderInput is POST /ecommerce/orders.

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,10 +28,10 @@ const (
 	WarnNeedsOptions = "needs_options"
 )
 
-// EstimateNote says what the reorder's freight and tax estimates are: the
-// portal has no freight rules or tax engine yet, so both are zero and the
-// distributor adds them when it confirms the order.
-const EstimateNote = "Freight and tax are added by our team when the order is confirmed; they are not included in this estimate."
+// EstimateNote says what the reorder's freight and tax estimates are:
+// EstimateFreightTax's, for the shipping method and address chosen; the
+// distributor confirms them with the order.
+const EstimateNote = "Freight and tax are estimated for the shipping method and address chosen; our team confirms them with the order."
 
 // ReorderLine is one line of the original order as it would be ordered now.
 type ReorderLine struct {
@@ -78,16 +79,24 @@ type Reorder struct {
 	// PlacementID is the id the new order will have: the client sends it
 	// back when it places the order, so a second submit finds the first
 	// order instead of placing another.
-	PlacementID                        string
-	Lines                              []ReorderLine
-	Warnings                           []ReorderWarning
-	ShippingAddressID                  string // preselected: the original order's, when it is still a shipping address
-	ShippingAddresses                  []Address
-	PORequired                         bool
-	PaymentTerms                       string
-	EarliestDate                       time.Time // today plus the longest lead time of the included lines
+	PlacementID       string
+	Lines             []ReorderLine
+	Warnings          []ReorderWarning
+	ShippingAddressID string // preselected: the original order's, when it is still a shipping address
+	ShippingAddresses []Address
+	PORequired        bool
+	PaymentTerms      string
+	EarliestDate      time.Time // today plus the longest lead time of the included lines
+	// ShippingMethod is the method the estimate is for (standard unless
+	// chosen); ShippingAddress the new address it is for, when one was
+	// entered instead of ShippingAddressID.
+	ShippingMethod                     string
+	ShippingAddress                    *PostalAddress
 	Subtotal, Freight, Tax, GrandTotal Money
-	AvailableCredit                    Money
+	// Estimate is how Freight and Tax were estimated; nil when there is
+	// nothing to ship or nowhere to ship it.
+	Estimate        *FreightTax
+	AvailableCredit Money
 	// CreditWarning is CreditReviewWarning when the total exceeds the
 	// available credit (spec 000 credit_status), else "".
 	CreditWarning string
@@ -113,7 +122,9 @@ func (l *ReorderLineInput) QuantityMilli() int64 { return l.quantityMilli }
 type ReorderInput struct {
 	PlacementID         string
 	Lines               []ReorderLineInput
-	ShippingAddressID   string
+	ShippingAddressID   string         // a saved shipping address; "" with ShippingAddress, or the preselected one
+	ShippingAddress     *PostalAddress // a new address entered on the reorder screen
+	ShippingMethod      string         // one of ShippingMethods; "" is standard
 	PONumber            string
 	RequestedDate       string // YYYY-MM-DD or ""
 	SpecialInstructions string
@@ -147,8 +158,19 @@ func (in *ReorderInput) Validate(place bool) error {
 			fields = append(fields, FieldError{Field: at + "quantity", Message: "Give a quantity greater than 0, with at most 3 decimals."})
 		}
 	}
-	if in.ShippingAddressID != "" && !ValidUUID(in.ShippingAddressID) {
+	switch {
+	case in.ShippingAddress != nil && in.ShippingAddressID != "":
+		fields = append(fields, FieldError{Field: "shipping_address", Message: "Choose a saved address or enter a new one, not both."})
+	case in.ShippingAddress != nil:
+		fields = append(fields, in.ShippingAddress.validate("shipping_address")...)
+	case in.ShippingAddressID != "" && !ValidUUID(in.ShippingAddressID):
 		fields = append(fields, FieldError{Field: "shipping_address_id", Message: "Choose one of your shipping addresses."})
+	}
+	if in.ShippingMethod == "" {
+		in.ShippingMethod = ShippingMethods[0]
+	}
+	if !slices.Contains(ShippingMethods, in.ShippingMethod) {
+		fields = append(fields, FieldError{Field: "shipping_method", Message: "Choose a shipping method (standard, express or pickup)."})
 	}
 	in.PONumber = strings.TrimSpace(in.PONumber)
 	if utf8.RuneCountInString(in.PONumber) > 50 {
@@ -173,6 +195,7 @@ type ReorderPlaced struct {
 	OrderID, OrderNumber string
 	Status               Status // customer-facing: Received, or Awaiting Approval
 	Total                Money
+	Freight, Tax         Money // estimated, on the order
 	EstimatedShipDate    time.Time
 	CreditWarning        string // CreditReviewWarning or ""
 	AwaitingApproval     bool

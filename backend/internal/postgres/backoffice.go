@@ -300,10 +300,10 @@ func (s *BackOfficeService) UpsertCustomers(ctx context.Context, rows []portal.C
 			}
 			st, id, err := boUpsert{table: "customers", touch: true,
 				cols: []string{"account_number", "company_name", "type", "status", "payment_terms", "currency", "credit_limit_minor",
-					"po_required", "products_display", "sales_rep_id", "phone", "email"},
+					"po_required", "products_display", "sales_rep_id", "phone", "email", "tax_exempt"},
 				vals: []any{in.AccountNumber, in.CompanyName, boDefault(in.Type, "business"), boDefault(in.Status, "active"),
 					boDefault(in.PaymentTerms, "NET30"), boDefault(in.Currency, "USD"), in.CreditLimit, in.PORequired,
-					boDefault(in.ProductsDisplay, "standard_and_exclusive"), rep, in.Phone, in.Email}}.exec(ctx, tx, now, in.ExternalID)
+					boDefault(in.ProductsDisplay, "standard_and_exclusive"), rep, in.Phone, in.Email, in.TaxExempt}}.exec(ctx, tx, now, in.ExternalID)
 			if err == nil && st == portal.RowUnchanged && repChanged {
 				st = portal.RowUpdated
 			}

@@ -83,7 +83,8 @@ func cartLinesTx(ctx context.Context, tx bun.Tx, userID string, forUpdate bool) 
 // priced now (a product no longer sold, a unit changed) keeps its place
 // with its Problem set, and the others are priced without it; priced is
 // the pricing of the lines without a problem, in order.
-func priceLinesTx(ctx context.Context, tx bun.Tx, customerID, promo string, lines []portal.CartLineView, at time.Time) (*portal.Cart, *portal.CartPrice, error) {
+func priceLinesTx(ctx context.Context, tx bun.Tx, customerID, promo string, shipTo *portal.ShipTo, lines []portal.CartLineView,
+	at time.Time) (*portal.Cart, *portal.CartPrice, error) {
 	ok := make([]int, 0, len(lines)) // indexes into lines of the lines priced
 	for i := range lines {
 		lines[i].Problem = ""
@@ -100,7 +101,7 @@ func priceLinesTx(ctx context.Context, tx bun.Tx, customerID, promo string, line
 			priced = &portal.CartPrice{}
 			break
 		}
-		priced, err = priceItemsTx(ctx, tx, pricingRequest{Field: "lines", CustomerID: customerID, PromoCode: promo, Items: items, At: at})
+		priced, err = priceItemsTx(ctx, tx, pricingRequest{Field: "lines", CustomerID: customerID, PromoCode: promo, Items: items, At: at, ShipTo: shipTo})
 		var pe *portal.Error
 		if err == nil {
 			break
@@ -128,7 +129,8 @@ func priceLinesTx(ctx context.Context, tx bun.Tx, customerID, promo string, line
 		}
 		ok = kept
 	}
-	cart := &portal.Cart{Lines: lines, Subtotal: priced.Subtotal, Total: priced.GrandTotal}
+	cart := &portal.Cart{Lines: lines, Subtotal: priced.Subtotal, Freight: priced.Freight, Tax: priced.Tax, Estimate: priced.Estimate,
+		Total: priced.GrandTotal}
 	if len(lines) == 0 {
 		cart.Lines = []portal.CartLineView{}
 	}
@@ -174,12 +176,12 @@ func namesForCart(ctx context.Context, tx bun.Tx, lines []portal.CartLineView) e
 }
 
 // cartTx reads and prices the user's cart.
-func (s *CartService) cartTx(ctx context.Context, tx bun.Tx, actor *portal.User, promo string) (*portal.Cart, error) {
+func (s *CartService) cartTx(ctx context.Context, tx bun.Tx, actor *portal.User, promo string, shipTo *portal.ShipTo) (*portal.Cart, error) {
 	lines, err := cartLinesTx(ctx, tx, actor.ID, false)
 	if err != nil {
 		return nil, err
 	}
-	cart, _, err := priceLinesTx(ctx, tx, actor.CustomerID, promo, lines, s.db.Now())
+	cart, _, err := priceLinesTx(ctx, tx, actor.CustomerID, promo, shipTo, lines, s.db.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +189,7 @@ func (s *CartService) cartTx(ctx context.Context, tx bun.Tx, actor *portal.User,
 }
 
 // Cart implements portal.CartService.
-func (s *CartService) Cart(ctx context.Context, actor *portal.User, promo string) (*portal.Cart, error) {
+func (s *CartService) Cart(ctx context.Context, actor *portal.User, promo string, shipTo *portal.ShipTo) (*portal.Cart, error) {
 	if actor.CustomerID == "" {
 		return nil, errNoCustomer
 	}
@@ -196,10 +198,15 @@ func (s *CartService) Cart(ctx context.Context, actor *portal.User, promo string
 		return nil, &portal.Error{Code: portal.EINVALID, Message: "Check the promo code.",
 			Fields: []portal.FieldError{{Field: "promo_code", Message: "Keep the promo code to 40 characters."}}}
 	}
+	if shipTo != nil {
+		if err := shipTo.Validate(); err != nil {
+			return nil, err
+		}
+	}
 	var out *portal.Cart
 	err := s.db.InTenantReadTx(ctx, customerReadTimeout, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		out, err = s.cartTx(ctx, tx, actor, promo)
+		out, err = s.cartTx(ctx, tx, actor, promo, shipTo)
 		return err
 	})
 	return out, wrapCartErr("cart", err)
@@ -227,7 +234,7 @@ func (s *CartService) AddToCart(ctx context.Context, actor *portal.User, lines [
 			return err
 		}
 		var err error
-		out, err = s.cartTx(ctx, tx, actor, "")
+		out, err = s.cartTx(ctx, tx, actor, "", nil)
 		return err
 	})
 	return out, wrapCartErr("add to cart", err)
@@ -339,7 +346,7 @@ func (s *CartService) QuickOrder(ctx context.Context, actor *portal.User, field 
 			return err
 		}
 		var err error
-		out, err = s.cartTx(ctx, tx, actor, "")
+		out, err = s.cartTx(ctx, tx, actor, "", nil)
 		return err
 	})
 	return out, wrapCartErr("quick order", err)
@@ -414,7 +421,7 @@ func (s *CartService) UpdateCartLine(ctx context.Context, actor *portal.User, id
 			l.QuantityMilli(), l.UOM, string(dims), string(proc), l.Notes, l.ConfigKey(), s.db.Now(), id); err != nil {
 			return err
 		}
-		out, err = s.cartTx(ctx, tx, actor, "")
+		out, err = s.cartTx(ctx, tx, actor, "", nil)
 		return err
 	})
 	return out, wrapCartErr("update cart line", err)
@@ -454,7 +461,7 @@ func (s *CartService) RemoveCartLine(ctx context.Context, actor *portal.User, id
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errNoCartLine
 		}
-		out, err = s.cartTx(ctx, tx, actor, "")
+		out, err = s.cartTx(ctx, tx, actor, "", nil)
 		return err
 	})
 	return out, wrapCartErr("remove cart line", err)

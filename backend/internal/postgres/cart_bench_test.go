@@ -41,7 +41,7 @@ func BenchmarkCartRead100Lines(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		start := time.Now()
-		c, err := e.cart.Cart(e.ctx, e.jane, "")
+		c, err := e.cart.Cart(e.ctx, e.jane, "", nil)
 		if err != nil || len(c.Lines) != 100 {
 			b.Fatalf("cart: %v", err)
 		}

@@ -157,7 +157,7 @@ func TestCartAddsMergesAndPricesOnRead(t *testing.T) {
 	if got := cartFields(err); !slices.Equal(got, []string{"items[1].product_id", "items[2].uom"}) {
 		t.Errorf("unknown product, wrong unit: %v %v", err, got)
 	}
-	if c, _ := e.cart.Cart(e.ctx, e.jane, ""); c.Lines[0].Quantity != "3" {
+	if c, _ := e.cart.Cart(e.ctx, e.jane, "", nil); c.Lines[0].Quantity != "3" {
 		t.Errorf("a refused request changed the cart: %+v", c.Lines[0])
 	}
 
@@ -184,7 +184,7 @@ func TestCartAddsMergesAndPricesOnRead(t *testing.T) {
 		if _, err := e.cart.RemoveCartLine(e.ctx, other, c.Lines[1].ID); portal.ErrorCode(err) != portal.ENOTFOUND {
 			t.Errorf("%s removes Jane's line: %v", other.Name, err)
 		}
-		if oc, err := e.cart.Cart(e.ctx, other, ""); err != nil || len(oc.Lines) != 0 {
+		if oc, err := e.cart.Cart(e.ctx, other, "", nil); err != nil || len(oc.Lines) != 0 {
 			t.Errorf("%s sees a cart: %+v %v", other.Name, oc, err)
 		}
 	}
@@ -197,7 +197,7 @@ func TestCartAddsMergesAndPricesOnRead(t *testing.T) {
 	e.ownerExec(t, `UPDATE products SET list_price_minor = 20000 WHERE id = ?`, e.products["PL-1"])
 	e.add(t, e.jane, portal.CartLineInput{ProductID: e.products["OLD-3"], Quantity: "1"})
 	e.ownerExec(t, `UPDATE products SET active = false WHERE id = ?`, e.products["OLD-3"])
-	c, err = e.cart.Cart(e.ctx, e.jane, "")
+	c, err = e.cart.Cart(e.ctx, e.jane, "", nil)
 	if err != nil || len(c.Lines) != 3 || c.Lines[0].Total.Amount != 60000 || c.Lines[2].Problem == "" || c.Lines[2].Code != "OLD-3" ||
 		c.ItemCount != 2 || c.Subtotal.Amount != 60000+5250 {
 		t.Fatalf("repriced cart: %v %+v", err, c)
@@ -208,7 +208,7 @@ func TestCartAddsMergesAndPricesOnRead(t *testing.T) {
 	if err := e.cart.EmptyCart(e.ctx, e.jane); err != nil {
 		t.Fatal(err)
 	}
-	if c, _ := e.cart.Cart(e.ctx, e.jane, ""); len(c.Lines) != 0 {
+	if c, _ := e.cart.Cart(e.ctx, e.jane, "", nil); len(c.Lines) != 0 {
 		t.Errorf("emptied: %+v", c)
 	}
 }
@@ -219,7 +219,7 @@ func TestQuickOrderByCodeAndCSV(t *testing.T) {
 	if got := cartFields(err); !slices.Equal(got, []string{"lines[1].code", "lines[2].quantity"}) {
 		t.Fatalf("quick order errors: %v %v", err, got)
 	}
-	if c, _ := e.cart.Cart(e.ctx, e.jane, ""); len(c.Lines) != 0 {
+	if c, _ := e.cart.Cart(e.ctx, e.jane, "", nil); len(c.Lines) != 0 {
 		t.Fatalf("a refused quick order added: %+v", c.Lines)
 	}
 	lines, err := portal.ParseQuickOrderCSV("code,quantity\nPL-1, 2\n\nRB-2,10\n")
@@ -301,7 +301,7 @@ func TestCheckoutPlacesOneOrderAndEmptiesTheCart(t *testing.T) {
 	if n := e.ownerInt(t, `SELECT count(*) FROM outbox_events WHERE event_type = 'order.created' AND subject_id = ? AND payload->>'source' = 'portal'`, r.OrderID); n != 1 {
 		t.Errorf("%d order.created events", n)
 	}
-	if c, _ := e.cart.Cart(e.ctx, e.jane, ""); len(c.Lines) != 0 {
+	if c, _ := e.cart.Cart(e.ctx, e.jane, "", nil); len(c.Lines) != 0 {
 		t.Errorf("cart not emptied: %+v", c.Lines)
 	}
 	// The key again, after the cart emptied: still the same order.

@@ -136,7 +136,7 @@ type checkoutRecord struct {
 	orderID, orderNumber, placedBy, email string
 	status, shippingMethod, payment       string
 	poNumber                              string
-	total                                 portal.Money
+	total, freight, tax                   portal.Money
 	intentID, account                     string
 	overCredit                            bool
 	estimated                             time.Time
@@ -146,12 +146,12 @@ type checkoutRecord struct {
 func findCheckoutTx(ctx context.Context, tx bun.Tx, customerID, key string) (*checkoutRecord, error) {
 	r := &checkoutRecord{}
 	err := tx.QueryRowContext(ctx, `SELECT c.order_id::text, o.order_number, coalesce(c.placed_by_id::text, ''), c.contact_email, o.status,
-			c.shipping_method, c.payment, o.po_number, o.total_minor, o.currency, coalesce(c.payment_intent_id, ''), coalesce(c.stripe_account, ''),
+			c.shipping_method, c.payment, o.po_number, o.total_minor, o.freight_minor, o.tax_minor, o.currency, coalesce(c.payment_intent_id, ''), coalesce(c.stripe_account, ''),
 			c.over_credit, c.estimated_ship_on
 		FROM checkout_orders c JOIN orders o ON o.tenant_id = c.tenant_id AND o.id = c.order_id
 		WHERE c.customer_id = ? AND c.idempotency_key = ?`, customerID, key).
 		Scan(&r.orderID, &r.orderNumber, &r.placedBy, &r.email, &r.status, &r.shippingMethod, &r.payment, &r.poNumber,
-			&r.total.Amount, &r.total.Currency, &r.intentID, &r.account, &r.overCredit, &r.estimated)
+			&r.total.Amount, &r.freight.Amount, &r.tax.Amount, &r.total.Currency, &r.intentID, &r.account, &r.overCredit, &r.estimated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -162,8 +162,9 @@ func findCheckoutTx(ctx context.Context, tx bun.Tx, customerID, key string) (*ch
 // gateway (its client secret is never stored).
 func (s *CartService) result(ctx context.Context, r *checkoutRecord) (*portal.CheckoutResult, error) {
 	st := customerOrderStatus(r.status)
+	r.freight.Currency, r.tax.Currency = r.total.Currency, r.total.Currency
 	out := &portal.CheckoutResult{OrderID: r.orderID, OrderNumber: r.orderNumber, Status: st.Code, EstimatedShipDate: r.estimated,
-		Total: r.total, PONumber: r.poNumber, ShippingMethod: r.shippingMethod, Payment: r.payment, Replayed: true, Email: r.email}
+		Total: r.total, Freight: r.freight, Tax: r.tax, PONumber: r.poNumber, ShippingMethod: r.shippingMethod, Payment: r.payment, Replayed: true, Email: r.email}
 	if r.overCredit {
 		out.CreditWarning = portal.CreditReviewWarning
 	}
@@ -223,7 +224,7 @@ func (s *CartService) placeTx(ctx context.Context, tx bun.Tx, p placement) (*por
 			Fields: []portal.FieldError{{Field: "payment", Message: "Orders that need approval are paid on account."}}}
 	}
 	out := &portal.CheckoutResult{OrderID: orderID, OrderNumber: placed.Number, Status: placed.CustomerStatus().Code, EstimatedShipDate: estimated,
-		Total: p.priced.GrandTotal, PONumber: p.in.PONumber, ShippingMethod: p.in.ShippingMethod, Payment: p.in.Payment,
+		Total: p.priced.GrandTotal, Freight: p.priced.Freight, Tax: p.priced.Tax, PONumber: p.in.PONumber, ShippingMethod: p.in.ShippingMethod, Payment: p.in.Payment,
 		Email: p.contact.Email, PendingApproval: placed.PendingApproval}
 	if placed.OverCredit {
 		out.CreditWarning = portal.CreditReviewWarning
@@ -354,7 +355,13 @@ func (s *CartService) Checkout(ctx context.Context, actor *portal.User, in porta
 			p.notes = strings.TrimSpace(p.notes + "\nShip to (entered at checkout): " + oneLine(*in.ShippingAddress))
 		}
 		p.notes = strings.TrimSpace(p.notes + "\nShipping: " + portal.ShippingMethodLabel(in.ShippingMethod))
-		cart, priced, err := priceLinesTx(ctx, tx, actor.CustomerID, in.PromoCode, lines, in.Now)
+		// Freight and tax are estimated for where and how it ships, and
+		// placed with the order.
+		shipTo := &portal.ShipTo{Method: in.ShippingMethod, AddressID: p.shipToID}
+		if p.shipToID == "" {
+			shipTo.Country, shipTo.Region = p.shipping.Country, p.shipping.Region
+		}
+		cart, priced, err := priceLinesTx(ctx, tx, actor.CustomerID, in.PromoCode, shipTo, lines, in.Now)
 		if err != nil {
 			return err
 		}
@@ -531,7 +538,8 @@ func (s *CartService) GuestCheckout(ctx context.Context, in portal.GuestCheckout
 		}
 		// A guest is priced as a guest (CustomerID ""): list prices, and
 		// no product exclusive to an account.
-		priced, err := priceItemsTx(ctx, tx, pricingRequest{Field: "items", PromoCode: in.PromoCode, Items: items, At: in.Now})
+		priced, err := priceItemsTx(ctx, tx, pricingRequest{Field: "items", PromoCode: in.PromoCode, Items: items, At: in.Now,
+			ShipTo: &portal.ShipTo{Method: in.ShippingMethod, Country: in.ShippingAddress.Country, Region: in.ShippingAddress.Region}})
 		if err != nil {
 			return err
 		}
@@ -560,13 +568,21 @@ func (s *CartService) GuestCheckout(ctx context.Context, in portal.GuestCheckout
 }
 
 // PriceGuestCart implements portal.CartService.
-func (s *CartService) PriceGuestCart(ctx context.Context, lines []portal.CartLineInput, promo string) (*portal.Cart, error) {
+func (s *CartService) PriceGuestCart(ctx context.Context, lines []portal.CartLineInput, promo string, shipTo *portal.ShipTo) (*portal.Cart, error) {
 	tn, _ := tenants.FromContext(ctx)
 	if tn == nil || !tn.Settings.GuestCheckout {
 		return nil, errGuestCheckoutOff
 	}
 	if err := portal.ValidateCartLines("items", lines); err != nil {
 		return nil, err
+	}
+	if shipTo != nil {
+		if err := shipTo.Validate(); err != nil {
+			return nil, err
+		}
+		if shipTo.AddressID != "" {
+			return nil, errShipToNotYours // a guest has no saved addresses
+		}
 	}
 	views := make([]portal.CartLineView, len(lines))
 	for i := range lines {
@@ -575,7 +591,7 @@ func (s *CartService) PriceGuestCart(ctx context.Context, lines []portal.CartLin
 	var out *portal.Cart
 	err := s.db.InTenantReadTx(ctx, customerReadTimeout, func(ctx context.Context, tx bun.Tx) error {
 		var err error
-		if out, _, err = priceLinesTx(ctx, tx, "", strings.ToUpper(strings.TrimSpace(promo)), views, s.db.Now()); err != nil {
+		if out, _, err = priceLinesTx(ctx, tx, "", strings.ToUpper(strings.TrimSpace(promo)), shipTo, views, s.db.Now()); err != nil {
 			return err
 		}
 		return namesForCart(ctx, tx, out.Lines)

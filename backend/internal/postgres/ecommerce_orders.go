@@ -15,6 +15,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"example.com/portal/backend/internal/portal"
+	"example.com/portal/tenants"
 )
 
 // The e-commerce API's customer side: cart prices, orders, quotes, the
@@ -28,6 +29,10 @@ type pricingRequest struct {
 	PromoCode  string // "" for none
 	Items      []portal.CartItem
 	At         time.Time
+	// ShipTo, when not nil, estimates freight and tax for it
+	// (portal.EstimateFreightTax under the tenant's settings); nil: both
+	// zero, not estimated.
+	ShipTo *portal.ShipTo
 }
 
 // priceItemsTx prices r's lines through portal.PriceFor: the one pricing
@@ -39,7 +44,11 @@ type pricingRequest struct {
 // product, any exclusive product for a guest) is a field error of its
 // line, as are processing options the product does not offer and
 // required dimensions missing or out of range. A promo code that does
-// not apply is a field error of promo_code.
+// not apply is a field error of promo_code. With a ship-to, freight and
+// tax are estimated (one statement more: the customer's tax exemption and
+// the saved address's country and region); an address that is not one of
+// the customer's shipping addresses is a field error of
+// shipping_address_id.
 func priceItemsTx(ctx context.Context, tx bun.Tx, r pricingRequest) (*portal.CartPrice, error) {
 	field, items := r.Field, r.Items
 	ids := make([]string, 0, len(items))
@@ -125,9 +134,54 @@ func priceItemsTx(ctx context.Context, tx bun.Tx, r pricingRequest) (*portal.Car
 		}
 		out.Discount, out.PromoCode = d, c.Code
 	}
+	if r.ShipTo != nil {
+		goods := portal.Money{Amount: out.Subtotal.Amount + out.Processing.Amount - out.Discount.Amount, Currency: currency}
+		est, err := estimateFreightTaxTx(ctx, tx, r.CustomerID, r.ShipTo, goods)
+		if err != nil {
+			return nil, err
+		}
+		out.Freight, out.Tax, out.Estimate = est.Freight, est.Tax, est
+	}
 	out.GrandTotal = portal.Money{Amount: out.Subtotal.Amount + out.Processing.Amount + out.Freight.Amount + out.Tax.Amount - out.Discount.Amount,
 		Currency: currency}
 	return out, nil
+}
+
+var errShipToNotYours = &portal.Error{Code: portal.EINVALID, Message: "Choose one of your shipping addresses.",
+	Fields: []portal.FieldError{{Field: "shipping_address_id", Message: "Not one of your shipping addresses."}}}
+
+// estimateFreightTaxTx estimates freight and tax of goods shipped to to
+// for customerID ("" for a guest): the saved address's country and region
+// and the customer's tax exemption are read in one statement.
+func estimateFreightTaxTx(ctx context.Context, tx bun.Tx, customerID string, to *portal.ShipTo, goods portal.Money) (*portal.FreightTax, error) {
+	if err := to.Validate(); err != nil {
+		return nil, err
+	}
+	ship, exempt := *to, false
+	switch {
+	case ship.AddressID != "" && customerID == "":
+		return nil, errShipToNotYours
+	case ship.AddressID != "":
+		var found bool
+		if err := tx.QueryRowContext(ctx, `SELECT c.tax_exempt, a.id IS NOT NULL, coalesce(a.country, ''), coalesce(a.region, '')
+			FROM customers c LEFT JOIN addresses a ON a.customer_id = c.id AND a.id = ? AND a.kind = 'shipping'
+			WHERE c.id = ?`, ship.AddressID, customerID).Scan(&exempt, &found, &ship.Country, &ship.Region); err != nil {
+			return nil, err
+		}
+		if !found {
+			return nil, errShipToNotYours
+		}
+	case customerID != "":
+		if err := tx.QueryRowContext(ctx, `SELECT tax_exempt FROM customers WHERE id = ?`, customerID).Scan(&exempt); err != nil {
+			return nil, err
+		}
+	}
+	var settings *tenants.Settings
+	if tn, ok := tenants.FromContext(ctx); ok {
+		settings = &tn.Settings
+	}
+	est := portal.EstimateFreightTax(settings, ship, goods, exempt)
+	return &est, nil
 }
 
 // lineProcessing checks a line's processing codes against what the
@@ -218,7 +272,8 @@ func (s *EcommerceService) PriceCart(ctx context.Context, sh *portal.Shopper, in
 			}
 		}
 		var err error
-		out, err = priceItemsTx(ctx, tx, pricingRequest{Field: "items", CustomerID: sh.CustomerID(), Items: in.Items, At: s.db.Now()})
+		out, err = priceItemsTx(ctx, tx, pricingRequest{Field: "items", CustomerID: sh.CustomerID(), Items: in.Items, At: s.db.Now(),
+			PromoCode: in.PromoCode, ShipTo: in.ShipTo()})
 		return err
 	})
 	if err != nil {
@@ -264,7 +319,10 @@ func (s *EcommerceService) CreateOrder(ctx context.Context, sh *portal.Shopper, 
 		if err := shippingAddressTx(ctx, tx, in.CustomerID, in.ShippingAddressID); err != nil {
 			return err
 		}
-		priced, err := priceItemsTx(ctx, tx, pricingRequest{Field: "line_items", CustomerID: in.CustomerID, Items: in.Lines, At: now})
+		// Freight and tax as the cart price estimates them for this
+		// address (standard delivery).
+		priced, err := priceItemsTx(ctx, tx, pricingRequest{Field: "line_items", CustomerID: in.CustomerID, Items: in.Lines, At: now,
+			ShipTo: &portal.ShipTo{Method: portal.ShippingMethods[0], AddressID: in.ShippingAddressID}})
 		if err != nil {
 			return err
 		}

@@ -73,6 +73,7 @@ type CustomerRow struct {
 	Currency         string    `bun:"currency,notnull"`
 	CreditLimitMinor int64     `bun:"credit_limit_minor,notnull"`
 	PORequired       bool      `bun:"po_required,notnull"`
+	TaxExempt        bool      `bun:"tax_exempt,notnull"`
 	ProductsDisplay  string    `bun:"products_display,notnull"`
 	SalesRepID       string    `bun:"sales_rep_id,type:uuid,nullzero"`
 	Phone            string    `bun:"phone,notnull"`

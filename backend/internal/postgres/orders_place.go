@@ -92,11 +92,12 @@ func placeOrderTx(ctx context.Context, tx bun.Tx, p *orderPlacement) (*placedOrd
 		status = portal.OrderDraft
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO orders (tenant_id, id, customer_id, order_number, po_number, status, order_date,
-			requested_date, placed_by_id, ship_to_id, currency, subtotal_minor, processing_minor, total_minor, notes, source, created_at, updated_at)
-		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			requested_date, placed_by_id, ship_to_id, currency, subtotal_minor, processing_minor, freight_minor, tax_minor, total_minor, notes, source,
+			created_at, updated_at)
+		VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.CustomerID, number, p.PONumber, status, dateOnly(p.Now), nullable(p.RequestedOn),
 		nullable(p.PlacedByID), nullable(p.ShipToID), priced.GrandTotal.Currency, priced.Subtotal.Amount, priced.Processing.Amount,
-		priced.GrandTotal.Amount, p.Notes, p.Source, p.Now, p.Now)
+		priced.Freight.Amount, priced.Tax.Amount, priced.GrandTotal.Amount, p.Notes, p.Source, p.Now, p.Now)
 	if err != nil {
 		return nil, err
 	}

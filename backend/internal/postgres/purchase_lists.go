@@ -416,7 +416,7 @@ func (s *PurchaseListService) AddListToCart(ctx context.Context, actor *portal.U
 		if err := addCartLinesTx(ctx, tx, actor, "items", lines, s.db.Now()); err != nil {
 			return err
 		}
-		out, err = s.cart.cartTx(ctx, tx, actor, "")
+		out, err = s.cart.cartTx(ctx, tx, actor, "", nil)
 		return err
 	})
 	if err != nil && portal.ErrorCode(err) == portal.EINTERNAL {

@@ -111,7 +111,7 @@ func (s *ReorderService) Reorder(ctx context.Context, actor *portal.User, orderI
 				return err
 			}
 		}
-		out, _, err = priceReorderTx(ctx, tx, actor, o, now, false)
+		out, _, err = priceReorderTx(ctx, tx, actor, o, in, now, false)
 		return err
 	})
 	if err != nil {
@@ -164,10 +164,48 @@ func applyReorderInput(o *sourceOrder, in []portal.ReorderLineInput, place bool)
 // priceReorderTx prices o's lines at today's prices for the actor through
 // priceItemsTx: the included lines as the order (its summary is theirs),
 // the excluded ones only to show their price. It returns the screen and
-// the included lines' CartPrice.
-func priceReorderTx(ctx context.Context, tx bun.Tx, actor *portal.User, o *sourceOrder, now time.Time, place bool) (*portal.Reorder, *portal.CartPrice, error) {
+// the included lines' CartPrice. Freight and tax are estimated for in's
+// shipping method and address (in may be nil: standard, to the order's
+// address while it is still one of the account's, else the default).
+func priceReorderTx(ctx context.Context, tx bun.Tx, actor *portal.User, o *sourceOrder, in *portal.ReorderInput, now time.Time,
+	place bool) (*portal.Reorder, *portal.CartPrice, error) {
 	out := &portal.Reorder{OrderID: o.id, OrderNumber: o.number, Lines: o.lines, Warnings: []portal.ReorderWarning{},
-		ShippingAddresses: []portal.Address{}}
+		ShippingAddresses: []portal.Address{}, ShippingMethod: portal.ShippingMethods[0]}
+	// Delivery options: the account's shipping addresses, the one asked
+	// for or the order's preselected while it is still one of them.
+	addrs, err := addressesTx(ctx, tx, actor.CustomerID)
+	if err != nil {
+		return nil, nil, err
+	}
+	want := o.shipToID
+	if in != nil && in.ShippingAddressID != "" {
+		want = in.ShippingAddressID
+	}
+	for _, a := range addrs {
+		if a.Kind == "shipping" {
+			out.ShippingAddresses = append(out.ShippingAddresses, a)
+			if strings.EqualFold(a.ID, want) {
+				out.ShippingAddressID = a.ID
+			}
+		}
+	}
+	if in != nil && in.ShippingAddressID != "" && out.ShippingAddressID == "" {
+		return nil, nil, errShipToNotYours
+	}
+	if out.ShippingAddressID == "" && len(out.ShippingAddresses) > 0 {
+		out.ShippingAddressID = out.ShippingAddresses[0].ID // the default comes first
+	}
+	var shipTo *portal.ShipTo
+	if in != nil && in.ShippingMethod != "" {
+		out.ShippingMethod = in.ShippingMethod
+	}
+	switch {
+	case in != nil && in.ShippingAddress != nil:
+		out.ShippingAddressID, out.ShippingAddress = "", in.ShippingAddress
+		shipTo = &portal.ShipTo{Method: out.ShippingMethod, Country: in.ShippingAddress.Country, Region: in.ShippingAddress.Region}
+	case out.ShippingAddressID != "":
+		shipTo = &portal.ShipTo{Method: out.ShippingMethod, AddressID: out.ShippingAddressID}
+	}
 	var included, excluded []int
 	for i := range o.lines {
 		switch l := &o.lines[i]; {
@@ -183,7 +221,7 @@ func priceReorderTx(ctx context.Context, tx bun.Tx, actor *portal.User, o *sourc
 	// options or dimensions the old line does not have) is left out with
 	// its reason when showing the screen, and named as the request's
 	// field when placing. It returns the lines priced.
-	price := func(idx []int) ([]int, *portal.CartPrice, error) {
+	price := func(idx []int, shipTo *portal.ShipTo) ([]int, *portal.CartPrice, error) {
 		for {
 			if len(idx) == 0 {
 				return idx, &portal.CartPrice{}, nil
@@ -195,7 +233,7 @@ func priceReorderTx(ctx context.Context, tx bun.Tx, actor *portal.User, o *sourc
 			if err := in.Validate(); err != nil { // sets each item's quantity; the lines are valid already
 				return nil, nil, err
 			}
-			cp, err := priceItemsTx(ctx, tx, pricingRequest{Field: "lines", CustomerID: actor.CustomerID, Items: in.Items, At: now})
+			cp, err := priceItemsTx(ctx, tx, pricingRequest{Field: "lines", CustomerID: actor.CustomerID, Items: in.Items, At: now, ShipTo: shipTo})
 			refused := refusedLines(err, len(idx))
 			if refused == nil {
 				return idx, cp, err
@@ -214,11 +252,11 @@ func priceReorderTx(ctx context.Context, tx bun.Tx, actor *portal.User, o *sourc
 			idx = kept
 		}
 	}
-	included, priced, err := price(included)
+	included, priced, err := price(included, shipTo)
 	if err != nil {
 		return nil, nil, err
 	}
-	excluded, others, err := price(excluded)
+	excluded, others, err := price(excluded, nil)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -265,27 +303,11 @@ func priceReorderTx(ctx context.Context, tx bun.Tx, actor *portal.User, o *sourc
 		cur = priced.GrandTotal.Currency
 	}
 	out.Subtotal, out.Freight, out.Tax, out.GrandTotal = priced.Subtotal, priced.Freight, priced.Tax, priced.GrandTotal
+	out.Estimate = priced.Estimate
 	for _, m := range []*portal.Money{&out.Subtotal, &out.Freight, &out.Tax, &out.GrandTotal} {
 		m.Currency = cur
 	}
 	out.EarliestDate = dateOnly(now).AddDate(0, 0, maxLead)
-	// Delivery options: the account's shipping addresses, the order's
-	// preselected while it is still one of them.
-	addrs, err := addressesTx(ctx, tx, actor.CustomerID)
-	if err != nil {
-		return nil, nil, err
-	}
-	for _, a := range addrs {
-		if a.Kind == "shipping" {
-			out.ShippingAddresses = append(out.ShippingAddresses, a)
-			if a.ID == o.shipToID {
-				out.ShippingAddressID = a.ID
-			}
-		}
-	}
-	if out.ShippingAddressID == "" && len(out.ShippingAddresses) > 0 {
-		out.ShippingAddressID = out.ShippingAddresses[0].ID // the default comes first
-	}
 	sum, _, _, err := accountSummaryTx(ctx, tx, actor.CustomerID)
 	if err != nil {
 		return nil, nil, err
@@ -356,13 +378,7 @@ func (s *ReorderService) PlaceReorder(ctx context.Context, actor *portal.User, o
 		if err := applyReorderInput(o, in.Lines, true); err != nil {
 			return err
 		}
-		if in.ShippingAddressID != "" {
-			if err := shippingAddressTx(ctx, tx, actor.CustomerID, in.ShippingAddressID); err != nil {
-				return &portal.Error{Code: portal.EINVALID, Message: "Choose one of your shipping addresses.",
-					Fields: []portal.FieldError{{Field: "shipping_address_id", Message: "Not one of your shipping addresses."}}}
-			}
-		}
-		screen, priced, err := priceReorderTx(ctx, tx, actor, o, now, true)
+		screen, priced, err := priceReorderTx(ctx, tx, actor, o, &in, now, true)
 		if err != nil {
 			return err
 		}
@@ -376,9 +392,17 @@ func (s *ReorderService) PlaceReorder(ctx context.Context, actor *portal.User, o
 				notes = append(notes, l.Notes)
 			}
 		}
+		// The order ships where its freight and tax were estimated for: a
+		// saved address, or a new one written into the notes for the ERP
+		// (as checkout does).
+		orderNotes := in.SpecialInstructions
+		if in.ShippingAddress != nil {
+			orderNotes += "\nShip to (entered at reorder): " + oneLine(*in.ShippingAddress)
+		}
+		orderNotes = strings.TrimSpace(orderNotes + "\nShipping: " + portal.ShippingMethodLabel(screen.ShippingMethod))
 		placed, err := placeOrderTx(ctx, tx, &orderPlacement{ID: in.PlacementID, CustomerID: actor.CustomerID, PlacedByID: actor.ID,
-			Source: "portal", PONumber: in.PONumber, ShipToID: in.ShippingAddressID, RequestedOn: in.RequestedDate,
-			Notes: in.SpecialInstructions, Priced: priced, LineNotes: notes, OnAccount: true, Now: now})
+			Source: "portal", PONumber: in.PONumber, ShipToID: screen.ShippingAddressID, RequestedOn: in.RequestedDate,
+			Notes: orderNotes, Priced: priced, LineNotes: notes, OnAccount: true, Now: now})
 		if err != nil {
 			return err
 		}
@@ -387,7 +411,7 @@ func (s *ReorderService) PlaceReorder(ctx context.Context, actor *portal.User, o
 			ship = d
 		}
 		out = &portal.ReorderPlaced{OrderID: in.PlacementID, OrderNumber: placed.Number, Status: placed.CustomerStatus(),
-			Total: priced.GrandTotal, EstimatedShipDate: ship, AwaitingApproval: placed.PendingApproval}
+			Total: priced.GrandTotal, Freight: priced.Freight, Tax: priced.Tax, EstimatedShipDate: ship, AwaitingApproval: placed.PendingApproval}
 		if placed.OverCredit {
 			out.CreditWarning = portal.CreditReviewWarning
 		}
@@ -421,11 +445,11 @@ var errPlacementTaken = portal.Errorf(portal.ECONFLICT, "This placement id is ta
 // taken by anything else is ECONFLICT.
 func placedReorderTx(ctx context.Context, tx bun.Tx, actor *portal.User, id string) (*portal.ReorderPlaced, error) {
 	var customerID, number, status, currency string
-	var total int64
+	var total, freight, tax int64
 	var requested sql.NullTime
 	var created time.Time
-	err := tx.QueryRowContext(ctx, `SELECT customer_id::text, order_number, status, total_minor, currency, requested_date, created_at
-		FROM orders WHERE id = ?`, id).Scan(&customerID, &number, &status, &total, &currency, &requested, &created)
+	err := tx.QueryRowContext(ctx, `SELECT customer_id::text, order_number, status, total_minor, freight_minor, tax_minor, currency, requested_date, created_at
+		FROM orders WHERE id = ?`, id).Scan(&customerID, &number, &status, &total, &freight, &tax, &currency, &requested, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -436,7 +460,8 @@ func placedReorderTx(ctx context.Context, tx bun.Tx, actor *portal.User, id stri
 		return nil, errPlacementTaken
 	}
 	out := &portal.ReorderPlaced{OrderID: id, OrderNumber: number, Status: customerOrderStatus(status),
-		Total: portal.Money{Amount: total, Currency: currency}, EstimatedShipDate: dateOnly(created),
+		Total: portal.Money{Amount: total, Currency: currency}, Freight: portal.Money{Amount: freight, Currency: currency},
+		Tax: portal.Money{Amount: tax, Currency: currency}, EstimatedShipDate: dateOnly(created),
 		AwaitingApproval: status == portal.OrderDraft, Replayed: true}
 	if requested.Valid {
 		out.EstimatedShipDate = requested.Time

@@ -161,7 +161,7 @@ func TestReorder_LinesPricesAndWarnings(t *testing.T) {
 		t.Errorf("warnings = %+v", r.Warnings)
 	}
 	// The summary is the included lines', from the one pricing path;
-	// freight and tax are not estimated (zero, EstimateNote).
+	// no freight or tax settings in this tenant: both estimated at zero.
 	if r.Subtotal.Amount != 8000 || r.GrandTotal.Amount != 8000 || r.Freight.Amount != 0 || r.Tax.Amount != 0 || r.GrandTotal.Currency != "USD" {
 		t.Errorf("summary = %+v %+v %+v %+v", r.Subtotal, r.Freight, r.Tax, r.GrandTotal)
 	}

@@ -365,7 +365,7 @@ func locationRow(t string, l definitions.Location) LocationRow {
 func customerRow(t string, c definitions.Customer) CustomerRow {
 	return CustomerRow{TenantID: t, ID: c.ID, AccountNumber: c.AccountNumber, CompanyName: c.CompanyName,
 		Type: c.Type, Status: c.Status, PaymentTerms: c.PaymentTerms, Currency: c.Currency,
-		CreditLimitMinor: c.CreditLimit, PORequired: c.PORequired, ProductsDisplay: c.ProductsDisplay,
+		CreditLimitMinor: c.CreditLimit, PORequired: c.PORequired, TaxExempt: c.TaxExempt, ProductsDisplay: c.ProductsDisplay,
 		SalesRepID: c.SalesRepID, Phone: c.Phone, Email: c.Email, ExternalID: c.ExternalID}
 }
 
