@@ -163,7 +163,20 @@ func (db *DB) InTenantReadTx(ctx context.Context, timeout time.Duration, fn func
 // whose best plan does not depend on the values: the dashboard's walk a
 // customer's index for 5 rows whatever the customer's size.
 func (db *DB) InTenantReadBatch(ctx context.Context, timeout time.Duration, queue func(b *ReadBatch)) error {
-	conn, b, err := db.beginRead(ctx, timeout, "force_generic_plan")
+	return db.readBatch(ctx, timeout, beginReadOnly, queue)
+}
+
+// inTenantSnapshotBatch is InTenantReadBatch in one snapshot (REPEATABLE
+// READ): every query sees the database as of the first, for a read whose
+// rows must agree with each other (the shop's catalog copy and the
+// version it is read at).
+func (db *DB) inTenantSnapshotBatch(ctx context.Context, timeout time.Duration, queue func(b *ReadBatch)) error {
+	return db.readBatch(ctx, timeout, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", queue)
+}
+
+// readBatch is InTenantReadBatch starting its transaction with begin.
+func (db *DB) readBatch(ctx context.Context, timeout time.Duration, begin string, queue func(b *ReadBatch)) error {
+	conn, b, err := db.beginRead(ctx, timeout, begin, "force_generic_plan")
 	if err != nil {
 		return err
 	}
@@ -183,7 +196,7 @@ func (db *DB) InTenantReadBatch(ctx context.Context, timeout time.Duration, queu
 // parameters; its text must not depend on the values (they are
 // parameters), or every request would prepare a statement of its own.
 func (db *DB) InTenantReadConn(ctx context.Context, timeout time.Duration, fn func(ctx context.Context, q Querier) error) error {
-	conn, b, err := db.beginRead(ctx, timeout, "auto")
+	conn, b, err := db.beginRead(ctx, timeout, beginReadOnly, "auto")
 	if err != nil {
 		return err
 	}
@@ -209,9 +222,12 @@ type Querier interface {
 const setReadTenant = "SELECT set_config('app.tenant_id', $1, true), set_config('statement_timeout', $2, true), " +
 	"set_config('plan_cache_mode', $3, true)"
 
+// beginReadOnly starts a customer's read.
+const beginReadOnly = "BEGIN READ ONLY"
+
 // beginRead acquires a connection of the reads pool and a batch that
-// starts the context tenant's read (queueReadTx).
-func (db *DB) beginRead(ctx context.Context, timeout time.Duration, planCacheMode string) (*pgxpool.Conn, *pgx.Batch, error) {
+// starts the context tenant's read (queueReadTx) with begin.
+func (db *DB) beginRead(ctx context.Context, timeout time.Duration, begin, planCacheMode string) (*pgxpool.Conn, *pgx.Batch, error) {
 	t, ok := tenants.FromContext(ctx)
 	if !ok || t.ID == "" {
 		return nil, nil, ErrNoTenant
@@ -221,14 +237,14 @@ func (db *DB) beginRead(ctx context.Context, timeout time.Duration, planCacheMod
 		return nil, nil, err
 	}
 	b := &pgx.Batch{}
-	queueReadTx(b, t.ID, timeout, planCacheMode)
+	queueReadTx(b, begin, t.ID, timeout, planCacheMode)
 	return conn, b, nil
 }
 
-// queueReadTx queues the start of a customer's read: BEGIN READ ONLY and
-// setReadTenant.
-func queueReadTx(b *pgx.Batch, tenantID string, timeout time.Duration, planCacheMode string) {
-	b.Queue("BEGIN READ ONLY")
+// queueReadTx queues the start of a customer's read: begin (BEGIN READ
+// ONLY) and setReadTenant.
+func queueReadTx(b *pgx.Batch, begin, tenantID string, timeout time.Duration, planCacheMode string) {
+	b.Queue(begin)
 	b.Queue(setReadTenant, tenantID, strconv.FormatInt(timeout.Milliseconds(), 10), planCacheMode)
 }
 
