@@ -28,7 +28,7 @@ ALTER TABLE catalog_versions FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON catalog_versions
     USING (tenant_id = current_setting('app.tenant_id')::uuid)
     WITH CHECK (tenant_id = current_setting('app.tenant_id')::uuid);
-GRANT SELECT, INSERT, UPDATE ON catalog_versions TO portal_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON catalog_versions TO portal_app;
 
 -- changed is the statement's transition table: the new rows of an INSERT
 -- or UPDATE, the old rows of a DELETE (under row-level security a row

@@ -306,7 +306,7 @@ func TestShopCatalogInvalidation(t *testing.T) {
 		}},
 		{"category moved", func() {
 			p := shopFixtureProduct("P-1")
-			p.CategoryExternalIDs = nil
+			p.CategoryExternalIDs = []string{}
 			mustRows(t, "move")(f.bo.UpsertProducts(f.ctx, []portal.ProductInput{p}))
 		}, func() string {
 			if got := one(guest, portal.ShopFilter{CategoryID: f.category}); len(got) != 1 {
