@@ -31,3 +31,13 @@ func RedeemPromoCode(ctx context.Context, db *DB, code string) error {
 func (s *ShopService) ShopProductsSQL(ctx context.Context, v portal.ShopViewer, f portal.ShopFilter) ([]portal.ShopProduct, int, error) {
 	return s.shopProductsSQL(ctx, v, f)
 }
+
+// LoadShopCatalog reads the context tenant's catalog copy, as a list
+// does when the version moved, and returns its number of products.
+func LoadShopCatalog(ctx context.Context, db *DB) (int, error) {
+	cat, err := readShopCatalog(ctx, db)
+	if err != nil {
+		return 0, err
+	}
+	return len(cat.products), nil
+}

@@ -289,3 +289,20 @@ func BenchmarkPriceCart100(b *testing.B) {
 		b.Errorf("the cart priced no contract or break lines: %v", sources)
 	}
 }
+
+// BenchmarkShopCatalogLoad5k: reading a tenant's copy of 5,000 products
+// (with 20 customers' prices beside them, not read here), what the first
+// list after a catalog change waits for. B/op bounds the copy's size.
+func BenchmarkShopCatalogLoad5k(b *testing.B) {
+	if testing.Short() {
+		b.Skip("loads 5,000 products")
+	}
+	f, _ := shopBenchCatalog(b, 5000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if n, err := postgres.LoadShopCatalog(f.ctx, f.app); err != nil || n < 5000 {
+			b.Fatal(n, err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/load")
+}

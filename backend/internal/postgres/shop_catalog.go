@@ -28,8 +28,9 @@ import (
 // beside the copy, read in the same round trip the first time.
 
 // Bounds of the copies: tenants kept (least recently used go first), and
-// customers' views kept per copy. A copy of 5,000 products takes about
-// 5 MB (the products and the trigram index of their search text).
+// customers' views kept per copy. Reading a copy of 5,000 products
+// allocates 23 MB (BenchmarkShopCatalogLoad5k), a bound on what it keeps
+// (the products and the trigram index of their search texts).
 const (
 	shopCopies        = 128
 	shopCustomerViews = 1024
@@ -224,6 +225,24 @@ func (c *shopCatalogs) load(ctx context.Context, db *DB, tenantID string, atLeas
 	return nil, errors.New("postgres: read the shop catalog: its version keeps changing")
 }
 
+// shopCatalogProductsSQL reads what catalogColumns does (and the search
+// text, and whether the stock is above 0) of every active product, with
+// the stock, first image and first category (by name) of all of them
+// joined at once instead of catalogColumns' subqueries per product (a
+// load of 5,000 products: 350 ms before, 260 ms with the joins, on the
+// busy 2-core box; EXPLAIN ANALYZE: 39 ms, half of it the sort by code).
+const shopCatalogProductsSQL = `SELECT p.id::text, p.code, p.name, p.description, coalesce(cat.id::text, ''), coalesce(cat.name, ''),
+	p.form, p.grade, p.dimensions, p.pricing_uom, p.stock_uom, p.currency, p.list_price_minor,
+	(coalesce(st.quantity, 0) * 1000)::bigint, (p.low_stock_level * 1000)::bigint, p.lead_time_days, p.exclusive, coalesce(im.url, ''),
+	p.search_text, coalesce(st.quantity > 0, false)
+	FROM products p
+	LEFT JOIN (SELECT product_id, sum(quantity_available) AS quantity FROM inventory GROUP BY 1) st ON st.product_id = p.id
+	LEFT JOIN (SELECT DISTINCT ON (product_id) product_id, url FROM product_images ORDER BY product_id, position) im ON im.product_id = p.id
+	LEFT JOIN (SELECT DISTINCT ON (l.product_id) l.product_id, pc.id, pc.name FROM product_category_links l
+		JOIN product_categories pc ON pc.tenant_id = l.tenant_id AND pc.id = l.category_id
+		ORDER BY l.product_id, pc.name, pc.id) cat ON cat.product_id = p.id
+	WHERE p.active ORDER BY p.code`
+
 // readShopCatalog reads the context tenant's copy in one snapshot, one
 // round trip.
 func readShopCatalog(ctx context.Context, db *DB) (*shopCatalog, error) {
@@ -246,9 +265,7 @@ func readShopCatalog(ctx context.Context, db *DB) (*shopCatalog, error) {
 				cat.products = append(cat.products, it)
 			}
 			return rows.Err()
-		}, `SELECT `+catalogColumns+`, p.search_text,
-			coalesce((SELECT sum(i.quantity_available) > 0 FROM inventory i WHERE i.tenant_id = p.tenant_id AND i.product_id = p.id), false)
-			`+catalogFrom+` WHERE p.active ORDER BY p.code`)
+		}, shopCatalogProductsSQL)
 		b.Query(func(rows pgx.Rows) error {
 			for rows.Next() {
 				var id, parent string
