@@ -55,9 +55,10 @@ func newShopCatalogs() *shopCatalogs {
 type shopCatalog struct {
 	version  int64
 	products []shopItem
-	// categoryChildren lists each category's children, for a filter's
-	// descendants (the root of a filter need not exist).
-	categoryChildren map[string][]string
+	// categories numbers the tenant's categories (by id), whose children
+	// are categoryChildren's, for a filter's descendants.
+	categories       map[string]int32
+	categoryChildren [][]int32
 	// trigrams maps every 3 bytes of a search text to the positions of
 	// the products whose text has them, ascending.
 	trigrams map[string][]int32
@@ -67,9 +68,9 @@ type shopCatalog struct {
 // shopItem is one product of a copy.
 type shopItem struct {
 	portal.CatalogProduct
-	search     string   // products.search_text
-	inStock    bool     // the sum of its stock is above 0
-	categories []string // every category it is linked to
+	search     string  // products.search_text
+	inStock    bool    // the sum of its stock is above 0
+	categories []int32 // every category it is linked to
 	breaks     []portal.QuantityBreak
 	promotions []portal.Promotion // all of them, running or not
 }
@@ -246,7 +247,9 @@ const shopCatalogProductsSQL = `SELECT p.id::text, p.code, p.name, p.description
 // readShopCatalog reads the context tenant's copy in one snapshot, one
 // round trip.
 func readShopCatalog(ctx context.Context, db *DB) (*shopCatalog, error) {
-	cat := &shopCatalog{categoryChildren: map[string][]string{}}
+	cat := &shopCatalog{categories: map[string]int32{}}
+	type category struct{ id, parent string }
+	var categories []category
 	byID := map[string]int{}
 	type link struct{ product, category string }
 	var links []link
@@ -268,13 +271,12 @@ func readShopCatalog(ctx context.Context, db *DB) (*shopCatalog, error) {
 		}, shopCatalogProductsSQL)
 		b.Query(func(rows pgx.Rows) error {
 			for rows.Next() {
-				var id, parent string
-				if err := rows.Scan(&id, &parent); err != nil {
+				var c category
+				if err := rows.Scan(&c.id, &c.parent); err != nil {
 					return err
 				}
-				if parent != "" {
-					cat.categoryChildren[parent] = append(cat.categoryChildren[parent], id)
-				}
+				cat.categories[c.id] = int32(len(categories))
+				categories = append(categories, c)
 			}
 			return rows.Err()
 		}, `SELECT id::text, coalesce(parent_id::text, '') FROM product_categories`)
@@ -325,9 +327,16 @@ func readShopCatalog(ctx context.Context, db *DB) (*shopCatalog, error) {
 	for _, add := range append(breaks, promotions...) {
 		add()
 	}
+	cat.categoryChildren = make([][]int32, len(categories))
+	for i, c := range categories {
+		if parent, ok := cat.categories[c.parent]; ok {
+			cat.categoryChildren[parent] = append(cat.categoryChildren[parent], int32(i))
+		}
+	}
 	for _, l := range links {
-		if i, ok := byID[l.product]; ok {
-			cat.products[i].categories = append(cat.products[i].categories, l.category)
+		i, ok := byID[l.product]
+		if c, known := cat.categories[l.category]; ok && known {
+			cat.products[i].categories = append(cat.products[i].categories, c)
 		}
 	}
 	cat.trigrams = map[string][]int32{}
@@ -363,16 +372,20 @@ func (c *shopCatalog) list(view *shopView, f portal.ShopFilter) ([]*shopItem, in
 			}
 		}
 	}
-	var cats map[string]bool
+	// The filter's category and its descendants; one that does not exist
+	// has no products.
+	var cats []bool
 	if f.CategoryID != "" {
-		cats = map[string]bool{}
-		queue := []string{strings.ToLower(f.CategoryID)}
-		for len(queue) > 0 {
-			id := queue[0]
-			queue = queue[1:]
-			if !cats[id] {
-				cats[id] = true
-				queue = append(queue, c.categoryChildren[id]...)
+		cats = make([]bool, len(c.categoryChildren))
+		if root, ok := c.categories[strings.ToLower(f.CategoryID)]; ok {
+			queue := []int32{root}
+			for len(queue) > 0 {
+				id := queue[0]
+				queue = queue[1:]
+				if !cats[id] {
+					cats[id] = true
+					queue = append(queue, c.categoryChildren[id]...)
+				}
 			}
 		}
 	}
@@ -392,7 +405,7 @@ func (c *shopCatalog) list(view *shopView, f portal.ShopFilter) ([]*shopItem, in
 				return false
 			}
 		}
-		return cats == nil || slices.ContainsFunc(p.categories, func(id string) bool { return cats[id] })
+		return cats == nil || slices.ContainsFunc(p.categories, func(id int32) bool { return cats[id] })
 	}
 	from, to := (f.Page-1)*f.PageSize, f.Page*f.PageSize
 	var page []*shopItem
