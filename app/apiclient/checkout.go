@@ -70,8 +70,9 @@ func (c *Client) PurchaseList(ctx context.Context, id string) (api.PurchaseList,
 	return out, err
 }
 
-// CreatePurchaseList creates a list.
-func (c *Client) CreatePurchaseList(ctx context.Context, in api.PurchaseListInput) (api.PurchaseList, error) {
+// CreatePurchaseList creates a list, with its first items when in has
+// some.
+func (c *Client) CreatePurchaseList(ctx context.Context, in api.PurchaseListCreate) (api.PurchaseList, error) {
 	var out api.PurchaseList
 	err := c.do(ctx, "POST", api.PathPurchaseLists, in, &out)
 	return out, err

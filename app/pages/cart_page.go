@@ -227,10 +227,8 @@ func (p *cartPage) saveAsList(ctx app.Context, _ app.Event) {
 	name := "Cart of " + components.FormatDate(todayISO())
 	var l api.PurchaseList
 	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) {
-		if l, err = cl.CreatePurchaseList(c, api.PurchaseListInput{Name: &name}); err != nil {
-			return err
-		}
-		l, err = cl.AddToPurchaseList(c, l.ID, api.PurchaseListAdd{FromCart: true})
+		// One request: the list and its lines, or neither.
+		l, err = cl.CreatePurchaseList(c, api.PurchaseListCreate{Name: &name, PurchaseListAdd: api.PurchaseListAdd{FromCart: true}})
 		return err
 	}, func(err error) {
 		if err != nil {

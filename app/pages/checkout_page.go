@@ -43,6 +43,8 @@ type checkoutPage struct {
 	problem formProblem
 	done    *api.CheckoutConfirmation
 	card    checkoutCard
+
+	savedCards checkoutSavedCards // the payment step's (checkout_payment.go)
 }
 
 func newCheckoutPage() app.Composer {
@@ -102,6 +104,9 @@ func (p *checkoutPage) load() {
 		if err != nil {
 			return
 		}
+		if u, ok := p.session.User(); ok {
+			p.savedCards.load(p.ui, u, o.CardPayments)
+		}
 		p.ship, p.billing = "new", "new"
 		if len(o.ShippingAddresses) > 0 {
 			p.ship = o.ShippingAddresses[0].ID
@@ -130,7 +135,7 @@ var checkoutFieldIDs = map[string]string{
 	"shipping_address_id": "checkout-ship", "shipping_address.line1": "ship-line1", "shipping_address.city": "ship-city",
 	"shipping_address.country": "ship-country", "billing_address": "checkout-billing", "billing_address.line1": "bill-line1",
 	"billing_address.city": "bill-city", "billing_address.country": "bill-country", "payment": "checkout-payment", "cart": "checkout-review",
-	"notes": "checkout-notes",
+	"notes": "checkout-notes", "payment_method_id": "checkout-payment",
 }
 
 func (p *checkoutPage) submit(ctx app.Context, e app.Event) {
@@ -139,7 +144,12 @@ func (p *checkoutPage) submit(ctx app.Context, e app.Event) {
 		return
 	}
 	in := api.CheckoutRequest{IdempotencyKey: p.key, ShippingMethod: p.method, Payment: p.payment,
-		PONumber: inputValue("checkout-po"), PromoCode: p.promo, RequestedDate: inputValue("checkout-date"), Notes: inputValue("checkout-notes")}
+		PONumber: inputValue("checkout-po"), PromoCode: p.promo, RequestedDate: inputValue("checkout-date"), Notes: inputValue("checkout-notes"),
+		PaymentMethodID: p.paymentMethodID()}
+	savedCard := ""
+	if in.PaymentMethodID != "" {
+		savedCard = p.savedCards.label()
+	}
 	if p.ship == "new" {
 		in.ShippingAddress = addressFrom("ship")
 	} else {
@@ -170,9 +180,7 @@ func (p *checkoutPage) submit(ctx app.Context, e app.Event) {
 		}
 		p.done = &out
 		p.ui.SetState(components.KeyCartCount, 0)
-		if out.Card != nil && out.Card.Status != "succeeded" && out.Card.Status != "processing" {
-			p.card.start(p.ui, *out.Card)
-		}
+		p.startPayment(p.ui, out, savedCard)
 		p.ui.Defer(func(app.Context) { app.Window().Call("scrollTo", 0, 0) })
 	})
 }
@@ -262,19 +270,7 @@ func (p *checkoutPage) renderForm() []app.UI {
 				app.Label().For("checkout-notes").Text("Notes (optional)"),
 				app.Textarea().ID("checkout-notes").MaxLength(1000).Rows(3),
 			),
-			app.FieldSet().ID("checkout-payment").Class("card checkout-step").Body(
-				app.Legend().Text("6. Payment"),
-				app.Label().Class("choice").Body(
-					app.Input().Type("radio").Name("checkout-payment").ID("checkout-pay-account").Checked(p.payment == api.PaymentOnAccount).
-						OnChange(func(app.Context, app.Event) { p.payment = api.PaymentOnAccount }),
-					app.Span().Text(" On account ("+orDefault(o.PaymentTerms, "your terms")+"; available credit "+components.FormatMoney(o.AvailableCredit)+")")),
-				app.If(o.CardPayments, func() app.UI {
-					return app.Label().Class("choice").Body(
-						app.Input().Type("radio").Name("checkout-payment").ID("checkout-pay-card").Checked(p.payment == api.PaymentByCard).
-							OnChange(func(app.Context, app.Event) { p.payment = api.PaymentByCard }),
-						app.Span().Text(" By card"))
-				}),
-			),
+			p.paymentStep(o),
 			app.Div().Class("card checkout-step checkout-submit").Body(
 				app.P().Class("checkout-total").Body(app.Text("Total "), app.Strong().ID("checkout-total").Body(components.MoneyText(c.Total))),
 				app.If(c.Discount.Amount > 0, func() app.UI {
@@ -357,6 +353,7 @@ type checkoutCard struct {
 	payment  api.CardPayment
 	state    string // loading | ready | confirming | paid | error
 	msg      string
+	declined string // a saved card's decline, above the card form
 	stripe   app.Value
 	elements app.Value
 }
@@ -391,8 +388,11 @@ func (c *checkoutCard) confirm(app.Context, app.Event) {
 
 func (c *checkoutCard) render() app.UI {
 	return app.Div().ID("checkout-card").Class("card").Body(
-		app.H2().Class("card__title").Text("Pay by card"),
+		app.H2().Class("card__title").Text(map[bool]string{true: "Paid by card", false: "Pay by card"}[c.state == "paid"]),
 		app.P().Body(app.Text("Amount: "), components.MoneyText(c.payment.Amount)),
+		app.If(c.declined != "", func() app.UI {
+			return app.P().ID("checkout-card-declined").Class("card card--alert").Role("alert").Text(c.declined)
+		}),
 		app.Div().ID("checkout-card-element"),
 		app.If(c.msg != "", func() app.UI { return app.P().ID("checkout-card-message").Role("alert").Text(c.msg) }),
 		app.If(c.state == "ready" || c.state == "confirming", func() app.UI {

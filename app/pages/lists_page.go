@@ -69,7 +69,7 @@ func (p *listsPage) create(ctx app.Context, e app.Event) {
 	name := inputValue("lists-new-name")
 	var l api.PurchaseList
 	callAPI(p.ui, func(c context.Context, cl *apiclient.Client) (err error) {
-		l, err = cl.CreatePurchaseList(c, api.PurchaseListInput{Name: &name})
+		l, err = cl.CreatePurchaseList(c, api.PurchaseListCreate{Name: &name})
 		return
 	}, func(err error) {
 		if err != nil {

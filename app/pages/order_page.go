@@ -239,7 +239,46 @@ func (p *orderPage) renderHeader(o api.OrderDetail) app.UI {
 			}),
 			p.downloadMenu(o),
 		),
+		// Add to list (issue 8): the whole order or the lines picked.
+		app.If(p.canManageLists() && o.Status.Code != "awaiting_approval", func() app.UI {
+			return NewAddToList().ID("order").Order(o.ID, listLines(o.Lines))
+		}),
 	)
+}
+
+// listLines are the order's catalogue product lines, which a list can hold.
+func listLines(lines []api.OrderLine) []AddToListLine {
+	var out []AddToListLine
+	for _, l := range lines {
+		if l.ProductID != "" {
+			out = append(out, AddToListLine{No: l.LineNo, Label: itoa(l.LineNo) + ". " + l.ProductCode + " — " + l.Description})
+		}
+	}
+	return out
+}
+
+// canManageLists reports whether the signed-in user may change lists.
+func (p *orderPage) canManageLists() bool {
+	u, ok := p.session.User()
+	return ok && can(u, capabilityListsManage)
+}
+
+// canRate reports whether the user may rate the products of the order:
+// it has arrived (Delivered or Complete) and their role writes reviews.
+func (p *orderPage) canRate() bool {
+	u, ok := p.session.User()
+	code := p.order.Status.Code
+	return ok && can(u, api.CapabilityReviewsWrite) && (code == "delivered" || code == "complete")
+}
+
+// rateLink opens the review form of a line's product (its page with
+// ?rate=1, which brings the form into view).
+func (p *orderPage) rateLink(l api.OrderLine) app.UI {
+	if l.ProductID == "" || !p.canRate() {
+		return nil
+	}
+	return app.A().ID("line-rate-"+itoa(l.LineNo)).Class("button button--small line-rate").
+		Href(api.PageShop+"/"+l.ProductID+"?rate=1").Aria("label", "Rate "+l.ProductCode).Text("Rate product")
 }
 
 // timelineCard is the order's progress: the API says which steps are done,
@@ -278,7 +317,7 @@ func (p *orderPage) renderLines(o api.OrderDetail) app.UI {
 		rows = append(rows, app.Tr().ID("line-"+itoa(l.LineNo)).Body(
 			app.Td().DataSet("label", "#").Text(itoa(l.LineNo)),
 			app.Td().DataSet("label", "Product").Text(l.ProductCode),
-			app.Td().DataSet("label", "Description").Body(app.Div().Body(app.Text(l.Description), p.lineMTR(l))),
+			app.Td().DataSet("label", "Description").Body(app.Div().Body(app.Text(l.Description), p.lineMTR(l), p.rateLink(l))),
 			app.Td().DataSet("label", "Qty").Class("num").Text(strings.TrimSpace(l.Quantity+" "+l.UOM)),
 			app.Td().DataSet("label", "Unit Price").Class("num").Body(components.MoneyText(l.UnitPrice)),
 			app.Td().DataSet("label", "Total").Class("num").Body(components.MoneyText(l.Total)),

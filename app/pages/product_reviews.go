@@ -20,6 +20,7 @@ type ProductReviews struct {
 	app.Compo
 
 	IProductID string
+	IRate      bool // bring the rating form into view once loaded
 
 	ui       app.Context
 	loadedID string
@@ -40,6 +41,10 @@ func NewProductReviews() *ProductReviews { return &ProductReviews{} }
 
 // ProductID sets the product whose reviews the card shows.
 func (c *ProductReviews) ProductID(id string) *ProductReviews { c.IProductID = id; return c }
+
+// Rate brings the rating form into view once the reviews are loaded (the
+// "Rate product" link of a delivered order).
+func (c *ProductReviews) Rate(on bool) *ProductReviews { c.IRate = on; return c }
 
 // OnMount loads the reviews.
 func (c *ProductReviews) OnMount(ctx app.Context) {
@@ -70,6 +75,16 @@ func (c *ProductReviews) load() {
 		c.data, c.err, c.loaded = d, err, true
 		if d.Mine != nil && c.rating == 0 {
 			c.rating, c.body = d.Mine.Rating, d.Mine.Body
+		}
+		if c.IRate && err == nil && d.CanReview {
+			c.ui.Defer(func(app.Context) {
+				if el := app.Window().GetElementByID("review-form"); el.Truthy() {
+					el.Call("scrollIntoView")
+				}
+				if el := app.Window().GetElementByID("review-star-1"); el.Truthy() {
+					el.Call("focus")
+				}
+			})
 		}
 	})
 }

@@ -35,6 +35,7 @@ type shopProductPage struct {
 	err      error
 	loaded   bool
 
+	rate       bool // ?rate=1: bring the review form into view
 	image      int
 	quantity   string
 	dimensions map[string]string
@@ -58,6 +59,7 @@ func (p *shopProductPage) OnNav(ctx app.Context) {
 	p.ui = ctx
 	p.locate(ctx)
 	p.id = strings.TrimPrefix(ctx.Page().URL().Path, api.PageShop+"/")
+	p.rate = ctx.Page().URL().Query().Get("rate") == "1"
 	p.setHead(ctx, "Product", "A product's specifications, availability and your price")
 	ctx.ObserveState(state.KeySession, &p.session).OnChange(p.load)
 	p.load()
@@ -118,12 +120,8 @@ func (p *shopProductPage) onProcessing(code string) app.EventHandler {
 	}
 }
 
-// onAdd adds the configured line to the cart (POST /api/v1/cart/items).
-func (p *shopProductPage) onAdd(ctx app.Context, e app.Event) {
-	e.PreventDefault()
-	if p.adding {
-		return
-	}
+// line is the configured line: quantity, dimensions and processing.
+func (p *shopProductPage) line() api.CartItemInput {
 	in := api.CartItemInput{ProductID: p.product.ID, Quantity: strings.TrimSpace(p.quantity), UOM: p.product.PricingUOM,
 		Processing: slices.Clone(p.processing)}
 	if len(p.product.RequiredDimensions) > 0 {
@@ -132,6 +130,16 @@ func (p *shopProductPage) onAdd(ctx app.Context, e app.Event) {
 			in.Dimensions[d.Name] = strings.TrimSpace(p.dimensions[d.Name])
 		}
 	}
+	return in
+}
+
+// onAdd adds the configured line to the cart (POST /api/v1/cart/items).
+func (p *shopProductPage) onAdd(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if p.adding {
+		return
+	}
+	in := p.line()
 	if _, ok := p.session.User(); !ok {
 		// A guest: the browser keeps the cart (the guest checkout prices
 		// it on the server and says whether the tenant takes guest orders).
@@ -207,6 +215,8 @@ func (p *shopProductPage) renderProduct() []app.UI {
 			),
 		),
 		p.renderConfigure(),
+		// Add to list (issue 8): the product as configured above.
+		app.If(p.canManageLists(), func() app.UI { return NewAddToList().ID("product").Items(p.line()) }),
 		p.renderLocations(),
 		app.If(len(d.Related) > 0, func() app.UI {
 			cards := make([]app.UI, 0, len(d.Related))
@@ -217,8 +227,17 @@ func (p *shopProductPage) renderProduct() []app.UI {
 				app.Ul().Class("shop__grid").Body(cards...))
 		}),
 		// Customers' reviews (signed in only: reviews are the account users').
-		app.If(signedIn(p.session), func() app.UI { return NewProductReviews().ProductID(d.ID) }),
+		// ?rate=1 (an order's "Rate product") brings the form into view.
+		app.If(signedIn(p.session), func() app.UI {
+			return NewProductReviews().ProductID(d.ID).Rate(p.rate)
+		}),
 	}
+}
+
+// canManageLists reports whether the signed-in user may change lists.
+func (p *shopProductPage) canManageLists() bool {
+	u, ok := p.session.User()
+	return ok && can(u, capabilityListsManage)
 }
 
 // signedIn says whether s is a signed-in user's session.

@@ -180,9 +180,21 @@ type PurchaseListInput struct {
 }
 
 // PurchaseListAdd is POST /api/v1/purchase-lists/{id}/items: lines, the
-// lines of one of the account's orders, or the user's cart.
+// lines of one of the account's orders (line_nos: only those), or the
+// user's cart; exactly one of them.
 type PurchaseListAdd struct {
 	Items       []CartItemInput `json:"items,omitempty"`
 	FromOrderID string          `json:"from_order_id,omitempty"`
+	LineNos     []int           `json:"line_nos,omitempty"`
 	FromCart    bool            `json:"from_cart,omitempty"`
+}
+
+// PurchaseListCreate is POST /api/v1/purchase-lists: the list's name and
+// sharing and, optionally, its first items (as PurchaseListAdd), created
+// together in one transaction: a bad line, or an order not of the
+// account (404), creates no list.
+type PurchaseListCreate struct {
+	Name    *string `json:"name,omitempty"`
+	Sharing *string `json:"sharing,omitempty"`
+	PurchaseListAdd
 }

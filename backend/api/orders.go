@@ -116,6 +116,7 @@ type TimelineStep struct {
 // OrderLine is one line of an order.
 type OrderLine struct {
 	LineNo          int    `json:"line_no"`
+	ProductID       string `json:"product_id,omitempty"` // the catalogue's product, for its page (reviews); none for a free-text line
 	ProductCode     string `json:"product_code"`
 	Description     string `json:"description"`
 	Quantity        string `json:"quantity"` // decimal as text

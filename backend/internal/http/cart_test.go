@@ -269,6 +269,35 @@ func TestPurchaseListAPI(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &l); err != nil || w.Code != 200 || len(l.Items) != 1 || l.Items[0].Code != "PL-1" {
 		t.Fatalf("add items: %d %s", w.Code, w.Body)
 	}
+	// Created with its first items in one request; bad input names its
+	// field, an order that is not the account's is 404, and neither makes
+	// a list.
+	item := `[{"product_id":"` + products["PL-1"] + `","quantity":"2"}]`
+	w = e.request("POST", cartHost, api.PathPurchaseLists, `{"name":"Plates","items":`+item+`}`, jane, nil)
+	var withItems api.PurchaseList
+	if err := json.Unmarshal(w.Body.Bytes(), &withItems); err != nil || w.Code != http.StatusCreated || len(withItems.Items) != 1 ||
+		withItems.Items[0].Quantity != "2" {
+		t.Fatalf("create with items: %d %s", w.Code, w.Body)
+	}
+	for _, tc := range []struct{ body, field string }{
+		{`{"name":"x","from_cart":true,"line_nos":[1]}`, "line_nos"},
+		{`{"name":"x","from_order_id":"` + uuid.NewString() + `","line_nos":[0]}`, "line_nos[0]"},
+		{`{"name":"x","from_cart":true,"items":` + item + `}`, "items"},
+		{`{"name":"","items":` + item + `}`, "name"},
+		{`{"name":"x","items":[{"product_id":"` + products["PL-1"] + `","quantity":"-1"}]}`, "items[0].quantity"},
+	} {
+		p := decodeProblem(t, e.request("POST", cartHost, api.PathPurchaseLists, tc.body, jane, nil), http.StatusBadRequest)
+		if strings.Join(problemFields(p), ",") != tc.field {
+			t.Errorf("%s: %+v, want field %s", tc.body, p, tc.field)
+		}
+	}
+	decodeProblem(t, e.request("POST", cartHost, api.PathPurchaseLists, `{"name":"x","from_order_id":"`+uuid.NewString()+`"}`, jane, nil),
+		http.StatusNotFound)
+	w = e.request("GET", cartHost, api.PathPurchaseLists, "", jane, nil)
+	var all []api.PurchaseList
+	if err := json.Unmarshal(w.Body.Bytes(), &all); err != nil || len(all) != 2 {
+		t.Errorf("lists after the refused creates: %d %s", w.Code, w.Body)
+	}
 	// Bob is another customer: Jane's list does not exist for him.
 	for _, r := range [][3]string{{"GET", "", ""}, {"PATCH", "", `{"name":"mine now"}`}, {"DELETE", "", ""}, {"POST", "/cart", ""},
 		{"POST", "/items", `{"from_cart":true}`}, {"DELETE", "/items/" + l.Items[0].ID, ""}} {
@@ -287,6 +316,8 @@ func TestPurchaseListAPI(t *testing.T) {
 		t.Errorf("viewer's lists: %d %s", w.Code, w.Body)
 	}
 	decodeProblem(t, e.request("POST", cartHost, api.PathPurchaseLists, `{"name":"Mine"}`, vic, nil), http.StatusForbidden)
+	decodeProblem(t, e.request("POST", cartHost, api.PathPurchaseLists, `{"name":"Mine","items":`+item+`}`, vic, nil), http.StatusForbidden)
+	decodeProblem(t, e.request("POST", cartHost, api.PathPurchaseLists+"/"+l.ID+"/items", `{"items":`+item+`}`, vic, nil), http.StatusForbidden)
 	decodeProblem(t, e.request("GET", cartHost, api.PathCart, "", vic, nil), http.StatusForbidden)
 	decodeProblem(t, e.request("POST", cartHost, api.PathCheckout, `{}`, vic, nil), http.StatusForbidden)
 	if w := e.request("DELETE", cartHost, api.PathPurchaseLists+"/"+l.ID, "", jane, nil); w.Code != http.StatusNoContent {

@@ -59,7 +59,9 @@ func problemFields(p api.Problem) []string {
 func TestAccessRequestFlow(t *testing.T) {
 	e := newEnv(t, nil)
 	const host = "acme.portal.test"
-	seedStaffUser(t, e.owner, "acme", "rep@acme.example", "sales_rep")
+	// A tenant admin: the requests name no customer, so no rep's
+	// (TestStaffQuotesFollowAssignments covers the reps).
+	seedStaffUser(t, e.owner, "acme", "rep@acme.example", "tenant_admin")
 
 	// Validation names the fields.
 	p := decodeProblem(t, e.request("POST", host, api.PathAccessRequests, `{"email":"nope"}`, nil, nil), http.StatusBadRequest)
@@ -80,7 +82,7 @@ func TestAccessRequestFlow(t *testing.T) {
 		t.Errorf("acknowledgement or staff notice not mailed:\n%s", logs)
 	}
 
-	// The staff queue: customers' users 403, the sales rep may decide.
+	// The staff queue: customers' users 403, the staff may decide.
 	jane := e.signIn(t, host, "jane@acme-customer.example", testPassword)
 	decodeProblem(t, e.request("GET", host, api.PathAccessRequests, "", jane, nil), http.StatusForbidden)
 	rep := e.signIn(t, host, "rep@acme.example", testPassword)

@@ -43,9 +43,12 @@ func TestQuotesAPI(t *testing.T) {
 			VALUES (?, ?, 'P-100', 'A36 Plate 1/4in', 'plate', 'ea', 'ea', 1250)`, tn.ID, product); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, password_hash)
-			VALUES (?, ?, ?, 'vera@acme-customer.example', 'Vera Viewer', 'viewer', ?)`, tn.ID, uuid.NewString(), customer, hash)
-		return err
+		if _, err := tx.ExecContext(ctx, `INSERT INTO users (tenant_id, id, customer_id, email, name, role, password_hash)
+			VALUES (?, ?, ?, 'vera@acme-customer.example', 'Vera Viewer', 'viewer', ?)`, tn.ID, uuid.NewString(), customer, hash); err != nil {
+			return err
+		}
+		// Sam (rep@acme.example, below) is the customer's sales rep.
+		return assignSalesRep(ctx, tx, tn.ID, customer, "rep@acme.example")
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -220,6 +220,14 @@ func (s *Server) toAPIConfirmation(c *portal.CheckoutResult) api.CheckoutConfirm
 	return out
 }
 
+// mayUseSavedCards says whether the signed-in user may pay an order
+// with one of the account's saved cards: the permission that lists them.
+func (s *Server) mayUseSavedCards(r *http.Request) bool {
+	t, ok := tenants.FromContext(r.Context())
+	cur, signedIn := userFrom(r.Context())
+	return ok && signedIn && s.Authz != nil && s.Authz.Allowed(t.ID, cur.user.Role, policies.PaymentMethodsRead)
+}
+
 // handleCheckout places the cart as an order: 201 the first time, 200
 // with replayed for the same idempotency key again.
 func (s *Server) handleCheckout(w http.ResponseWriter, r *http.Request) error {
@@ -235,6 +243,13 @@ func (s *Server) handleCheckout(w http.ResponseWriter, r *http.Request) error {
 		return portal.Errorf(portal.EFORBIDDEN, "This portal does not take card payments.")
 	}
 	cur, _ := userFrom(r.Context())
+	if in.PaymentMethodID != "" && !s.mayUseSavedCards(r) {
+		// Paying with a saved card takes the account's cards, which only
+		// the roles that read them may use (payment_methods:read: Admin and
+		// Finance by default; checkout itself needs orders:create).
+		return &portal.Error{Code: portal.EFORBIDDEN, Message: "Your role cannot pay with the account's saved cards; pay on account or with a new card.",
+			Fields: []portal.FieldError{{Field: "payment_method_id", Message: "Not allowed for your role."}}}
+	}
 	c, err := svc.Checkout(r.Context(), cur.user, portal.CheckoutInput{IdempotencyKey: in.IdempotencyKey,
 		BillingAddressID: in.BillingAddressID, BillingAddress: fromAPIAddressPtr(in.BillingAddress),
 		ShippingAddressID: in.ShippingAddressID, ShippingAddress: fromAPIAddressPtr(in.ShippingAddress),

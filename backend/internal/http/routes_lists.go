@@ -35,6 +35,10 @@ func toAPIList(l *portal.PurchaseList, actor *portal.User) api.PurchaseList {
 	return out
 }
 
+func fromAPIListAdd(in api.PurchaseListAdd) portal.ListItemsAdd {
+	return portal.ListItemsAdd{Items: fromAPICartItems(in.Items), FromOrderID: in.FromOrderID, LineNos: in.LineNos, FromCart: in.FromCart}
+}
+
 func (s *Server) lists() (portal.PurchaseListService, error) {
 	if s.PurchaseLists == nil {
 		return nil, errNotFound
@@ -64,12 +68,13 @@ func (s *Server) handleListCreate(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	var in api.PurchaseListInput
+	var in api.PurchaseListCreate
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
 	cur, _ := userFrom(r.Context())
-	l, err := svc.CreatePurchaseList(r.Context(), cur.user, portal.PurchaseListInput{Name: in.Name, Sharing: in.Sharing})
+	l, err := svc.CreatePurchaseList(r.Context(), cur.user, portal.PurchaseListInput{Name: in.Name, Sharing: in.Sharing,
+		Initial: fromAPIListAdd(in.PurchaseListAdd)})
 	if err != nil {
 		return err
 	}
@@ -130,8 +135,7 @@ func (s *Server) handleListAdd(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	cur, _ := userFrom(r.Context())
-	l, err := svc.AddToPurchaseList(r.Context(), cur.user, chi.URLParam(r, "id"), portal.ListItemsAdd{Items: fromAPICartItems(in.Items),
-		FromOrderID: in.FromOrderID, FromCart: in.FromCart})
+	l, err := svc.AddToPurchaseList(r.Context(), cur.user, chi.URLParam(r, "id"), fromAPIListAdd(in))
 	if err != nil {
 		return err
 	}

@@ -102,7 +102,7 @@ func (s *Server) handleOrderList(w http.ResponseWriter, r *http.Request) error {
 	for _, o := range list {
 		out.Orders = append(out.Orders, toAPIOrderSummary(o))
 	}
-	for _, st := range portal.CustomerOrderStatuses() {
+	for _, st := range portal.OrderFilterStatuses() {
 		out.Statuses = append(out.Statuses, toAPIStatus(st))
 	}
 	return writePrivateJSON(w, out)
@@ -133,7 +133,7 @@ func (s *Server) handleOrderGet(w http.ResponseWriter, r *http.Request) error {
 		out.Timeline = append(out.Timeline, api.TimelineStep{ID: t.ID, Label: t.Label, Icon: t.Icon, State: t.State, At: t.At})
 	}
 	for _, l := range o.Lines {
-		out.Lines = append(out.Lines, api.OrderLine{LineNo: l.LineNo, ProductCode: l.ProductCode, Description: l.Description,
+		out.Lines = append(out.Lines, api.OrderLine{LineNo: l.LineNo, ProductID: l.ProductID, ProductCode: l.ProductCode, Description: l.Description,
 			Quantity: l.Quantity, UOM: l.UOM, UnitPrice: toAPIMoney(l.UnitPrice), Total: toAPIMoney(l.Total),
 			Status: toAPIStatus(l.Status), ProcessingNotes: l.ProcessingNotes, Dimensions: l.Dimensions, Grade: l.Grade,
 			HeatNumber: l.HeatNumber, HasMTR: l.HasMTR})

@@ -58,6 +58,7 @@ type env struct {
 	owner  *postgres.DB
 	stripe *stripetest.Recorder // requests to stripe-mock
 	pg     *pgtest.Database
+	authz  *policies.Authorizer // the server's; a test may customise a tenant's rows
 }
 
 func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
@@ -134,7 +135,7 @@ func newEnv(t *testing.T, pwa http.Handler, checks ...porthttp.Check) *env {
 		Quotes: postgres.NewQuoteService(db, nil), QuoteMail: &mail.Notifier{Sender: sender},
 		Shop: postgres.NewShopService(db), CatalogSync: postgres.NewBackOfficeService(db), // shop (issue 8)
 	})
-	return &env{srv: srv, logs: logs, db: db, owner: owner, stripe: rec, pg: d}
+	return &env{srv: srv, logs: logs, db: db, owner: owner, stripe: rec, pg: d, authz: authz}
 }
 
 func newTenant(slug, name string, status tenants.Status, hosts ...string) *tenants.Tenant {

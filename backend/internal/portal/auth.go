@@ -44,6 +44,16 @@ type User struct {
 // customer's user.
 func (u *User) Staff() bool { return u.CustomerID == "" }
 
+// AllCustomers reports whether u, one of the staff, works for every
+// customer of the tenant (a tenant admin) rather than only for the
+// customers assigned to them (a sales rep, and any other staff role:
+// what is not granted is scoped). Whose customers a sales rep's are is
+// the back office's assignment (customers.sales_rep_id): the sales rep
+// with the user's e-mail address (postgres.staffScope). Every staff read
+// and decision about a customer's data follows it; a customer outside
+// the scope is ENOTFOUND, as if it did not exist.
+func (u *User) AllCustomers() bool { return u.Staff() && u.Role == "tenant_admin" }
+
 // Session is a signed-in browser. Its secret token lives only in the
 // client's cookie; the database keeps a hash.
 type Session struct {

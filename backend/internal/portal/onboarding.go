@@ -189,7 +189,11 @@ func (in *ProfileInput) Validate() error {
 
 // OnboardingService brings new customers in: access requests and their
 // staff queue, and self-registration. Staff methods take the signed-in
-// staff user as actor; ids of another tenant's rows are ENOTFOUND.
+// staff user as actor and see the customers it works for
+// (User.AllCustomers): ids of another tenant's rows, and to a sales rep
+// of another rep's customer's, are ENOTFOUND. An access request is the
+// customer's it names by account number (or was approved into); one
+// naming none is for a tenant admin.
 type OnboardingService interface {
 	// RequestAccess queues a request. Errors: EINVALID, ERATELIMITED (more
 	// than MaxAccessRequestsPerClient from the client's address in the
@@ -201,7 +205,8 @@ type OnboardingService interface {
 	// ApproveAccessRequest links or creates the customer, invites the
 	// requester and marks the request approved, in one transaction.
 	// Errors: ENOTFOUND, ECONFLICT (already decided, address already has a
-	// user, account number taken), EINVALID.
+	// user, account number taken), EINVALID (also a customer outside the
+	// actor's), EFORBIDDEN (a sales rep creating a customer).
 	ApproveAccessRequest(ctx context.Context, actor *User, id string, in ApproveInput) (*Approval, error)
 	// RejectAccessRequest marks the request rejected. Errors: ENOTFOUND,
 	// ECONFLICT (already decided), EINVALID.

@@ -61,6 +61,7 @@ type TimelineEntry struct {
 type OrderLine struct {
 	ID              string
 	LineNo          int
+	ProductID       string // "" for a line without a catalogue product
 	ProductCode     string
 	Description     string
 	Quantity        string // decimal as text, "12.5"; never a float
@@ -237,7 +238,7 @@ func (f *OrderFilter) Validate() error {
 		fields = append(fields, FieldError{Field: "q", Message: "Search for at most 100 characters."})
 	}
 	for _, c := range f.Statuses {
-		if InternalOrderStatuses(c) == nil {
+		if c != AwaitingApproval.Code && InternalOrderStatuses(c) == nil {
 			fields = append(fields, FieldError{Field: "status", Message: "Unknown status " + strconv.Quote(c) + "."})
 		}
 	}

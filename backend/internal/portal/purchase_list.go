@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -42,9 +43,12 @@ type PurchaseListItem struct {
 }
 
 // PurchaseListInput creates or renames a list, or changes its sharing.
+// Initial, on create only, fills the new list in the same transaction:
+// lines, an order's lines or the cart (or nothing, the zero value).
 type PurchaseListInput struct {
 	Name    *string
 	Sharing *string
+	Initial ListItemsAdd
 }
 
 // Validate checks the set fields.
@@ -66,11 +70,51 @@ func (in *PurchaseListInput) Validate(create bool) error {
 }
 
 // ListItemsAdd adds to a list: lines, the lines of one of the account's
-// orders, or the actor's cart.
+// orders (LineNos: only those lines; none: every product line), or the
+// actor's cart.
 type ListItemsAdd struct {
 	Items       []CartLineInput
 	FromOrderID string
+	LineNos     []int
 	FromCart    bool
+}
+
+// Empty reports whether in names nothing to add.
+func (in *ListItemsAdd) Empty() bool {
+	return len(in.Items) == 0 && in.FromOrderID == "" && !in.FromCart && len(in.LineNos) == 0
+}
+
+// Validate checks that in names exactly one source, that line numbers
+// come only with an order and are line numbers, and the lines given.
+func (in *ListItemsAdd) Validate() error {
+	sources := 0
+	for _, set := range []bool{len(in.Items) > 0, in.FromOrderID != "", in.FromCart} {
+		if set {
+			sources++
+		}
+	}
+	if sources != 1 {
+		return &Error{Code: EINVALID, Message: "Add items, an order or the cart.",
+			Fields: []FieldError{{Field: "items", Message: "Send items, from_order_id or from_cart (one of them)."}}}
+	}
+	if len(in.LineNos) > 0 && in.FromOrderID == "" {
+		return &Error{Code: EINVALID, Message: "Line numbers pick lines of an order.",
+			Fields: []FieldError{{Field: "line_nos", Message: "Send line_nos only with from_order_id."}}}
+	}
+	if len(in.LineNos) > MaxCartLines {
+		return &Error{Code: EINVALID, Message: "Too many lines.",
+			Fields: []FieldError{{Field: "line_nos", Message: "Pick at most " + strconv.Itoa(MaxCartLines) + " lines."}}}
+	}
+	for i, n := range in.LineNos {
+		if n < 1 {
+			return &Error{Code: EINVALID, Message: "Check the line numbers.",
+				Fields: []FieldError{{Field: "line_nos[" + strconv.Itoa(i) + "]", Message: "Line numbers start at 1."}}}
+		}
+	}
+	if len(in.Items) > 0 {
+		return ValidateCartLines("items", in.Items)
+	}
+	return nil
 }
 
 // PurchaseListService keeps purchase lists. Another customer's list, and a

@@ -250,7 +250,9 @@ type CatalogItem struct {
 
 // QuoteService is the portal's quote workflow. Customer calls see the
 // actor's customer only (another customer's quote is ENOTFOUND) and a
-// draft only its author; staff calls need a staff actor.
+// draft only its author; staff calls need a staff actor and see the
+// quotes of the customers it works for (User.AllCustomers): another
+// customer's quote is ENOTFOUND to a sales rep.
 type QuoteService interface {
 	// Quotes lists the actor's customer's quotes (the actor's own drafts
 	// among them), newest first.
@@ -282,10 +284,10 @@ type QuoteService interface {
 	// most recent first.
 	RecentProducts(ctx context.Context, actor *User) ([]CatalogItem, error)
 
-	// StaffQuotes lists the tenant's submitted quotes (status "" for
+	// StaffQuotes lists the submitted quotes of the actor's customers (status "" for
 	// every status but draft), oldest submission first.
 	StaffQuotes(ctx context.Context, actor *User, status string) ([]QuoteSummary, error)
-	// StaffQuote returns any non-draft quote of the tenant.
+	// StaffQuote returns a non-draft quote of the actor's customers.
 	StaffQuote(ctx context.Context, actor *User, id string) (*Quote, error)
 	// Review marks a submitted quote under review. Errors: ENOTFOUND,
 	// ECONFLICT.

@@ -114,6 +114,17 @@ func QuoteStatus(internal string) (Status, bool) { return lookup(quoteStatuses, 
 // filter.
 func CustomerOrderStatuses() []Status { return customerStatuses(orderStatuses) }
 
+// OrderFilterStatuses are the options of the orders list's status filter:
+// Awaiting Approval first, then CustomerOrderStatuses. Awaiting Approval is
+// not a row of spec 000 §3's table (status_test.go holds the table to the
+// spec): it is derived, a draft held by an approval rule (internally
+// draft, with a pending order_approvals row), so a requester finds the
+// orders they placed that an Admin has yet to approve. Drafts without an
+// approval are never shown.
+func OrderFilterStatuses() []Status {
+	return append([]Status{AwaitingApproval}, CustomerOrderStatuses()...)
+}
+
 // CustomerShipmentStatuses lists the customer-facing shipment statuses
 // once each: the options of the shipments list's status filter.
 func CustomerShipmentStatuses() []Status { return customerStatuses(shipmentStatuses) }

@@ -157,3 +157,21 @@ func TestOpenStatusesAndTimeline(t *testing.T) {
 		}
 	}
 }
+
+// TestOrderFilterStatuses: the status filter offers Awaiting Approval (a
+// derived state, not a row of the spec's table) before the spec's codes,
+// and the filter accepts it.
+func TestOrderFilterStatuses(t *testing.T) {
+	got := OrderFilterStatuses()
+	if len(got) != len(CustomerOrderStatuses())+1 || got[0] != AwaitingApproval || got[1].Code != "received" {
+		t.Errorf("filter statuses = %+v", got)
+	}
+	f := OrderFilter{Statuses: []string{AwaitingApproval.Code, "shipped"}}
+	if err := f.Validate(); err != nil {
+		t.Errorf("awaiting_approval refused: %v", err)
+	}
+	f = OrderFilter{Statuses: []string{"draft"}}
+	if f.Validate() == nil {
+		t.Error("draft accepted as a filter")
+	}
+}

@@ -66,6 +66,7 @@ func TestApprovals_RuleHoldsOrderUntilApproved(t *testing.T) {
 	if err != nil || o.Status.Code != "awaiting_approval" {
 		t.Fatalf("the requester's order: %+v %v", o, err)
 	}
+	heldCount := e.checkHeld(t, p.OrderID, true)
 	list, err := e.approvals.Approvals(e.a, e.ann, portal.ApprovalFilter{Status: portal.ApprovalPending})
 	if err != nil || len(list) != 1 || list[0].OrderID != p.OrderID || list[0].RequestedBy != "Jane Buyer" || list[0].Total.Amount != 12000 ||
 		list[0].Threshold.Amount != 10000 || list[0].OrderStatus.Code != "awaiting_approval" {
@@ -94,6 +95,10 @@ func TestApprovals_RuleHoldsOrderUntilApproved(t *testing.T) {
 	if err != nil || a.Status != portal.ApprovalApproved || a.DecidedBy != "Ann Admin" || a.Comment != "OK for project 7" ||
 		a.OrderStatus.Code != "received" {
 		t.Fatalf("approved: %+v %v", a, err)
+	}
+	// Approved, it is still in progress: counted the same.
+	if n := e.checkHeld(t, p.OrderID, false); n != heldCount {
+		t.Errorf("in progress: %d held, %d approved", heldCount, n)
 	}
 	if n := e.count(t, `SELECT count(*) FROM outbox_events WHERE event_type = 'order.created' AND subject_id = ? AND payload->>'source' = 'portal'`,
 		p.OrderID); n != 1 {
@@ -138,4 +143,40 @@ func TestApprovals_RuleHoldsOrderUntilApproved(t *testing.T) {
 	if p := e.placeSO900(t, e.jane, "20"); p.AwaitingApproval {
 		t.Errorf("held without a rule: %+v", p)
 	}
+}
+
+// checkHeld checks how Jane's order id shows in My Orders (all, and the
+// Awaiting Approval filter) and among the dashboard's orders in progress:
+// held, as Awaiting Approval, or not (then not in the filter). It returns
+// the dashboard's count of orders in progress.
+func (e *commerceEnv) checkHeld(t *testing.T, id string, held bool) int {
+	t.Helper()
+	find := func(list []portal.OrderSummary) (portal.OrderSummary, bool) {
+		for _, o := range list {
+			if o.ID == id {
+				return o, true
+			}
+		}
+		return portal.OrderSummary{}, false
+	}
+	all, _, err := e.orders.FindOrders(e.a, e.jane, portal.OrderFilter{})
+	if o, ok := find(all); err != nil || !ok || (o.Status.Code == portal.AwaitingApproval.Code) != held {
+		t.Errorf("My Orders: %+v %v (held %v)", o, err, held)
+	}
+	filtered, total, err := e.orders.FindOrders(e.a, e.jane, portal.OrderFilter{Statuses: []string{portal.AwaitingApproval.Code}})
+	if _, ok := find(filtered); err != nil || ok != held || total != len(filtered) || (held && total != 1) {
+		t.Errorf("Awaiting Approval filter: %d orders, total %d, %v (held %v)", len(filtered), total, err, held)
+	}
+	both, _, err := e.orders.FindOrders(e.a, e.jane, portal.OrderFilter{Statuses: []string{portal.AwaitingApproval.Code, "received"}})
+	if o, ok := find(both); err != nil || !ok || len(both) < 2 {
+		t.Errorf("Awaiting Approval or Received: %+v %d %v", o, len(both), err)
+	}
+	d, err := e.orders.Dashboard(e.a, e.jane)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, ok := find(d.OrdersInProgress); !ok || (o.Status.Code == portal.AwaitingApproval.Code) != held {
+		t.Errorf("orders in progress: %+v (held %v)", d.OrdersInProgress, held)
+	}
+	return d.InProgressCount
 }

@@ -24,6 +24,7 @@ const authPassword = "Correct-Horse-9"
 // authEnv is a database with two tenants, each with a customer and users
 // (active "jane", disabled "old"), and an AuthService as the app role.
 type authEnv struct {
+	pg    *pgtest.Database
 	app   *postgres.DB
 	svc   *postgres.AuthService
 	a, b  context.Context // request contexts of tenant A and B
@@ -69,7 +70,7 @@ func newAuthEnv(t testing.TB) *authEnv {
 		}
 	}
 	e.owner = owner
-	e.app = d.OpenApp(t, postgres.Options{})
+	e.pg, e.app = d, d.OpenApp(t, postgres.Options{})
 	e.app.Now = func() time.Time { return e.now }
 	e.svc = postgres.NewAuthService(e.app)
 	return e

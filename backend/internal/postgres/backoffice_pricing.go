@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -97,8 +98,21 @@ func (s *BackOfficeService) UpsertContractPrices(ctx context.Context, rows []por
 			if err != nil {
 				return "", "", err
 			}
-			return boUpsert{table: "customer_prices", cols: []string{"customer_id", "product_id", "min_quantity_milli", "unit_price_minor", "valid_from", "valid_to"},
+			before, err := contractPriceTx(ctx, tx, in.ExternalID)
+			if err != nil {
+				return "", "", err
+			}
+			status, id, err := boUpsert{table: "customer_prices", cols: []string{"customer_id", "product_id", "min_quantity_milli", "unit_price_minor", "valid_from", "valid_to"},
 				vals: []any{cust, prod, portal.Milli(in.MinQuantity), in.UnitPrice, nullable(in.ValidFrom), nullable(in.ValidTo)}}.exec(ctx, tx, now, in.ExternalID)
+			if err != nil || status == portal.RowUnchanged {
+				return status, id, err
+			}
+			evs, err := contractPriceEvents(ctx, tx, now, before, &contractPriceRow{Customer: cust.(string), Product: prod,
+				MinQtyMilli: portal.Milli(in.MinQuantity), Unit: in.UnitPrice, From: in.ValidFrom, To: in.ValidTo})
+			if err != nil {
+				return "", "", err
+			}
+			return status, id, insertOutboxEvents(ctx, tx, now, evs...)
 		})
 }
 
@@ -115,9 +129,24 @@ func (s *BackOfficeService) SetPriceBreaks(ctx context.Context, rows []portal.Pr
 			for k, b := range in.Breaks {
 				set[k] = []any{portal.Milli(b.MinQuantity), b.UnitPrice}
 			}
+			before, err := priceBreaksTx(ctx, tx, prod)
+			if err != nil {
+				return "", "", err
+			}
 			changed, err := replaceSetTx(ctx, tx, "product_price_breaks", "product_id", prod, `min_quantity_milli || E'\t' || unit_price_minor`,
 				[]string{"min_quantity_milli", "unit_price_minor"}, set, fpJoin)
-			return setStatus(changed), prod, err
+			if err != nil || !changed {
+				return setStatus(changed), prod, err
+			}
+			after := make(map[int64]int64, len(set))
+			for _, b := range in.Breaks {
+				after[portal.Milli(b.MinQuantity)] = b.UnitPrice
+			}
+			evs, err := priceBreakEvents(ctx, tx, now, prod, before, after)
+			if err != nil {
+				return "", "", err
+			}
+			return setStatus(changed), prod, insertOutboxEvents(ctx, tx, now, evs...)
 		})
 }
 
@@ -139,8 +168,27 @@ func (s *BackOfficeService) UpsertPromotions(ctx context.Context, rows []portal.
 			}
 			starts, _ := time.Parse(time.RFC3339, in.StartsAt)
 			ends, _ := time.Parse(time.RFC3339, in.EndsAt)
-			return boUpsert{table: "promotions", cols: []string{"product_id", "name", "percent_off_bp", "unit_price_minor", "starts_at", "ends_at"},
+			before, err := promotionTx(ctx, tx, in.ExternalID)
+			if err != nil {
+				return "", "", err
+			}
+			status, id, err := boUpsert{table: "promotions", cols: []string{"product_id", "name", "percent_off_bp", "unit_price_minor", "starts_at", "ends_at"},
 				vals: []any{prod, in.Name, bp, unit, starts.UTC(), ends.UTC()}}.exec(ctx, tx, now, in.ExternalID)
+			if err != nil || status == portal.RowUnchanged {
+				return status, id, err
+			}
+			after := &promotionRow{ID: id, Product: prod, StartsAt: starts, EndsAt: ends}
+			if in.PercentOffBP != 0 {
+				after.PercentOffBP = sql.NullInt64{Int64: int64(in.PercentOffBP), Valid: true}
+			}
+			if in.UnitPrice != nil {
+				after.Unit = sql.NullInt64{Int64: *in.UnitPrice, Valid: true}
+			}
+			evs, err := promotionEvents(ctx, tx, now, before, after)
+			if err != nil {
+				return "", "", err
+			}
+			return status, id, insertOutboxEvents(ctx, tx, now, evs...)
 		})
 }
 

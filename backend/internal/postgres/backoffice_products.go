@@ -181,7 +181,7 @@ func upsertProductsTx(ctx context.Context, tx bun.Tx, now time.Time, rows []port
 		}
 		if b, ok := before[in.ExternalID]; ok && r.Status == portal.RowUpdated && b.Price != in.ListPrice {
 			evs = append(evs, boEvent{"price.changed", r.ID, map[string]any{"product_id": r.ID, "product_code": in.Code,
-				"price_type": "list", "old_price": decimalMinor(b.Price), "new_price": decimalMinor(in.ListPrice),
+				"price_type": priceTypeList, "old_price": decimalMinor(b.Price), "new_price": decimalMinor(in.ListPrice),
 				"effective_date": now.Format(time.DateOnly)}})
 		}
 	}

@@ -588,8 +588,9 @@ var reconcileEvents = map[string]string{
 // Reconcile asks Stripe about the tenant's attempts (tenant of ctx) whose
 // payment has been under way (confirmed but not settled) for longer than
 // age, and applies what Stripe says, as the missing webhook would have:
-// a lost or undelivered event does not leave an invoice unpaid. It
-// returns how many attempts changed.
+// a lost or undelivered event does not leave an invoice unpaid; then the
+// same for orders paid by card at checkout (reconcileCheckouts). It
+// returns how many attempts and checkouts changed.
 func (s *CardPaymentService) Reconcile(ctx context.Context, age time.Duration) (int, error) {
 	if s.gateway == nil {
 		return 0, nil
@@ -640,5 +641,6 @@ func (s *CardPaymentService) Reconcile(ctx context.Context, age time.Duration) (
 			return changed, err
 		}
 	}
-	return changed, nil
+	n, err := s.reconcileCheckouts(ctx, age) // orders paid by card at checkout (issue 8)
+	return changed + n, err
 }

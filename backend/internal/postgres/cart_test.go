@@ -666,3 +666,62 @@ func TestCheckoutRedeemsPromoCode(t *testing.T) {
 		t.Errorf("%d portal orders, want 1", n)
 	}
 }
+
+// TestPurchaseListCreatedWithItems: a list is created with its first
+// items (lines, an order's chosen lines or the cart) in one transaction;
+// bad input names its field and, like another customer's order, leaves no
+// list behind.
+func TestPurchaseListCreatedWithItems(t *testing.T) {
+	e := newCartEnv(t)
+	e.add(t, e.jane, portal.CartLineInput{ProductID: e.products["PL-1"], Quantity: "2"}, portal.CartLineInput{ProductID: e.products["RB-2"], Quantity: "3"})
+	in := checkoutInput("list-create-key-01")
+	in.ShippingAddressID = e.ids["dock"]
+	placed, err := e.cart.Checkout(e.ctx, e.jane, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rbLine := e.ownerInt(t, `SELECT line_no FROM order_lines WHERE order_id = ? AND product_id = ?`, placed.OrderID, e.products["RB-2"])
+	lists := func() int {
+		return e.ownerInt(t, `SELECT count(*) FROM purchase_lists WHERE customer_id = ?`, e.jane.CustomerID)
+	}
+	name := func(s string) *string { return &s }
+
+	l, err := e.lists.CreatePurchaseList(e.ctx, e.jane, portal.PurchaseListInput{Name: name("Bars"),
+		Initial: portal.ListItemsAdd{Items: []portal.CartLineInput{{ProductID: e.products["RB-2"], Quantity: "6"}}}})
+	if err != nil || len(l.Items) != 1 || l.Items[0].Code != "RB-2" || l.Items[0].Quantity != "6" || l.ItemCount != 1 {
+		t.Fatalf("with items: %+v %v", l, err)
+	}
+	l, err = e.lists.CreatePurchaseList(e.ctx, e.jane, portal.PurchaseListInput{Name: name("From the order"),
+		Initial: portal.ListItemsAdd{FromOrderID: placed.OrderID, LineNos: []int{rbLine}}})
+	if err != nil || len(l.Items) != 1 || l.Items[0].Code != "RB-2" || l.Items[0].Quantity != "3" {
+		t.Fatalf("from order line %d: %+v %v", rbLine, l, err)
+	}
+	// The rest of the order added to the existing list: every line.
+	if l, err = e.lists.AddToPurchaseList(e.ctx, e.jane, l.ID, portal.ListItemsAdd{FromOrderID: placed.OrderID}); err != nil ||
+		len(l.Items) != 2 {
+		t.Fatalf("add the whole order: %+v %v", l, err)
+	}
+	before := lists()
+	for _, tc := range []struct {
+		name  string
+		in    portal.ListItemsAdd
+		code  string
+		field string
+	}{
+		{"another customer's order", portal.ListItemsAdd{FromOrderID: e.ids["SO-2001"]}, portal.ENOTFOUND, ""},
+		{"no such line", portal.ListItemsAdd{FromOrderID: placed.OrderID, LineNos: []int{rbLine, 99}}, portal.EINVALID, "line_nos[1]"},
+		{"line numbers without an order", portal.ListItemsAdd{LineNos: []int{1}}, portal.EINVALID, "items"},
+		{"line numbers with the cart", portal.ListItemsAdd{FromCart: true, LineNos: []int{1}}, portal.EINVALID, "line_nos"},
+		{"two sources", portal.ListItemsAdd{FromCart: true, FromOrderID: placed.OrderID}, portal.EINVALID, "items"},
+		{"empty cart", portal.ListItemsAdd{FromCart: true}, portal.EINVALID, "items"},
+		{"unknown product", portal.ListItemsAdd{Items: []portal.CartLineInput{{ProductID: uuid.NewString(), Quantity: "1"}}}, portal.EINVALID, "items[0].product_id"},
+	} {
+		_, err := e.lists.CreatePurchaseList(e.ctx, e.jane, portal.PurchaseListInput{Name: name(tc.name), Initial: tc.in})
+		if portal.ErrorCode(err) != tc.code || (tc.field != "" && !slices.Equal(cartFields(err), []string{tc.field})) {
+			t.Errorf("%s: %v (fields %v), want %s %s", tc.name, err, cartFields(err), tc.code, tc.field)
+		}
+	}
+	if n := lists(); n != before {
+		t.Errorf("%d lists after the refused creates, want %d", n, before)
+	}
+}

@@ -29,6 +29,14 @@ import (
 // with a Stripe idempotency key made of the client's key: the browser then
 // confirms it with Stripe.js, as for invoices. The order is the ERP's to
 // confirm (pending review) either way.
+//
+// With a saved card (payment_method_id; the HTTP layer lets only roles
+// with payment_methods:read name one) the intent is created unconfirmed
+// with the account's Stripe Customer and card, and confirmed by the
+// server once the order is committed (confirmSavedCard), as invoice
+// payments are. A declined card leaves the order placed and unpaid: its
+// payment is requires_payment_method, the confirmation says so and offers
+// the card form for the same intent, and Stripe's events move it on.
 
 var errEmptyCart = &portal.Error{Code: portal.EINVALID, Message: "Your cart is empty.",
 	Fields: []portal.FieldError{{Field: "cart", Message: "Add products before checking out."}}}
@@ -367,7 +375,10 @@ func (s *CartService) Checkout(ctx context.Context, actor *portal.User, in porta
 		_, err = tx.ExecContext(ctx, `DELETE FROM cart_lines WHERE user_id = ?`, actor.ID)
 		return err
 	})
-	if err == nil && in.PaymentMethodID != "" && out.Card != nil {
+	if err == nil && out.Card != nil && (in.PaymentMethodID != "" || out.Replayed) {
+		// A saved card is confirmed now; a replay (a double submit, or a
+		// retry after a lost answer) answers the payment as recorded, and
+		// confirms a saved card's only if the first submit never did.
 		err = s.confirmSavedCard(ctx, out)
 	}
 	return out, wrapCartErr("checkout", err)

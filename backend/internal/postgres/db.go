@@ -163,7 +163,10 @@ func (db *DB) InTenantReadTx(ctx context.Context, timeout time.Duration, fn func
 // whose best plan does not depend on the values: the dashboard's walk a
 // customer's index for 5 rows whatever the customer's size.
 func (db *DB) InTenantReadBatch(ctx context.Context, timeout time.Duration, queue func(b *ReadBatch)) error {
-	return db.readBatch(ctx, timeout, beginReadOnly, queue)
+	return db.inTenantRead(ctx, timeout, beginReadOnly, PlanGeneric, func(ctx context.Context, b *ReadBatch) error {
+		queue(b)
+		return nil
+	})
 }
 
 // inTenantSnapshotBatch is InTenantReadBatch in one snapshot (REPEATABLE
@@ -171,49 +174,70 @@ func (db *DB) InTenantReadBatch(ctx context.Context, timeout time.Duration, queu
 // rows must agree with each other (the shop's catalog copy and the
 // version it is read at).
 func (db *DB) inTenantSnapshotBatch(ctx context.Context, timeout time.Duration, queue func(b *ReadBatch)) error {
-	return db.readBatch(ctx, timeout, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", queue)
+	return db.inTenantRead(ctx, timeout, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", PlanGeneric, func(ctx context.Context, b *ReadBatch) error {
+		queue(b)
+		return nil
+	})
 }
 
-// readBatch is InTenantReadBatch starting its transaction with begin.
-func (db *DB) readBatch(ctx context.Context, timeout time.Duration, begin string, queue func(b *ReadBatch)) error {
-	conn, b, err := db.beginRead(ctx, timeout, begin, "force_generic_plan")
+// beginReadOnly starts a customer's read.
+const beginReadOnly = "BEGIN READ ONLY"
+
+// InTenantReadConn is InTenantReadBatch for a customer's read whose
+// statements depend on each other (the orders list: the search is planned,
+// then the page read, then maybe counted), in as few round trips as those
+// dependencies allow: fn queues statements on b and sends them with
+// b.Send when it needs their rows to decide what comes next, and the
+// statements still queued when fn returns go with COMMIT in the last
+// message. BEGIN READ ONLY and the statement that sets the tenant and the
+// timeout go with the first. The plan cache mode starts as PostgreSQL's
+// own (auto); b.PlanCacheMode changes it for the statements queued after.
+func (db *DB) InTenantReadConn(ctx context.Context, timeout time.Duration, fn func(ctx context.Context, b *ReadBatch) error) error {
+	return db.inTenantRead(ctx, timeout, beginReadOnly, PlanAuto, fn)
+}
+
+// The plan cache modes of a customer's read (PostgreSQL's plan_cache_mode)
+// for its prepared statements: PlanGeneric plans each once per connection,
+// for statements whose best plan does not depend on the values; PlanCustom
+// plans each execution for its values (what an unprepared statement gets,
+// less the parsing), for statements whose cost grows with the customer
+// (a list or a count over all of a customer's orders); PlanAuto is
+// PostgreSQL's choice between the two after five executions.
+const (
+	PlanAuto    = "auto"
+	PlanGeneric = "force_generic_plan"
+	PlanCustom  = "force_custom_plan"
+)
+
+// inTenantRead runs a customer's read on the reads pool: begin (BEGIN READ
+// ONLY, or a snapshot's), the tenant, the timeout and planCacheMode, fn's
+// statements and COMMIT.
+func (db *DB) inTenantRead(ctx context.Context, timeout time.Duration, begin, planCacheMode string, fn func(ctx context.Context, b *ReadBatch) error) error {
+	t, ok := tenants.FromContext(ctx)
+	if !ok || t.ID == "" {
+		return ErrNoTenant
+	}
+	conn, err := db.reads.Acquire(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Release()
-	queue(&ReadBatch{b: b})
-	b.Queue("COMMIT")
-	err = conn.SendBatch(ctx, b).Close()
-	endRead(ctx, conn, err)
-	return err
-}
-
-// InTenantReadConn is InTenantReadTx on the reads pool, for a customer's
-// read whose statements depend on each other (the orders list: the search
-// is planned, then the page read, then maybe counted): BEGIN READ ONLY and
-// the statement that sets the tenant and the timeout go as one message,
-// then fn's statements, then COMMIT. fn's SQL is PostgreSQL's, with $n
-// parameters; its text must not depend on the values (they are
-// parameters), or every request would prepare a statement of its own.
-func (db *DB) InTenantReadConn(ctx context.Context, timeout time.Duration, fn func(ctx context.Context, q Querier) error) error {
-	conn, b, err := db.beginRead(ctx, timeout, beginReadOnly, "auto")
-	if err != nil {
-		return err
+	b := &ReadBatch{conn: conn, b: &pgx.Batch{}}
+	b.b.Queue(begin)
+	b.b.Queue(setReadTenant, t.ID, strconv.FormatInt(timeout.Milliseconds(), 10), planCacheMode)
+	if err = fn(ctx, b); err == nil {
+		b.b.Queue("COMMIT")
+		err = b.Send(ctx)
 	}
-	defer conn.Release()
-	if err = conn.SendBatch(ctx, b).Close(); err == nil {
-		if err = fn(ctx, conn); err == nil {
-			_, err = conn.Exec(ctx, "COMMIT")
+	// A failed statement leaves the transaction aborted, and fn's error
+	// stops the read before COMMIT: roll back. A connection that cannot
+	// is closed, and the pool drops it.
+	if err != nil && !conn.Conn().IsClosed() && conn.Conn().PgConn().TxStatus() != 'I' {
+		if _, rbErr := conn.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
+			conn.Conn().Close(context.WithoutCancel(ctx)) //nolint:errcheck // the pool drops it either way
 		}
 	}
-	endRead(ctx, conn, err)
 	return err
-}
-
-// Querier is what InTenantReadConn's fn queries with (a pgx connection).
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
 // setReadTenant sets the tenant, the statement timeout and the
@@ -222,49 +246,13 @@ type Querier interface {
 const setReadTenant = "SELECT set_config('app.tenant_id', $1, true), set_config('statement_timeout', $2, true), " +
 	"set_config('plan_cache_mode', $3, true)"
 
-// beginReadOnly starts a customer's read.
-const beginReadOnly = "BEGIN READ ONLY"
-
-// beginRead acquires a connection of the reads pool and a batch that
-// starts the context tenant's read (queueReadTx) with begin.
-func (db *DB) beginRead(ctx context.Context, timeout time.Duration, begin, planCacheMode string) (*pgxpool.Conn, *pgx.Batch, error) {
-	t, ok := tenants.FromContext(ctx)
-	if !ok || t.ID == "" {
-		return nil, nil, ErrNoTenant
-	}
-	conn, err := db.reads.Acquire(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	b := &pgx.Batch{}
-	queueReadTx(b, begin, t.ID, timeout, planCacheMode)
-	return conn, b, nil
-}
-
-// queueReadTx queues the start of a customer's read: begin (BEGIN READ
-// ONLY) and setReadTenant.
-func queueReadTx(b *pgx.Batch, begin, tenantID string, timeout time.Duration, planCacheMode string) {
-	b.Queue(begin)
-	b.Queue(setReadTenant, tenantID, strconv.FormatInt(timeout.Milliseconds(), 10), planCacheMode)
-}
-
-// endRead rolls back a read that failed with its transaction open (a
-// failed statement leaves it aborted; a callback's error stops the reading
-// before COMMIT). A connection that cannot roll back is closed, and the
-// pool drops it.
-func endRead(ctx context.Context, conn *pgxpool.Conn, err error) {
-	if err != nil && !conn.Conn().IsClosed() && conn.Conn().PgConn().TxStatus() != 'I' {
-		if _, rbErr := conn.Exec(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil {
-			conn.Conn().Close(context.WithoutCancel(ctx)) //nolint:errcheck // the pool drops it either way
-		}
-	}
-}
-
-// ReadBatch queues the queries of InTenantReadBatch. Their SQL is
-// PostgreSQL's, with $n parameters, and of fixed text (see
-// InTenantReadConn): each is prepared once per connection.
+// ReadBatch queues the statements of a customer's read (InTenantReadBatch,
+// InTenantReadConn). Their SQL is PostgreSQL's, with $n parameters, and of
+// fixed text: each is prepared once per connection, so a text that
+// depended on the values would prepare a statement per request.
 type ReadBatch struct {
-	b *pgx.Batch
+	conn *pgxpool.Conn
+	b    *pgx.Batch
 }
 
 // Query queues query; fn reads its rows (pgx closes them after fn).
@@ -276,6 +264,24 @@ func (rb *ReadBatch) Query(fn func(rows pgx.Rows) error, query string, args ...a
 // also sql.ErrNoRows, when there is none).
 func (rb *ReadBatch) QueryRow(fn func(row pgx.Row) error, query string, args ...any) {
 	rb.b.Queue(query, args...).QueryRow(fn)
+}
+
+// PlanCacheMode queues a change of the read's plan cache mode (PlanAuto,
+// PlanGeneric or PlanCustom) for the statements queued after it.
+func (rb *ReadBatch) PlanCacheMode(mode string) {
+	rb.b.Queue("SELECT set_config('plan_cache_mode', $1, true)", mode)
+}
+
+// Send sends the queued statements as one message and runs their
+// callbacks, in order; the first error (of a statement or a callback)
+// stops them and is returned. A batch with nothing queued costs nothing.
+func (rb *ReadBatch) Send(ctx context.Context) error {
+	if rb.b.Len() == 0 {
+		return nil
+	}
+	b := rb.b
+	rb.b = &pgx.Batch{}
+	return rb.conn.SendBatch(ctx, b).Close()
 }
 
 // InTx is InTenantTx with an explicit tenant id, for the operator command and

@@ -1530,8 +1530,9 @@ func TestTenantIsolationPreparedReads(t *testing.T) {
 			for _, table := range w.tables {
 				q := "SELECT count(*) FROM " + pgx.Identifier{table}.Sanitize()
 				var viaConn, viaBatch int
-				err := w.app.InTenantReadConn(tctx, time.Second, func(ctx context.Context, c postgres.Querier) error {
-					return c.QueryRow(ctx, q).Scan(&viaConn)
+				err := w.app.InTenantReadConn(tctx, time.Second, func(ctx context.Context, b *postgres.ReadBatch) error {
+					b.QueryRow(func(row pgx.Row) error { return row.Scan(&viaConn) }, q)
+					return b.Send(ctx)
 				})
 				if err != nil {
 					t.Fatalf("%s, %s: %v", fx, table, err)
@@ -1553,8 +1554,10 @@ func TestTenantIsolationPreparedReads(t *testing.T) {
 	// plans: what the test is about.
 	var generic int
 	err := w.app.InTenantReadConn(tenants.NewContext(ctx, &tenants.Tenant{ID: isoID(w.A.Tenant)}), time.Second,
-		func(ctx context.Context, c postgres.Querier) error {
-			return c.QueryRow(ctx, "SELECT coalesce(sum(generic_plans), 0)::int FROM pg_prepared_statements WHERE statement LIKE 'SELECT count(*) FROM %'").Scan(&generic)
+		func(ctx context.Context, b *postgres.ReadBatch) error {
+			b.QueryRow(func(row pgx.Row) error { return row.Scan(&generic) },
+				"SELECT coalesce(sum(generic_plans), 0)::int FROM pg_prepared_statements WHERE statement LIKE 'SELECT count(*) FROM %'")
+			return nil
 		})
 	if err != nil {
 		t.Fatal(err)

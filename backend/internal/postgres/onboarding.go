@@ -86,6 +86,12 @@ const accessRequestFrom = ` FROM access_requests r
 	LEFT JOIN customers c ON c.tenant_id = r.tenant_id AND c.id = r.customer_id
 	LEFT JOIN users d ON d.tenant_id = r.tenant_id AND d.id = r.decided_by`
 
+// accessRequestCustomer is the customer an access request is about, for
+// staffScope: the one it was approved into, else the one whose account
+// number the requester gave (none: a new customer, a tenant admin's).
+const accessRequestCustomer = `coalesce(r.customer_id,
+	(SELECT ac.id FROM customers ac WHERE ac.tenant_id = r.tenant_id AND ac.account_number = nullif(r.account_number, '')))`
+
 func scanAccessRequest(row interface{ Scan(...any) error }) (portal.AccessRequest, error) {
 	var r portal.AccessRequest
 	var decided sql.NullTime
@@ -110,8 +116,10 @@ func (s *OnboardingService) ListAccessRequests(ctx context.Context, actor *porta
 	}
 	var out []portal.AccessRequest
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
+		scope, args := staffScope(actor, accessRequestCustomer)
 		rows, err := tx.QueryContext(ctx, `SELECT `+accessRequestColumns+accessRequestFrom+`
-			WHERE (? = '' OR r.status = ?) ORDER BY r.status <> 'pending', r.created_at DESC, r.id DESC LIMIT 500`, status, status)
+			WHERE (? = '' OR r.status = ?) AND `+scope+` ORDER BY r.status <> 'pending', r.created_at DESC, r.id DESC LIMIT 500`,
+			append([]any{status, status}, args...)...)
 		if err != nil {
 			return err
 		}
@@ -128,13 +136,15 @@ func (s *OnboardingService) ListAccessRequests(ctx context.Context, actor *porta
 	return out, err
 }
 
-// pendingRequestTx locks request id for a decision.
-func pendingRequestTx(ctx context.Context, tx bun.Tx, id string) (portal.AccessRequest, error) {
+// pendingRequestTx locks request id for a decision by actor (one outside
+// its scope is ENOTFOUND).
+func pendingRequestTx(ctx context.Context, tx bun.Tx, actor *portal.User, id string) (portal.AccessRequest, error) {
 	if _, err := uuid.Parse(id); err != nil {
 		return portal.AccessRequest{}, errNoAccessRequest
 	}
+	scope, args := staffScope(actor, accessRequestCustomer)
 	r, err := scanAccessRequest(tx.QueryRowContext(ctx, `SELECT `+accessRequestColumns+accessRequestFrom+`
-		WHERE r.id = ? FOR UPDATE OF r`, id))
+		WHERE r.id = ? AND `+scope+` FOR UPDATE OF r`, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, errNoAccessRequest
 	}
@@ -167,11 +177,11 @@ func (s *OnboardingService) ApproveAccessRequest(ctx context.Context, actor *por
 	now := s.db.Now().UTC()
 	var out portal.Approval
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		req, err := pendingRequestTx(ctx, tx, id)
+		req, err := pendingRequestTx(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
-		customerID, created, err := approvedCustomerTx(ctx, tx, now, req, in)
+		customerID, created, err := approvedCustomerTx(ctx, tx, now, actor, req, in)
 		if err != nil {
 			return err
 		}
@@ -205,24 +215,32 @@ func (s *OnboardingService) ApproveAccessRequest(ctx context.Context, actor *por
 	return &out, nil
 }
 
-// approvedCustomerTx finds the customer named by in, or creates one.
-func approvedCustomerTx(ctx context.Context, tx bun.Tx, now time.Time, req portal.AccessRequest, in portal.ApproveInput) (id string, created bool, err error) {
+// approvedCustomerTx finds the customer named by in, among the actor's
+// (staffScope: another rep's customer is as unknown as a missing one), or
+// creates one, which only a staff user working for all customers may: a
+// new customer is assigned to nobody yet.
+func approvedCustomerTx(ctx context.Context, tx bun.Tx, now time.Time, actor *portal.User, req portal.AccessRequest,
+	in portal.ApproveInput) (id string, created bool, err error) {
+	scope, args := staffScope(actor, "c.id")
 	switch {
 	case in.CustomerID != "":
 		if _, perr := uuid.Parse(in.CustomerID); perr != nil {
 			return "", false, fieldError(portal.EINVALID, "customer_id", "No such customer.")
 		}
-		err = tx.NewRaw(`SELECT id::text FROM customers WHERE id = ?`, in.CustomerID).Scan(ctx, &id)
+		err = tx.NewRaw(`SELECT c.id::text FROM customers c WHERE c.id = ? AND `+scope, append([]any{in.CustomerID}, args...)...).Scan(ctx, &id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", false, fieldError(portal.EINVALID, "customer_id", "No such customer.")
 		}
 		return id, false, err
 	case in.AccountNumber != "":
-		err = tx.NewRaw(`SELECT id::text FROM customers WHERE account_number = ?`, in.AccountNumber).Scan(ctx, &id)
+		err = tx.NewRaw(`SELECT c.id::text FROM customers c WHERE c.account_number = ? AND `+scope, append([]any{in.AccountNumber}, args...)...).Scan(ctx, &id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return "", false, fieldError(portal.EINVALID, "account_number", "No customer has this account number.")
 		}
 		return id, false, err
+	}
+	if !actor.AllCustomers() {
+		return "", false, fieldError(portal.EFORBIDDEN, "customer_id", "Choose one of your customers: a new customer is for a tenant admin to create.")
 	}
 	name, number := in.NewCompanyName, in.NewAccountNumber
 	if name == "" {
@@ -261,7 +279,7 @@ func (s *OnboardingService) RejectAccessRequest(ctx context.Context, actor *port
 	now := s.db.Now().UTC()
 	var out portal.AccessRequest
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		req, err := pendingRequestTx(ctx, tx, id)
+		req, err := pendingRequestTx(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -438,7 +456,8 @@ func (s *OnboardingService) ListRegistrations(ctx context.Context, actor *portal
 	}
 	var out []portal.Registration
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		rows, err := tx.QueryContext(ctx, registrationQuery+` ORDER BY c.created_at DESC LIMIT 500`)
+		scope, args := staffScope(actor, "c.id")
+		rows, err := tx.QueryContext(ctx, registrationQuery+` AND `+scope+` ORDER BY c.created_at DESC LIMIT 500`, args...)
 		if err != nil {
 			return err
 		}
@@ -469,7 +488,9 @@ func (s *OnboardingService) ApproveRegistration(ctx context.Context, actor *port
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		var status string
 		var complete bool
-		err := tx.NewRaw(`SELECT status, profile_completed FROM customers WHERE id = ? FOR UPDATE`, customerID).Scan(ctx, &status, &complete)
+		scope, args := staffScope(actor, "c.id")
+		err := tx.NewRaw(`SELECT c.status, c.profile_completed FROM customers c WHERE c.id = ? AND `+scope+` FOR UPDATE`,
+			append([]any{customerID}, args...)...).Scan(ctx, &status, &complete)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound
 		}

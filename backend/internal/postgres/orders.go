@@ -91,7 +91,8 @@ func (s *OrderService) Dashboard(ctx context.Context, actor *portal.User) (*port
 			d.OrdersInProgress, err = collectSummaries(rows)
 			return err
 		}, `SELECT `+orderSummaryColumns+` FROM orders o
-			WHERE o.customer_id = $1 AND o.status IN (`+openStatusesSQL+`) ORDER BY o.order_date DESC, o.order_number DESC LIMIT 5`,
+			WHERE o.customer_id = $1 AND (o.status IN (`+openStatusesSQL+`) OR `+heldOrdersSQL("$1")+`)
+			ORDER BY o.order_date DESC, o.order_number DESC LIMIT 5`,
 			actor.CustomerID)
 		// Recent shipments are the ones that left: a shipment still being
 		// prepared has no ship date and nothing to track yet.
@@ -134,6 +135,14 @@ func accountSummaryTx(ctx context.Context, tx bun.Tx, customerID string) (portal
 	return scanAccountSummary(tx.Tx.QueryRowContext(ctx, q, args...))
 }
 
+// heldOrdersSQL is the condition that o is one of the customer's (its
+// parameter) orders held for approval (portal.AwaitingApproval): a draft
+// with a pending approval. The ids come from the approvals' own index,
+// read once, so the orders' scans only test membership.
+func heldOrdersSQL(customer string) string {
+	return `o.id = ANY (ARRAY(SELECT a.order_id FROM order_approvals a WHERE a.customer_id = ` + customer + ` AND a.status = 'pending'))`
+}
+
 // openStatusesSQL is the list of the internal statuses of orders in
 // progress as SQL literals, for an IN (…): constants in the statement's
 // text, which the planner weighs with the column's statistics even in a
@@ -171,7 +180,8 @@ func accountSummaryQuery(customerID string) (string, []any) {
 			coalesce((SELECT sum(o.orders) FROM customer_order_counts o
 				WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status <> 'draft'), 0),
 			coalesce((SELECT sum(o.orders) FROM customer_order_counts o
-				WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status IN (` + openStatusesSQL + `)), 0),
+				WHERE o.tenant_id = c.tenant_id AND o.customer_id = c.id AND o.status IN (` + openStatusesSQL + `)), 0)
+				+ (SELECT count(*) FROM order_approvals a WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id AND a.status = 'pending'),
 			r.id IS NOT NULL, coalesce(r.name, ''), coalesce(r.email, ''), coalesce(r.phone, '')
 		FROM customers c LEFT JOIN sales_reps r ON r.tenant_id = c.tenant_id AND r.id = c.sales_rep_id
 		WHERE c.id = $1`, []any{customerID}
@@ -265,7 +275,7 @@ var orderSorts = map[string]string{
 	portal.SortTotal:       "o.total_minor %[1]s, o.order_number %[1]s",
 	portal.SortOrderNumber: "o.order_number %[1]s",
 	portal.SortPONumber:    "o.po_number %[1]s, o.order_number %[1]s",
-	portal.SortStatus: "array_position(ARRAY['pending_review', 'confirmed', 'released', 'in_progress', 'partial_complete', " +
+	portal.SortStatus: "array_position(ARRAY['draft', 'pending_review', 'confirmed', 'released', 'in_progress', 'partial_complete', " +
 		"'complete', 'partial_shipped', 'shipped', 'delivered', 'invoiced', 'on_hold', 'cancelled'], o.status) %[1]s, o.order_date DESC, o.order_number DESC",
 }
 
@@ -299,11 +309,14 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 	}
 	var out []portal.OrderSummary
 	var total int
-	err := s.db.InTenantReadConn(ctx, customerReadTimeout, func(ctx context.Context, q Querier) error {
+	// Round trips: a search's plan goes with BEGIN; the page and its count
+	// go with COMMIT (with BEGIN too when there is no search). So a list
+	// costs one and a search two.
+	err := s.db.InTenantReadConn(ctx, customerReadTimeout, func(ctx context.Context, b *ReadBatch) error {
 		var m *searchMatch
 		if f.Search != "" {
-			var err error
-			if m, err = planSearch(ctx, q, actor.CustomerID, f.Search); err != nil {
+			m = queueSearchPlan(b, actor.CustomerID, f.Search)
+			if err := b.Send(ctx); err != nil {
 				return err
 			}
 			if m.none {
@@ -311,57 +324,68 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 				return nil
 			}
 		}
-		var args sqlArgs
-		byTerms := m != nil && m.rarest < searchByTermsPage
-		where := orderWhere(&args, actor.CustomerID, f, m, byTerms)
-		dir := "ASC"
-		if f.Desc {
-			dir = "DESC"
-		}
-		order := fmt.Sprintf(orderSorts[f.Sort], dir)
 		offset := (f.Page - 1) * f.PageSize
+		queuePage(b, actor.CustomerID, f, m, offset, &out)
 		// The page and the count are two statements: a window count over
 		// the page query would make it read every matching row before the
-		// first one of the page.
-		rows, err := q.Query(ctx, `SELECT `+orderSummaryColumns+`
-			FROM orders o WHERE `+where+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d OFFSET %d`, f.PageSize, offset),
-			append([]any{planMode(byTerms)}, args...)...)
-		if err != nil {
-			return err
+		// first one of the page. The count goes with the page even when
+		// the page will tell it (a last page): then fewer orders match
+		// than a page holds, and counting them costs no more than the
+		// page did.
+		var args sqlArgs
+		byTerms := m != nil && m.rarest < searchByTermsCount
+		where := orderWhere(&args, actor.CustomerID, f, m, byTerms)
+		query := `SELECT count(*) FROM orders o WHERE ` + where
+		if m != nil {
+			query = fmt.Sprintf(`SELECT count(*) FROM (SELECT FROM orders o WHERE %s LIMIT %d) m`, where, searchCountLimit)
 		}
-		out, err = collectSummaries(rows)
-		rows.Close()
-		if err != nil {
-			return err
-		}
-		switch {
-		case len(out) < f.PageSize && (len(out) > 0 || offset == 0): // the last page: the count is known
-			total = offset + len(out)
-		case m != nil:
-			var args sqlArgs
-			byTerms := m.rarest < searchByTermsCount
-			where := orderWhere(&args, actor.CustomerID, f, m, byTerms)
-			if err := q.QueryRow(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT FROM orders o WHERE %s LIMIT %d) m`, where, searchCountLimit),
-				append([]any{planMode(byTerms)}, args...)...).Scan(&total); err != nil {
+		b.PlanCacheMode(planMode(byTerms))
+		b.QueryRow(func(row pgx.Row) error {
+			if err := row.Scan(&total); err != nil {
 				return err
 			}
-			total = max(total, offset+len(out))
-		default:
-			return q.QueryRow(ctx, `SELECT count(*) FROM orders o WHERE `+where, append([]any{planMode(false)}, args...)...).Scan(&total)
-		}
+			switch {
+			case len(out) < f.PageSize && (len(out) > 0 || offset == 0): // the last page: the count is known
+				total = offset + len(out)
+			case m != nil && total >= searchCountLimit: // a search's count stops there; the page may be past it
+				total = max(total, offset+len(out))
+			}
+			return nil
+		}, query, args...)
 		return nil
 	})
 	return out, total, err
 }
 
-// planMode is how FindOrders sends a statement of the orders it reads:
-// prepared when it reads by terms, planned for its values otherwise (see
-// FindOrders).
-func planMode(byTerms bool) pgx.QueryExecMode {
-	if byTerms {
-		return pgx.QueryExecModeCacheStatement
+// queuePage queues the read of a page of the filter's orders into out, by
+// terms when the search's rarest word has few (see searchByTermsPage).
+func queuePage(b *ReadBatch, customerID string, f portal.OrderFilter, m *searchMatch, offset int, out *[]portal.OrderSummary) {
+	var args sqlArgs
+	byTerms := m != nil && m.rarest < searchByTermsPage
+	where := orderWhere(&args, customerID, f, m, byTerms)
+	dir := "ASC"
+	if f.Desc {
+		dir = "DESC"
 	}
-	return pgx.QueryExecModeExec
+	query := fmt.Sprintf(`SELECT %s FROM orders o WHERE %s ORDER BY %s LIMIT %d OFFSET %s`,
+		orderSummaryColumns, where, fmt.Sprintf(orderSorts[f.Sort], dir), f.PageSize, args.add(offset))
+	b.PlanCacheMode(planMode(byTerms))
+	b.Query(func(rows pgx.Rows) (err error) {
+		*out, err = collectSummaries(rows)
+		return err
+	}, query, args...)
+}
+
+// planMode is the plan cache mode of the statements of FindOrders that
+// read orders: by terms, their cost does not grow with the customer, so
+// PostgreSQL may keep a generic plan; by walking or for the plain list it
+// does, so each execution is planned for its customer and a plan made for
+// a small customer never serves one with 200,000 orders.
+func planMode(byTerms bool) string {
+	if byTerms {
+		return PlanAuto
+	}
+	return PlanCustom
 }
 
 // A search reads its orders one of two ways, whichever reads less:
@@ -402,11 +426,14 @@ func searchTermRange(n string) string {
 	return `t.term >= lower(` + n + `) AND t.term < search_prefix_end(lower(` + n + `))`
 }
 
-func planSearch(ctx context.Context, tx Querier, customerID, q string) (*searchMatch, error) {
+// queueSearchPlan queues the count of each word's terms (up to
+// searchTermsCounted) on b, in one statement; the match it returns is
+// planned once b is sent.
+func queueSearchPlan(b *ReadBatch, customerID, q string) *searchMatch {
 	m := &searchMatch{words: searchWords(q)}
 	if len(m.words) == 0 {
 		m.none = true // only punctuation
-		return m, nil
+		return m
 	}
 	var cols []string
 	var args sqlArgs
@@ -415,23 +442,26 @@ func planSearch(ctx context.Context, tx Querier, customerID, q string) (*searchM
 		cols = append(cols, fmt.Sprintf(`(SELECT count(*) FROM (SELECT FROM order_search_terms t WHERE t.customer_id = %s AND %s LIMIT %d) m)`,
 			cust, searchTermRange(args.add(w)), searchTermsCounted))
 	}
-	counts := make([]int, len(m.words))
-	dest := make([]any, len(counts))
-	for i := range counts {
-		dest[i] = &counts[i]
-	}
-	if err := tx.QueryRow(ctx, `SELECT `+strings.Join(cols, ", "), args...).Scan(dest...); err != nil {
-		return nil, err
-	}
-	m.driver = 0
-	for i, n := range counts {
-		if n < counts[m.driver] {
-			m.driver = i
+	b.QueryRow(func(row pgx.Row) error {
+		counts := make([]int, len(m.words))
+		dest := make([]any, len(counts))
+		for i := range counts {
+			dest[i] = &counts[i]
 		}
-	}
-	m.rarest = counts[m.driver]
-	m.none = m.rarest == 0
-	return m, nil
+		if err := row.Scan(dest...); err != nil {
+			return err
+		}
+		m.driver = 0
+		for i, n := range counts {
+			if n < counts[m.driver] {
+				m.driver = i
+			}
+		}
+		m.rarest = counts[m.driver]
+		m.none = m.rarest == 0
+		return nil
+	}, `SELECT `+strings.Join(cols, ", "), args...)
+	return m
 }
 
 // orderWhere is the WHERE clause of a validated filter and, with a search,
@@ -441,13 +471,19 @@ func orderWhere(args *sqlArgs, customerID string, f portal.OrderFilter, m *searc
 	cust := args.add(customerID)
 	conds := []string{"o.customer_id = " + cust}
 	if len(f.Statuses) == 0 {
-		conds = append(conds, "o.status NOT IN ('draft', 'cancelled')")
+		conds = append(conds, "(o.status NOT IN ('draft', 'cancelled') OR "+heldOrdersSQL(cust)+")")
 	} else {
 		var internal []string
+		held := false
 		for _, c := range f.Statuses {
+			held = held || c == portal.AwaitingApproval.Code
 			internal = append(internal, portal.InternalOrderStatuses(c)...)
 		}
-		conds = append(conds, "o.status = ANY ("+args.add(internal)+"::text[])")
+		cond := "o.status = ANY (" + args.add(internal) + "::text[])"
+		if held {
+			cond = "(" + cond + " OR " + heldOrdersSQL(cust) + ")"
+		}
+		conds = append(conds, cond)
 	}
 	if f.From != nil && !f.AllTime {
 		conds = append(conds, "o.order_date >= "+args.add(dateOnly(*f.From).Format(time.DateOnly)))
@@ -559,7 +595,7 @@ func (s *OrderService) FindOrderByID(ctx context.Context, actor *portal.User, id
 }
 
 func orderLinesTx(ctx context.Context, tx bun.Tx, orderID, currency string) ([]portal.OrderLine, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT l.id::text, l.line_no, coalesce(p.code, ''), l.description, trim_scale(l.quantity)::text, l.uom,
+	rows, err := tx.QueryContext(ctx, `SELECT l.id::text, l.line_no, coalesce(l.product_id::text, ''), coalesce(p.code, ''), l.description, trim_scale(l.quantity)::text, l.uom,
 			l.unit_price_minor, l.line_total_minor, l.job_status, l.processing_notes, l.dimensions, l.grade, l.heat_number, l.has_mtr
 		FROM order_lines l LEFT JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
 		WHERE l.order_id = ? ORDER BY l.line_no`, orderID)
@@ -571,7 +607,7 @@ func orderLinesTx(ctx context.Context, tx bun.Tx, orderID, currency string) ([]p
 	for rows.Next() {
 		var l portal.OrderLine
 		var job string
-		if err := rows.Scan(&l.ID, &l.LineNo, &l.ProductCode, &l.Description, &l.Quantity, &l.UOM, &l.UnitPrice.Amount, &l.Total.Amount,
+		if err := rows.Scan(&l.ID, &l.LineNo, &l.ProductID, &l.ProductCode, &l.Description, &l.Quantity, &l.UOM, &l.UnitPrice.Amount, &l.Total.Amount,
 			&job, &l.ProcessingNotes, &l.Dimensions, &l.Grade, &l.HeatNumber, &l.HasMTR); err != nil {
 			return nil, err
 		}

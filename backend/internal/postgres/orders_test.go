@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -515,6 +516,80 @@ func TestInTenantReadBatch(t *testing.T) {
 	for range 10 { // more reads than the pool has connections: none was left in a transaction
 		if got, err := read("SELECT current_setting('transaction_read_only')"); err != nil || got != "on" {
 			t.Fatalf("after the failures: %q, %v", got, err)
+		}
+	}
+}
+
+// roundTrips counts the messages a context's reads send (each batch or
+// single statement is one round trip).
+type roundTrips struct{}
+
+type roundTripsKey struct{}
+
+func (roundTrips) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	if n, ok := ctx.Value(roundTripsKey{}).(*int); ok {
+		*n++
+	}
+	return ctx
+}
+func (roundTrips) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (roundTrips) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	if n, ok := ctx.Value(roundTripsKey{}).(*int); ok {
+		*n++
+	}
+	return ctx
+}
+func (roundTrips) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (roundTrips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+// TestFindOrdersRoundTrips: the orders list sends its statements in as
+// few messages as their dependencies allow (see FindOrders), with the
+// same answers: one for a list (BEGIN, the page, its count and COMMIT),
+// two for a search (its plan first).
+func TestFindOrdersRoundTrips(t *testing.T) {
+	e := newOrderEnv(t)
+	ta, _ := tenants.FromContext(e.a)
+	err := e.owner.InTx(e.a, ta.ID, func(ctx context.Context, tx bun.Tx) error {
+		for i := range 30 {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO orders (tenant_id, id, customer_id, order_number, po_number, status, order_date, total_minor)
+				VALUES (?, ?, ?, ?, ?, 'confirmed', '2026-10-02', 100)`, ta.ID, uuid.NewString(), e.jane.CustomerID, fmt.Sprintf("RT-%03d", i), fmt.Sprintf("BULK-%d", i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := e.pg.OpenApp(t, postgres.Options{MaxConns: 1, Tracer: roundTrips{}})
+	orders := postgres.NewOrderService(db)
+	for _, c := range []struct {
+		name   string
+		f      portal.OrderFilter
+		trips  int
+		total  int
+		onPage int
+	}{
+		{"plain list, full page", portal.OrderFilter{AllTime: true}, 1, 34, 20},
+		{"plain list, last page", portal.OrderFilter{AllTime: true, Page: 2}, 1, 34, 14},
+		{"rare term", portal.OrderFilter{Search: "stainless", AllTime: true}, 2, 1, 1},
+		{"no match", portal.OrderFilter{Search: "zzzz", AllTime: true}, 2, 0, 0},
+		{"common term, counted", portal.OrderFilter{Search: "bulk", AllTime: true}, 2, 30, 20},
+		{"common term, last page", portal.OrderFilter{Search: "bulk", AllTime: true, Page: 2}, 2, 30, 10},
+		{"past the last page", portal.OrderFilter{Search: "bulk", AllTime: true, Page: 3}, 2, 30, 0},
+	} {
+		for run := range 2 { // the first run prepares the statements
+			var n int
+			got, total, err := orders.FindOrders(context.WithValue(e.a, roundTripsKey{}, &n), e.jane, c.f)
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			if total != c.total || len(got) != c.onPage {
+				t.Errorf("%s: %d orders of %d, want %d of %d", c.name, len(got), total, c.onPage, c.total)
+			}
+			if run == 1 && n != c.trips {
+				t.Errorf("%s: %d round trips, want %d", c.name, n, c.trips)
+			}
 		}
 	}
 }

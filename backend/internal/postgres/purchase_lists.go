@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
@@ -140,6 +142,11 @@ func (s *PurchaseListService) CreatePurchaseList(ctx context.Context, actor *por
 	if err := in.Validate(true); err != nil {
 		return nil, err
 	}
+	if !in.Initial.Empty() {
+		if err := in.Initial.Validate(); err != nil {
+			return nil, err
+		}
+	}
 	sharing := portal.ListPrivate
 	if in.Sharing != nil {
 		sharing = *in.Sharing
@@ -158,6 +165,13 @@ func (s *PurchaseListService) CreatePurchaseList(ctx context.Context, actor *por
 		if _, err := tx.ExecContext(ctx, `INSERT INTO purchase_lists (tenant_id, id, customer_id, owner_id, name, sharing, created_at, updated_at)
 			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?)`, id, actor.CustomerID, actor.ID, *in.Name, sharing, now, now); err != nil {
 			return err
+		}
+		// The first items go in with the list: a bad line or another
+		// account's order leaves no empty list behind.
+		if !in.Initial.Empty() {
+			if err := addListItemsTx(ctx, tx, actor, id, in.Initial, now); err != nil {
+				return err
+			}
 		}
 		var err error
 		out, err = listTx(ctx, tx, actor, id, false)
@@ -214,89 +228,20 @@ func (s *PurchaseListService) DeletePurchaseList(ctx context.Context, actor *por
 }
 
 // AddToPurchaseList implements portal.PurchaseListService: lines given, an
-// order's lines (of the actor's account) or the actor's cart. A product
-// already in the list with the same configuration adds to its quantity.
+// order's lines (of the actor's account) or the actor's cart.
 func (s *PurchaseListService) AddToPurchaseList(ctx context.Context, actor *portal.User, id string, in portal.ListItemsAdd) (*portal.PurchaseList, error) {
 	if actor.CustomerID == "" {
 		return nil, errNoCustomer
 	}
-	sources := 0
-	for _, set := range []bool{len(in.Items) > 0, in.FromOrderID != "", in.FromCart} {
-		if set {
-			sources++
-		}
-	}
-	if sources != 1 {
-		return nil, &portal.Error{Code: portal.EINVALID, Message: "Add items, an order or the cart.",
-			Fields: []portal.FieldError{{Field: "items", Message: "Send items, from_order_id or from_cart (one of them)."}}}
-	}
-	if len(in.Items) > 0 {
-		if err := portal.ValidateCartLines("items", in.Items); err != nil {
-			return nil, err
-		}
+	if err := in.Validate(); err != nil {
+		return nil, err
 	}
 	var out *portal.PurchaseList
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := listTx(ctx, tx, actor, id, true); err != nil {
 			return err
 		}
-		lines := in.Items
-		switch {
-		case in.FromCart:
-			cart, err := cartLinesTx(ctx, tx, actor.ID, false)
-			if err != nil {
-				return err
-			}
-			for _, l := range cart {
-				lines = append(lines, l.CartLineInput)
-			}
-		case in.FromOrderID != "":
-			var err error
-			if lines, err = orderLinesForList(ctx, tx, actor, in.FromOrderID); err != nil {
-				return err
-			}
-		}
-		if len(lines) == 0 {
-			return &portal.Error{Code: portal.EINVALID, Message: "Nothing to add.",
-				Fields: []portal.FieldError{{Field: "items", Message: "The cart or order has no products to add."}}}
-		}
-		now := s.db.Now()
-		for i := range lines {
-			l := &lines[i]
-			var active bool
-			var uom string
-			err := tx.QueryRowContext(ctx, `SELECT active, pricing_uom FROM products WHERE id = ?`, l.ProductID).Scan(&active, &uom)
-			if errors.Is(err, sql.ErrNoRows) || (err == nil && !active && len(in.Items) > 0) {
-				return &portal.Error{Code: portal.EINVALID, Message: "Check the highlighted lines.",
-					Fields: []portal.FieldError{{Field: "items[" + strconv.Itoa(i) + "].product_id", Message: "No such product."}}}
-			}
-			if err != nil {
-				return err
-			}
-			if l.UOM == "" {
-				l.UOM = uom
-			}
-			dims, _ := json.Marshal(nonNilMap(l.Dimensions))
-			proc, _ := json.Marshal(nonNilSlice(l.Processing))
-			if _, err := tx.ExecContext(ctx, `INSERT INTO purchase_list_items (tenant_id, id, list_id, customer_id, product_id, quantity_milli,
-					uom, dimensions, processing, notes, config_key, created_at)
-				VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?::jsonb, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?, ?, ?)
-				ON CONFLICT (tenant_id, list_id, product_id, config_key) DO UPDATE
-				SET quantity_milli = least(purchase_list_items.quantity_milli + excluded.quantity_milli, 1000000000)`,
-				uuid.Must(uuid.NewV7()).String(), id, actor.CustomerID, l.ProductID, l.QuantityMilli(), l.UOM, string(dims), string(proc),
-				l.Notes, l.ConfigKey(), now); err != nil {
-				return err
-			}
-		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM purchase_list_items WHERE list_id = ?`, id).Scan(&n); err != nil {
-			return err
-		}
-		if n > portal.MaxCartLines {
-			return &portal.Error{Code: portal.EINVALID, Message: "The list is full.",
-				Fields: []portal.FieldError{{Field: "items", Message: "A list holds at most " + strconv.Itoa(portal.MaxCartLines) + " lines."}}}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE purchase_lists SET updated_at = ? WHERE id = ?`, now, id); err != nil {
+		if err := addListItemsTx(ctx, tx, actor, id, in, s.db.Now()); err != nil {
 			return err
 		}
 		var err error
@@ -306,9 +251,73 @@ func (s *PurchaseListService) AddToPurchaseList(ctx context.Context, actor *port
 	return out, wrapCartErr("add to purchase list", err)
 }
 
+// addListItemsTx adds a validated in to the list id, which the actor may
+// change (its row locked or just created). A product already in the list
+// with the same configuration adds to its quantity.
+func addListItemsTx(ctx context.Context, tx bun.Tx, actor *portal.User, id string, in portal.ListItemsAdd, now time.Time) error {
+	lines := in.Items
+	switch {
+	case in.FromCart:
+		cart, err := cartLinesTx(ctx, tx, actor.ID, false)
+		if err != nil {
+			return err
+		}
+		for _, l := range cart {
+			lines = append(lines, l.CartLineInput)
+		}
+	case in.FromOrderID != "":
+		var err error
+		if lines, err = orderLinesForList(ctx, tx, actor, in.FromOrderID, in.LineNos); err != nil {
+			return err
+		}
+	}
+	if len(lines) == 0 {
+		return &portal.Error{Code: portal.EINVALID, Message: "Nothing to add.",
+			Fields: []portal.FieldError{{Field: "items", Message: "The cart or order has no products to add."}}}
+	}
+	for i := range lines {
+		l := &lines[i]
+		var active bool
+		var uom string
+		err := tx.QueryRowContext(ctx, `SELECT active, pricing_uom FROM products WHERE id = ?`, l.ProductID).Scan(&active, &uom)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !active && len(in.Items) > 0) {
+			return &portal.Error{Code: portal.EINVALID, Message: "Check the highlighted lines.",
+				Fields: []portal.FieldError{{Field: "items[" + strconv.Itoa(i) + "].product_id", Message: "No such product."}}}
+		}
+		if err != nil {
+			return err
+		}
+		if l.UOM == "" {
+			l.UOM = uom
+		}
+		dims, _ := json.Marshal(nonNilMap(l.Dimensions))
+		proc, _ := json.Marshal(nonNilSlice(l.Processing))
+		if _, err := tx.ExecContext(ctx, `INSERT INTO purchase_list_items (tenant_id, id, list_id, customer_id, product_id, quantity_milli,
+				uom, dimensions, processing, notes, config_key, created_at)
+			VALUES (current_setting('app.tenant_id')::uuid, ?, ?, ?, ?, ?, ?, ?::jsonb, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?, ?, ?)
+			ON CONFLICT (tenant_id, list_id, product_id, config_key) DO UPDATE
+			SET quantity_milli = least(purchase_list_items.quantity_milli + excluded.quantity_milli, 1000000000)`,
+			uuid.Must(uuid.NewV7()).String(), id, actor.CustomerID, l.ProductID, l.QuantityMilli(), l.UOM, string(dims), string(proc),
+			l.Notes, l.ConfigKey(), now); err != nil {
+			return err
+		}
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM purchase_list_items WHERE list_id = ?`, id).Scan(&n); err != nil {
+		return err
+	}
+	if n > portal.MaxCartLines {
+		return &portal.Error{Code: portal.EINVALID, Message: "The list is full.",
+			Fields: []portal.FieldError{{Field: "items", Message: "A list holds at most " + strconv.Itoa(portal.MaxCartLines) + " lines."}}}
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE purchase_lists SET updated_at = ? WHERE id = ?`, now, id)
+	return err
+}
+
 // orderLinesForList reads the product lines of one of the actor's
-// account's orders (another account's is ENOTFOUND).
-func orderLinesForList(ctx context.Context, tx bun.Tx, actor *portal.User, orderID string) ([]portal.CartLineInput, error) {
+// account's orders (another account's is ENOTFOUND), only the lines
+// lineNos when some are given: each must be a product line of the order.
+func orderLinesForList(ctx context.Context, tx bun.Tx, actor *portal.User, orderID string, lineNos []int) ([]portal.CartLineInput, error) {
 	if !portal.ValidUUID(orderID) {
 		return nil, errNoOrder
 	}
@@ -320,7 +329,7 @@ func orderLinesForList(ctx context.Context, tx bun.Tx, actor *portal.User, order
 	if n == 0 {
 		return nil, errNoOrder
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT l.product_id::text, round(l.quantity * 1000)::bigint, p.pricing_uom FROM order_lines l
+	rows, err := tx.QueryContext(ctx, `SELECT l.line_no, l.product_id::text, round(l.quantity * 1000)::bigint, p.pricing_uom FROM order_lines l
 		JOIN products p ON p.tenant_id = l.tenant_id AND p.id = l.product_id
 		WHERE l.order_id = ? AND l.product_id IS NOT NULL AND l.quantity > 0 ORDER BY l.line_no`, orderID)
 	if err != nil {
@@ -328,16 +337,31 @@ func orderLinesForList(ctx context.Context, tx bun.Tx, actor *portal.User, order
 	}
 	defer rows.Close()
 	var out []portal.CartLineInput
+	found := map[int]bool{}
 	for rows.Next() {
 		var l portal.CartLineInput
+		var no int
 		var q int64
-		if err := rows.Scan(&l.ProductID, &q, &l.UOM); err != nil {
+		if err := rows.Scan(&no, &l.ProductID, &q, &l.UOM); err != nil {
 			return nil, err
 		}
+		if len(lineNos) > 0 && !slices.Contains(lineNos, no) {
+			continue
+		}
+		found[no] = true
 		l.SetQuantityMilli(q)
 		out = append(out, l)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, no := range lineNos {
+		if !found[no] {
+			return nil, &portal.Error{Code: portal.EINVALID, Message: "Check the line numbers.",
+				Fields: []portal.FieldError{{Field: "line_nos[" + strconv.Itoa(i) + "]", Message: "Line " + strconv.Itoa(no) + " is not a product line of this order."}}}
+		}
+	}
+	return out, nil
 }
 
 // RemoveFromPurchaseList implements portal.PurchaseListService.

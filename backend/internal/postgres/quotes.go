@@ -335,7 +335,8 @@ func (s *QuoteService) Review(ctx context.Context, actor *portal.User, id string
 	}
 	now := s.db.Now().UTC()
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		q, err := lockQuoteTx(ctx, tx, "q.status <> 'draft'", id)
+		scope, args := staffScope(actor, "q.customer_id")
+		q, err := lockQuoteTx(ctx, tx, "q.status <> 'draft' AND "+scope, id, args...)
 		if err != nil {
 			return err
 		}
@@ -370,7 +371,8 @@ func (s *QuoteService) Respond(ctx context.Context, actor *portal.User, id strin
 	}
 	var recipients []portal.QuoteRecipient
 	err := s.db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error {
-		q, err := lockQuoteTx(ctx, tx, "q.status <> 'draft'", id)
+		scope, args := staffScope(actor, "q.customer_id")
+		q, err := lockQuoteTx(ctx, tx, "q.status <> 'draft' AND "+scope, id, args...)
 		if err != nil {
 			return err
 		}

@@ -132,7 +132,8 @@ func (s *QuoteService) Quote(ctx context.Context, actor *portal.User, id string)
 		id, actor.CustomerID, actor.ID)
 }
 
-// StaffQuote implements portal.QuoteService.
+// StaffQuote implements portal.QuoteService: another rep's customer's
+// quote is ENOTFOUND (staffScope).
 func (s *QuoteService) StaffQuote(ctx context.Context, actor *portal.User, id string) (*portal.Quote, error) {
 	if !actor.Staff() {
 		return nil, errStaffOnly
@@ -140,7 +141,8 @@ func (s *QuoteService) StaffQuote(ctx context.Context, actor *portal.User, id st
 	if !portal.ValidUUID(id) {
 		return nil, errNoQuote
 	}
-	return s.readQuote(ctx, "q.id = ? AND q.status <> 'draft'", id)
+	scope, args := staffScope(actor, "q.customer_id")
+	return s.readQuote(ctx, "q.id = ? AND q.status <> 'draft' AND "+scope, append([]any{id}, args...)...)
 }
 
 const quoteSummaryColumns = `q.id::text, coalesce(q.quote_number, ''), q.status, q.quote_type, c.company_name,
@@ -191,7 +193,8 @@ func (s *QuoteService) Quotes(ctx context.Context, actor *portal.User) ([]portal
 		ORDER BY q.updated_at DESC, q.id DESC LIMIT ?`, actor.CustomerID, actor.ID, maxQuoteList)
 }
 
-// StaffQuotes implements portal.QuoteService.
+// StaffQuotes implements portal.QuoteService: the quotes of the customers
+// the actor works for (staffScope).
 func (s *QuoteService) StaffQuotes(ctx context.Context, actor *portal.User, status string) ([]portal.QuoteSummary, error) {
 	if !actor.Staff() {
 		return nil, errStaffOnly
@@ -200,9 +203,11 @@ func (s *QuoteService) StaffQuotes(ctx context.Context, actor *portal.User, stat
 		return nil, &portal.Error{Code: portal.EINVALID, Message: "Unknown status.",
 			Fields: []portal.FieldError{{Field: "status", Message: "Give submitted, under_review, quoted, accepted, expired or declined."}}}
 	}
-	where, args := "q.status <> 'draft'", []any{}
+	where, args := staffScope(actor, "q.customer_id")
 	if status != "" {
-		where, args = "q.status = ?", append(args, status)
+		where, args = where+" AND q.status = ?", append(args, status)
+	} else {
+		where += " AND q.status <> 'draft'"
 	}
 	// Those waiting for an answer first, oldest submission first.
 	return s.summaries(ctx, "WHERE "+where+` ORDER BY q.status NOT IN ('submitted', 'under_review'), q.submitted_at, q.id LIMIT ?`,

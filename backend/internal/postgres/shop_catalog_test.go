@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -387,41 +386,24 @@ func shopCatalogVersion(tb testing.TB, db *postgres.DB, ctx context.Context) int
 	return v
 }
 
-// roundTrips counts the messages a pool sends and waits on: each query
-// outside a batch, and each batch.
-type roundTrips struct{ n atomic.Int64 }
-
-func (r *roundTrips) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	r.n.Add(1)
-	return ctx
-}
-func (r *roundTrips) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-func (r *roundTrips) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
-	r.n.Add(1)
-	return ctx
-}
-func (r *roundTrips) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
-func (r *roundTrips) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
-
 // TestShopListOneRoundTrip: with the tenant's copy current, a list is one
 // round trip to PostgreSQL (the tenant, the version and, the first time,
 // the customer's view, in one batch), whatever the filter; after a change
 // it is two (that and the new copy), then one again.
 func TestShopListOneRoundTrip(t *testing.T) {
 	f := newShopFixture(t)
-	rt := &roundTrips{}
-	db := f.d.OpenApp(t, postgres.Options{Tracer: rt})
+	db := f.d.OpenApp(t, postgres.Options{Tracer: roundTrips{}})
 	shop := postgres.NewShopService(db)
 	a := portal.ShopViewer{CustomerID: f.ids["C-A"], ShowPrices: true}
 	b := portal.ShopViewer{CustomerID: f.ids["C-B"], ShowPrices: true}
-	count := func(what string, v portal.ShopViewer, fl portal.ShopFilter, want int64) {
+	count := func(what string, v portal.ShopViewer, fl portal.ShopFilter, want int) {
 		t.Helper()
-		before := rt.n.Load()
-		list, _, err := shop.ShopProducts(f.ctx, v, fl)
+		var got int
+		list, _, err := shop.ShopProducts(context.WithValue(f.ctx, roundTripsKey{}, &got), v, fl)
 		if err != nil || len(list) == 0 {
 			t.Fatalf("%s: %v %v", what, shopCodes(list), err)
 		}
-		if got := rt.n.Load() - before; got != want {
+		if got != want {
 			t.Errorf("%s: %d round trips, want %d", what, got, want)
 		}
 	}

@@ -6,9 +6,12 @@ package stripetest
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"regexp"
@@ -33,6 +36,33 @@ type Recorder struct {
 	reqs     []Request
 	next     http.RoundTripper
 	statuses []intentStatus
+	declines []*regexp.Regexp
+	losses   []*answerLoss
+}
+
+// answerLoss is a number of answers LoseAnswers drops.
+type answerLoss struct {
+	method string
+	path   *regexp.Regexp
+	left   int
+}
+
+// Decline makes the answers to POST requests with a path path matches
+// Stripe's decline: 402, a card_error (card_declined) carrying the intent
+// stripe-mock answered, as a saved card's confirmation would be refused.
+func (r *Recorder) Decline(path *regexp.Regexp) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.declines = append(r.declines, path)
+}
+
+// LoseAnswers lets the next n requests with method and a path path matches
+// reach stripe-mock, then drops their answers (the connection resets), as
+// when the network fails after Stripe acted.
+func (r *Recorder) LoseAnswers(method string, path *regexp.Regexp, n int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.losses = append(r.losses, &answerLoss{method, path, n})
 }
 
 // intentStatus is an answer's status rewritten by SetIntentStatus.
@@ -78,9 +108,24 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			status = s.status
 		}
 	}
+	declined := false
+	for _, d := range r.declines {
+		declined = declined || req.Method == "POST" && d.MatchString(req.URL.Path)
+	}
+	lost := false
+	for _, l := range r.losses {
+		if !lost && l.left > 0 && l.method == req.Method && l.path.MatchString(req.URL.Path) {
+			l.left--
+			lost = true
+		}
+	}
 	r.mu.Unlock()
 	res, err := r.next.RoundTrip(req)
-	if err != nil || status == "" || res.StatusCode != http.StatusOK {
+	if err == nil && lost {
+		res.Body.Close()
+		return nil, errors.New("stripetest: connection reset after the request was sent")
+	}
+	if err != nil || (status == "" && !declined) || res.StatusCode != http.StatusOK {
 		return res, err
 	}
 	body, err := io.ReadAll(res.Body)
@@ -88,7 +133,14 @@ func (r *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	body = fixtureStatus.ReplaceAll(body, []byte(`"status":"`+status+`"`))
+	if status != "" {
+		body = fixtureStatus.ReplaceAll(body, []byte(`"status":"`+status+`"`))
+	}
+	if declined {
+		body = []byte(`{"error": {"type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds",
+			"message": "Your card has insufficient funds.", "payment_intent": ` + string(body) + `}}`)
+		res.StatusCode, res.Status = http.StatusPaymentRequired, "402 Payment Required"
+	}
 	res.Body, res.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
 	res.Header.Del("Content-Length")
 	return res, nil
@@ -155,4 +207,23 @@ func gateway(tb testing.TB, u string) (*stripe.Gateway, *Recorder) {
 		tb.Fatal(err)
 	}
 	return g, rec
+}
+
+// Server is stripe-mock behind a recorder, on a loopback address of its
+// own, for a server under test configured with an API URL (the end-to-end
+// tests): the test shapes Stripe's answers on the recorder (statuses,
+// declines, lost answers) and reads what was sent. It needs stripe-mock
+// (see URL) and closes when the test ends.
+func Server(tb testing.TB) (string, *Recorder) {
+	tb.Helper()
+	target, err := url.Parse(URL(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rec := &Recorder{next: http.DefaultTransport}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.Transport = rec
+	srv := httptest.NewServer(proxy)
+	tb.Cleanup(srv.Close)
+	return srv.URL, rec
 }
