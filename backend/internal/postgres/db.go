@@ -163,11 +163,25 @@ func (db *DB) InTenantReadTx(ctx context.Context, timeout time.Duration, fn func
 // whose best plan does not depend on the values: the dashboard's walk a
 // customer's index for 5 rows whatever the customer's size.
 func (db *DB) InTenantReadBatch(ctx context.Context, timeout time.Duration, queue func(b *ReadBatch)) error {
-	return db.inTenantRead(ctx, timeout, PlanGeneric, func(ctx context.Context, b *ReadBatch) error {
+	return db.inTenantRead(ctx, timeout, beginReadOnly, PlanGeneric, func(ctx context.Context, b *ReadBatch) error {
 		queue(b)
 		return nil
 	})
 }
+
+// inTenantSnapshotBatch is InTenantReadBatch in one snapshot (REPEATABLE
+// READ): every query sees the database as of the first, for a read whose
+// rows must agree with each other (the shop's catalog copy and the
+// version it is read at).
+func (db *DB) inTenantSnapshotBatch(ctx context.Context, timeout time.Duration, queue func(b *ReadBatch)) error {
+	return db.inTenantRead(ctx, timeout, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", PlanGeneric, func(ctx context.Context, b *ReadBatch) error {
+		queue(b)
+		return nil
+	})
+}
+
+// beginReadOnly starts a customer's read.
+const beginReadOnly = "BEGIN READ ONLY"
 
 // InTenantReadConn is InTenantReadBatch for a customer's read whose
 // statements depend on each other (the orders list: the search is planned,
@@ -179,7 +193,7 @@ func (db *DB) InTenantReadBatch(ctx context.Context, timeout time.Duration, queu
 // timeout go with the first. The plan cache mode starts as PostgreSQL's
 // own (auto); b.PlanCacheMode changes it for the statements queued after.
 func (db *DB) InTenantReadConn(ctx context.Context, timeout time.Duration, fn func(ctx context.Context, b *ReadBatch) error) error {
-	return db.inTenantRead(ctx, timeout, PlanAuto, fn)
+	return db.inTenantRead(ctx, timeout, beginReadOnly, PlanAuto, fn)
 }
 
 // The plan cache modes of a customer's read (PostgreSQL's plan_cache_mode)
@@ -195,7 +209,10 @@ const (
 	PlanCustom  = "force_custom_plan"
 )
 
-func (db *DB) inTenantRead(ctx context.Context, timeout time.Duration, planCacheMode string, fn func(ctx context.Context, b *ReadBatch) error) error {
+// inTenantRead runs a customer's read on the reads pool: begin (BEGIN READ
+// ONLY, or a snapshot's), the tenant, the timeout and planCacheMode, fn's
+// statements and COMMIT.
+func (db *DB) inTenantRead(ctx context.Context, timeout time.Duration, begin, planCacheMode string, fn func(ctx context.Context, b *ReadBatch) error) error {
 	t, ok := tenants.FromContext(ctx)
 	if !ok || t.ID == "" {
 		return ErrNoTenant
@@ -206,7 +223,7 @@ func (db *DB) inTenantRead(ctx context.Context, timeout time.Duration, planCache
 	}
 	defer conn.Release()
 	b := &ReadBatch{conn: conn, b: &pgx.Batch{}}
-	b.b.Queue("BEGIN READ ONLY")
+	b.b.Queue(begin)
 	b.b.Queue(setReadTenant, t.ID, strconv.FormatInt(timeout.Milliseconds(), 10), planCacheMode)
 	if err = fn(ctx, b); err == nil {
 		b.b.Queue("COMMIT")

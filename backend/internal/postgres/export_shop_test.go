@@ -25,3 +25,19 @@ func PriceItems(ctx context.Context, db *DB, customerID, promoCode string, items
 func RedeemPromoCode(ctx context.Context, db *DB, code string) error {
 	return db.InTenantTx(ctx, func(ctx context.Context, tx bun.Tx) error { return redeemPromoCodeTx(ctx, tx, code) })
 }
+
+// ShopProductsSQL is the shop's list in SQL, as it was before the copy in
+// memory: the reference the tests and the benchmark compare it with.
+func (s *ShopService) ShopProductsSQL(ctx context.Context, v portal.ShopViewer, f portal.ShopFilter) ([]portal.ShopProduct, int, error) {
+	return s.shopProductsSQL(ctx, v, f)
+}
+
+// LoadShopCatalog reads the context tenant's catalog copy, as a list
+// does when the version moved, and returns its number of products.
+func LoadShopCatalog(ctx context.Context, db *DB) (int, error) {
+	cat, err := readShopCatalog(ctx, db)
+	if err != nil {
+		return 0, err
+	}
+	return len(cat.products), nil
+}

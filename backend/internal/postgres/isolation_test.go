@@ -95,6 +95,11 @@ type isoBuilder struct {
 	row func(fx *isoFixture, fresh bool) isoRow
 	// extra returns rows the seed inserts before row(fx, false).
 	extra func(fx *isoFixture) []isoRow
+	// perTenant marks a table of one row per tenant (its primary key is
+	// tenant_id): its inserts are upserts, so a fresh row replaces the
+	// tenant's own instead of colliding with it, while another tenant's
+	// row still fails the policy's WITH CHECK.
+	perTenant bool
 }
 
 // isoBuilders has a builder for every tenant-owned table. A table the
@@ -512,7 +517,8 @@ func isoPick(fresh bool, seeded uuid.UUID) string {
 	return seeded.String()
 }
 
-// isoInsert returns an INSERT of row into table, with bun placeholders.
+// isoInsert returns an INSERT of row into table, with bun placeholders
+// (an upsert for a perTenant table).
 func isoInsert(table string, row isoRow) (string, []any) {
 	cols := slices.Sorted(maps.Keys(row))
 	args := make([]any, len(cols))
@@ -520,8 +526,16 @@ func isoInsert(table string, row isoRow) (string, []any) {
 		args[i] = row[c]
 		cols[i] = pgx.Identifier{c}.Sanitize()
 	}
-	return fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", pgx.Identifier{table}.Sanitize(), strings.Join(cols, ", "),
-		strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")), args
+	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", pgx.Identifier{table}.Sanitize(), strings.Join(cols, ", "),
+		strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", "))
+	if isoBuilders[table].perTenant {
+		set := make([]string, len(cols))
+		for i, c := range cols {
+			set[i] = c + " = EXCLUDED." + c
+		}
+		q += " ON CONFLICT (tenant_id) DO UPDATE SET " + strings.Join(set, ", ")
+	}
+	return q, args
 }
 
 // isoKey returns the condition selecting row by the primary key pk.

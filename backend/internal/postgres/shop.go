@@ -15,13 +15,15 @@ var _ portal.ShopService = (*ShopService)(nil)
 
 // ShopService is the portal shop's catalog over PostgreSQL, as one
 // customer or a guest may see it (visibleSQL), priced by portal.PriceFor
-// from loadPricingTx.
+// from loadPricingTx. Its list is served from a copy of each tenant's
+// catalog in memory (shop_catalog.go).
 type ShopService struct {
-	db *DB
+	db       *DB
+	catalogs *shopCatalogs
 }
 
 // NewShopService returns the shop over db (app role).
-func NewShopService(db *DB) *ShopService { return &ShopService{db: db} }
+func NewShopService(db *DB) *ShopService { return &ShopService{db: db, catalogs: newShopCatalogs()} }
 
 // ShopFacets implements portal.ShopService: every category (with the
 // number of products the viewer sees directly in it) and the forms and
@@ -66,9 +68,24 @@ func (s *ShopService) ShopFacets(ctx context.Context, v portal.ShopViewer) (*por
 
 // ShopProducts implements portal.ShopService. Each search word must occur
 // in the product's search_text (code, name, grade, form, dimensions); a
-// category takes in its descendants. The page is chosen first (its ids)
-// and only its rows are read in full and priced.
+// category takes in its descendants. It answers from the tenant's copy in
+// memory, checked against the tenant's catalog version in one round trip
+// (shopProductsMemory); shopProductsSQL is the same list in SQL, which
+// the tests compare it with.
 func (s *ShopService) ShopProducts(ctx context.Context, v portal.ShopViewer, f portal.ShopFilter) ([]portal.ShopProduct, int, error) {
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
+	out, total, err := s.shopProductsMemory(ctx, v, f)
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgres: shop products: %w", err)
+	}
+	return out, total, nil
+}
+
+// shopProductsSQL is ShopProducts in SQL: the page is chosen first (its
+// ids) and only its rows are read in full and priced.
+func (s *ShopService) shopProductsSQL(ctx context.Context, v portal.ShopViewer, f portal.ShopFilter) ([]portal.ShopProduct, int, error) {
 	if err := f.Validate(); err != nil {
 		return nil, 0, err
 	}

@@ -19,6 +19,7 @@ import (
 // shopFixture is a tenant with a small catalog, three customers and
 // their pricing, all pushed through the back office as the ERP would.
 type shopFixture struct {
+	d        *pgtest.Database
 	ctx      context.Context
 	app      *postgres.DB
 	owner    *postgres.DB
@@ -50,7 +51,7 @@ func newShopFixture(tb testing.TB) *shopFixture {
 	owner := d.OpenOwner(tb)
 	app := d.OpenApp(tb, postgres.Options{})
 	ctx, bo := newBackOfficeTenant(tb, d, owner, app, "shop")
-	f := &shopFixture{ctx: ctx, app: app, owner: owner, bo: bo, shop: postgres.NewShopService(app), ids: map[string]string{},
+	f := &shopFixture{d: d, ctx: ctx, app: app, owner: owner, bo: bo, shop: postgres.NewShopService(app), ids: map[string]string{},
 		now: time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)}
 	app.Now = func() time.Time { return f.now }
 	cats := mustRows(tb, "categories")(bo.UpsertCategories(ctx, []portal.CategoryInput{{ExternalID: "CAT-AL", Slug: "aluminum", Name: "Aluminum"},
