@@ -12,3 +12,4 @@ BEGIN
 END $$;
 DROP FUNCTION catalog_versions_bump();
 DROP TABLE catalog_versions;
+DROP SEQUENCE catalog_version_seq;

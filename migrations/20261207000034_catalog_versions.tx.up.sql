@@ -15,6 +15,11 @@
 -- The functions run as the caller, so row-level security applies to the
 -- version exactly as to the rows that moved it; the tenants come from the
 -- rows themselves, so a superuser's write of several tenants bumps each.
+-- Versions come from one sequence, not a count per row: a value is never
+-- handed out twice, so a row deleted and made again can never come back to
+-- a version a copy was read at (a stale copy would then be served as
+-- current). A sequence is not a tenant's: it tells only how many catalog
+-- writes the instance had, not whose.
 -- A writer holds the tenant's version row until it commits: catalog
 -- writes of one tenant (the ERP's pushes) queue behind each other, which
 -- orders and the shop's reads never do.
@@ -29,6 +34,8 @@ CREATE POLICY tenant_isolation ON catalog_versions
     USING (tenant_id = current_setting('app.tenant_id')::uuid)
     WITH CHECK (tenant_id = current_setting('app.tenant_id')::uuid);
 GRANT SELECT, INSERT, UPDATE, DELETE ON catalog_versions TO portal_app;
+CREATE SEQUENCE catalog_version_seq;
+GRANT USAGE ON SEQUENCE catalog_version_seq TO portal_app;
 
 -- changed is the statement's transition table: the new rows of an INSERT
 -- or UPDATE, the old rows of a DELETE (under row-level security a row
@@ -37,8 +44,8 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON catalog_versions TO portal_app;
 CREATE FUNCTION catalog_versions_bump() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO catalog_versions AS v (tenant_id, version)
-    SELECT DISTINCT tenant_id, 1 FROM changed ORDER BY 1
-    ON CONFLICT (tenant_id) DO UPDATE SET version = v.version + 1;
+    SELECT t, nextval('catalog_version_seq') FROM (SELECT DISTINCT tenant_id AS t FROM changed ORDER BY 1) d
+    ON CONFLICT (tenant_id) DO UPDATE SET version = EXCLUDED.version;
     RETURN NULL;
 END $$;
 
@@ -64,9 +71,10 @@ END $$;
 CREATE FUNCTION catalog_versions_bump_customers() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO catalog_versions AS v (tenant_id, version)
-    SELECT DISTINCT n.tenant_id, 1 FROM new_rows n JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
-    WHERE o.products_display IS DISTINCT FROM n.products_display ORDER BY 1
-    ON CONFLICT (tenant_id) DO UPDATE SET version = v.version + 1;
+    SELECT t, nextval('catalog_version_seq') FROM (SELECT DISTINCT n.tenant_id AS t FROM new_rows n
+        JOIN old_rows o ON o.tenant_id = n.tenant_id AND o.id = n.id
+        WHERE o.products_display IS DISTINCT FROM n.products_display ORDER BY 1) d
+    ON CONFLICT (tenant_id) DO UPDATE SET version = EXCLUDED.version;
     RETURN NULL;
 END $$;
 CREATE TRIGGER customers_catalog_update AFTER UPDATE ON customers REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows

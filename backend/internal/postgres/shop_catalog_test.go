@@ -9,9 +9,11 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/uptrace/bun"
 
 	"example.com/portal/backend/internal/portal"
 	"example.com/portal/backend/internal/postgres"
+	"example.com/portal/tenants"
 )
 
 // shopCatalogVariety adds 240 products of every form, grade, category,
@@ -320,6 +322,26 @@ func TestShopCatalogInvalidation(t *testing.T) {
 			mustRows(t, "retire")(f.bo.UpsertProducts(f.ctx, []portal.ProductInput{p}))
 		}, func() string {
 			if got := one(guest, portal.ShopFilter{}); len(got) != 1 {
+				return fmt.Sprintf("%v", got)
+			}
+			return ""
+		}},
+		// Versions never repeat (one sequence): a row deleted and made
+		// again comes back above every version a copy was read at.
+		{"version row deleted, then a rename", func() {
+			ta, _ := tenants.FromContext(f.ctx)
+			if err := f.owner.InTx(f.ctx, ta.ID, func(ctx context.Context, tx bun.Tx) error {
+				_, err := tx.ExecContext(ctx, `DELETE FROM catalog_versions`)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			p := shopFixtureProduct("P-1")
+			p.Name = "Aluminum plate after the reset"
+			p.CategoryExternalIDs = []string{}
+			mustRows(t, "rename after reset")(f.bo.UpsertProducts(f.ctx, []portal.ProductInput{p}))
+		}, func() string {
+			if got := one(guest, portal.ShopFilter{Search: "reset"}); got["AL-PL-025"].Name != "Aluminum plate after the reset" {
 				return fmt.Sprintf("%v", got)
 			}
 			return ""
