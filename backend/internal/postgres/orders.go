@@ -309,6 +309,7 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 	}
 	var out []portal.OrderSummary
 	var total int
+	lastPage := false // the page tells the count
 	// Round trips: a search's plan goes with BEGIN; the page and its count
 	// go with COMMIT (with BEGIN too when there is no search). So a list
 	// costs one and a search two.
@@ -326,12 +327,19 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 		}
 		offset := (f.Page - 1) * f.PageSize
 		queuePage(b, actor.CustomerID, f, m, offset, &out)
+		// A word's terms are at least as many as its orders: with fewer
+		// terms than a page, the first page is the last and tells the
+		// count.
+		if m != nil && offset == 0 && m.rarest < f.PageSize {
+			lastPage = true
+			return nil
+		}
 		// The page and the count are two statements: a window count over
 		// the page query would make it read every matching row before the
 		// first one of the page. The count goes with the page even when
-		// the page will tell it (a last page): then fewer orders match
-		// than a page holds, and counting them costs no more than the
-		// page did.
+		// the page may turn out to tell it (a last page): then fewer
+		// orders match than a page holds, and counting them costs about
+		// what reading them did, less than a round trip more.
 		var args sqlArgs
 		byTerms := m != nil && m.rarest < searchByTermsCount
 		where := orderWhere(&args, actor.CustomerID, f, m, byTerms)
@@ -354,6 +362,9 @@ func (s *OrderService) FindOrders(ctx context.Context, actor *portal.User, f por
 		}, query, args...)
 		return nil
 	})
+	if lastPage {
+		total = len(out)
+	}
 	return out, total, err
 }
 
