@@ -148,9 +148,6 @@ func shopBenchLists(b *testing.B, f *shopFixture, viewers []portal.ShopViewer) m
 // every request of the run. Sub-benchmarks: memory (the copy) and sql
 // (the SQL list it replaced).
 func BenchmarkShopSearch5k(b *testing.B) {
-	if testing.Short() {
-		b.Skip("loads 5,000 products")
-	}
 	f, _ := shopBenchCatalog(b, 5000)
 	viewers := shopBenchViewers(f)
 	filters := []portal.ShopFilter{
@@ -211,9 +208,6 @@ func reportLatencies(b *testing.B, lat []time.Duration, elapsed time.Duration) {
 // shop's traffic), so latency is measured below saturation: the closed
 // loop above measures the queue of 50 clients on 2 cores instead.
 func BenchmarkShopSearch5kPaced(b *testing.B) {
-	if testing.Short() {
-		b.Skip("loads 5,000 products")
-	}
 	f, _ := shopBenchCatalog(b, 5000)
 	viewers := shopBenchViewers(f)
 	filters := []portal.ShopFilter{{Search: "6061 plate"}, {Search: `1/4"`}, {Search: "a36"}, {Form: "sheet", Grade: "304"},
@@ -262,9 +256,6 @@ func shopBenchPaced(b *testing.B, f *shopFixture, viewers []portal.ShopViewer, f
 // (the customer's contract prices, breaks, a promo code) in its read
 // transaction. Goal: under 20 ms a cart.
 func BenchmarkPriceCart100(b *testing.B) {
-	if testing.Short() {
-		b.Skip("loads 5,000 products")
-	}
 	f, ids := shopBenchCatalog(b, 5000)
 	items := make([]portal.CartItem, 100)
 	for i := range items {
@@ -298,9 +289,6 @@ func BenchmarkPriceCart100(b *testing.B) {
 // (with 20 customers' prices beside them, not read here), what the first
 // list after a catalog change waits for. B/op bounds the copy's size.
 func BenchmarkShopCatalogLoad5k(b *testing.B) {
-	if testing.Short() {
-		b.Skip("loads 5,000 products")
-	}
 	f, _ := shopBenchCatalog(b, 5000)
 	b.ReportAllocs()
 	for b.Loop() {
