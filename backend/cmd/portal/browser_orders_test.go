@@ -60,21 +60,15 @@ func TestBrowserOrders(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	b := browserSteps{t, ctx}
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := browsertest.WaitFor(ctx, 30*time.Second, actions...); err != nil {
-			browsertest.Screenshot(t, ctx, name+"-failed")
-			t.Fatalf("%s: %v", name, err)
-		}
+		b.step(name, 30*time.Second, actions...)
 	}
 	until := browsertest.Until
 	textOf := func(sel string) string {
 		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
+		return strings.TrimSpace(b.text(sel))
 	}
 	eval := func(js string) string {
 		t.Helper()

@@ -31,12 +31,10 @@ func TestBrowserShop(t *testing.T) {
 	origin := fmt.Sprintf("http://acme-metals.localhost:%s", port)
 	const buyer, password = "buyer@lakeshore-fab.example.com", "Portal-Demo-2026!"
 
+	b := browserSteps{t, ctx}
 	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := browsertest.WaitFor(ctx, 30*time.Second, actions...); err != nil {
-			browsertest.Screenshot(t, ctx, name+"-failed")
-			t.Fatalf("%s: %v", name, err)
-		}
+		b.step(name, 30*time.Second, actions...)
 	}
 	until := browsertest.Until
 	eval := func(js string) string {
