@@ -50,23 +50,12 @@ func TestBrowserCheckoutSavedCard(t *testing.T) {
 	origin := fmt.Sprintf("http://acme-metals.localhost:%s", port)
 	const admin, buyer, password = "admin@lakeshore-fab.example.com", "buyer@lakeshore-fab.example.com", "Portal-Demo-2026!"
 	const account = "acct_1E2ECheckout"
-	owner := d.OpenOwner(t)
-	bg := context.Background()
-	tn, err := owner.FindTenantBySlug(bg, "acme-metals")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inTx := func(fn func(ctx context.Context, tx bun.Tx) error) {
-		t.Helper()
-		if err := owner.InTx(bg, tn.ID, fn); err != nil {
-			t.Fatal(err)
-		}
-	}
+	inTx, tn := tenantTx(t, d, "acme-metals")
 	exec := func(q string, args ...any) {
 		t.Helper()
 		inTx(func(ctx context.Context, tx bun.Tx) error { _, err := tx.ExecContext(ctx, q, args...); return err })
 	}
-	exec(`UPDATE tenants SET settings = settings || jsonb_build_object('stripe_account', ?::text) WHERE id = ?`, account, tn.ID)
+	exec(`UPDATE tenants SET settings = settings || jsonb_build_object('stripe_account', ?::text) WHERE id = ?`, account, tn)
 	exec(`INSERT INTO stripe_customers (tenant_id, customer_id, stripe_account, stripe_customer_id, created_at)
 		SELECT tenant_id, customer_id, ?, 'cus_1E2ELakeshore', now() FROM users WHERE email = ?`, account, admin)
 	defaultCard, otherCard := uuid.NewString(), uuid.NewString()
@@ -174,21 +163,10 @@ func TestBrowserGuestCheckout(t *testing.T) {
 	ctx := browsertest.New(t)
 	port, out := mustRunMain(t, env)
 	origin := fmt.Sprintf("http://acme-metals.localhost:%s", port)
-	owner := d.OpenOwner(t)
-	bg := context.Background()
-	tn, err := owner.FindTenantBySlug(bg, "acme-metals")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inTx := func(fn func(ctx context.Context, tx bun.Tx) error) {
-		t.Helper()
-		if err := owner.InTx(bg, tn.ID, fn); err != nil {
-			t.Fatal(err)
-		}
-	}
+	inTx, tn := tenantTx(t, d, "acme-metals")
 	inTx(func(ctx context.Context, tx bun.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE tenants SET settings = settings || jsonb_build_object('stripe_account', 'acct_1E2EGuest',
-			'guest_browse', true, 'price_visibility', 'public', 'guest_checkout', true) WHERE id = ?`, tn.ID)
+			'guest_browse', true, 'price_visibility', 'public', 'guest_checkout', true) WHERE id = ?`, tn)
 		return err
 	})
 	var productID, code, name string

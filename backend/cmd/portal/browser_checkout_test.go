@@ -26,18 +26,7 @@ func TestBrowserCheckout(t *testing.T) {
 	port, _ := mustRunMain(t, env)
 	origin := fmt.Sprintf("http://acme-metals.localhost:%s", port)
 	const buyer, password = "buyer@lakeshore-fab.example.com", "Portal-Demo-2026!"
-	owner := d.OpenOwner(t)
-	bg := context.Background()
-	tn, err := owner.FindTenantBySlug(bg, "acme-metals")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inTx := func(fn func(ctx context.Context, tx bun.Tx) error) {
-		t.Helper()
-		if err := owner.InTx(bg, tn.ID, fn); err != nil {
-			t.Fatal(err)
-		}
-	}
+	inTx, _ := tenantTx(t, d, "acme-metals")
 	var codes []string
 	var shipping int
 	inTx(func(ctx context.Context, tx bun.Tx) error {

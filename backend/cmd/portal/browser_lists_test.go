@@ -31,17 +31,7 @@ func TestBrowserListsReviewsAndHeldOrders(t *testing.T) {
 	origin := fmt.Sprintf("http://acme-metals.localhost:%s", port)
 	const buyer, password = "buyer@lakeshore-fab.example.com", "Portal-Demo-2026!"
 
-	owner := d.OpenOwner(t)
-	tn, err := owner.FindTenantBySlug(context.Background(), "acme-metals")
-	if err != nil {
-		t.Fatal(err)
-	}
-	inTenant := func(fn func(ctx context.Context, tx bun.Tx) error) {
-		t.Helper()
-		if err := owner.InTx(context.Background(), tn.ID, fn); err != nil {
-			t.Fatal(err)
-		}
-	}
+	inTenant, _ := tenantTx(t, d, "acme-metals")
 	count := func(q string, args ...any) int {
 		t.Helper()
 		var c int

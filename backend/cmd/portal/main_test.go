@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/uptrace/bun"
 
 	"example.com/portal/backend/internal/browsertest"
 	"example.com/portal/backend/internal/pgtest"
@@ -357,4 +358,22 @@ func (b browserSteps) text(sel string) string {
 		b.t.Fatalf("text of %s: %v", sel, err)
 	}
 	return s
+}
+
+// tenantTx returns a function running fn in a transaction of the tenant
+// slug as the owner of d (the test fails on an error), and the tenant's id:
+// how a browser test sets up or checks the data behind its screens.
+func tenantTx(t *testing.T, d *pgtest.Database, slug string) (func(fn func(ctx context.Context, tx bun.Tx) error), string) {
+	t.Helper()
+	owner := d.OpenOwner(t)
+	tn, err := owner.FindTenantBySlug(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(fn func(ctx context.Context, tx bun.Tx) error) {
+		t.Helper()
+		if err := owner.InTx(context.Background(), tn.ID, fn); err != nil {
+			t.Fatal(err)
+		}
+	}, tn.ID
 }
