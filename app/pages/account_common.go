@@ -24,6 +24,12 @@ const (
 // can reports whether the signed-in user's capabilities include c.
 func can(u apiclient.User, c string) bool { return slices.Contains(u.Capabilities, c) }
 
+// sessionCan reports whether s is a signed-in user's with the capability c.
+func sessionCan(s state.Session, c string) bool {
+	u, ok := s.User()
+	return ok && can(u, c)
+}
+
 // accountCallTimeout bounds one API call of the account screens; changing a
 // password hashes it, on purpose slowly.
 const accountCallTimeout = 30 * time.Second

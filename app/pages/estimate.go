@@ -24,14 +24,18 @@ func estimateRows(prefix string, freight, tax api.Money, est *api.FreightTaxEsti
 	if est.FreeFreight {
 		freightText = app.Span().Text("Free")
 	}
-	taxLabel := "Estimated tax"
-	if est.TaxRate != "" && est.TaxRate != "0" {
-		taxLabel += " (" + est.TaxRate + "%)"
-	}
 	return app.Div().ID(prefix+"-estimate").Body(
 		app.Div().Class("estimate-row").Body(app.Dt().Text("Estimated freight"), app.Dd().ID(prefix+"-freight").Body(freightText)),
-		app.Div().Class("estimate-row").Body(app.Dt().Text(taxLabel), app.Dd().ID(prefix+"-tax").Body(components.MoneyText(tax))),
+		app.Div().Class("estimate-row").Body(app.Dt().Text(taxLabel(est)), app.Dd().ID(prefix+"-tax").Body(components.MoneyText(tax))),
 	)
+}
+
+// taxLabel is the label of an estimate's tax, with its rate when it has one.
+func taxLabel(e *api.FreightTaxEstimate) string {
+	if e != nil && e.TaxRate != "" && e.TaxRate != "0" {
+		return "Estimated tax (" + e.TaxRate + "%)"
+	}
+	return "Estimated tax"
 }
 
 // shippingMethodSelect is a select of the shipping methods (ids and

@@ -240,7 +240,7 @@ func (p *orderPage) renderHeader(o api.OrderDetail) app.UI {
 			p.downloadMenu(o),
 		),
 		// Add to list (issue 8): the whole order or the lines picked.
-		app.If(p.canManageLists() && o.Status.Code != "awaiting_approval", func() app.UI {
+		app.If(sessionCan(p.session, capabilityListsManage) && o.Status.Code != "awaiting_approval", func() app.UI {
 			return NewAddToList().ID("order").Order(o.ID, listLines(o.Lines))
 		}),
 	)
@@ -255,12 +255,6 @@ func listLines(lines []api.OrderLine) []AddToListLine {
 		}
 	}
 	return out
-}
-
-// canManageLists reports whether the signed-in user may change lists.
-func (p *orderPage) canManageLists() bool {
-	u, ok := p.session.User()
-	return ok && can(u, capabilityListsManage)
 }
 
 // canRate reports whether the user may rate the products of the order:

@@ -449,13 +449,6 @@ func (p *reorderPage) renderSummary() app.UI {
 }
 
 // taxLabel is "Estimated tax", with the rate when one applies.
-func taxLabel(e *api.FreightTaxEstimate) string {
-	if e != nil && e.TaxRate != "" && e.TaxRate != "0" {
-		return "Estimated tax (" + e.TaxRate + "%)"
-	}
-	return "Estimated tax"
-}
-
 func placeLabel(placing bool) string {
 	if placing {
 		return "Placing…"

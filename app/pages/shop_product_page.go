@@ -216,7 +216,7 @@ func (p *shopProductPage) renderProduct() []app.UI {
 		),
 		p.renderConfigure(),
 		// Add to list (issue 8): the product as configured above.
-		app.If(p.canManageLists(), func() app.UI { return NewAddToList().ID("product").Items(p.line()) }),
+		app.If(sessionCan(p.session, capabilityListsManage), func() app.UI { return NewAddToList().ID("product").Items(p.line()) }),
 		p.renderLocations(),
 		app.If(len(d.Related) > 0, func() app.UI {
 			cards := make([]app.UI, 0, len(d.Related))
@@ -232,12 +232,6 @@ func (p *shopProductPage) renderProduct() []app.UI {
 			return NewProductReviews().ProductID(d.ID).Rate(p.rate)
 		}),
 	}
-}
-
-// canManageLists reports whether the signed-in user may change lists.
-func (p *shopProductPage) canManageLists() bool {
-	u, ok := p.session.User()
-	return ok && can(u, capabilityListsManage)
 }
 
 // signedIn says whether s is a signed-in user's session.
