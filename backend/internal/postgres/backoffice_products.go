@@ -180,9 +180,7 @@ func upsertProductsTx(ctx context.Context, tx bun.Tx, now time.Time, rows []port
 			r.Status, r.ID = portal.RowUnchanged, before[in.ExternalID].ID
 		}
 		if b, ok := before[in.ExternalID]; ok && r.Status == portal.RowUpdated && b.Price != in.ListPrice {
-			evs = append(evs, boEvent{"price.changed", r.ID, map[string]any{"product_id": r.ID, "product_code": in.Code,
-				"price_type": priceTypeList, "old_price": decimalMinor(b.Price), "new_price": decimalMinor(in.ListPrice),
-				"effective_date": now.Format(time.DateOnly)}})
+			evs = append(evs, priceChangedEvent(priceProduct{ID: r.ID, Code: in.Code}, priceTypeList, &b.Price, &in.ListPrice, now, nil))
 		}
 	}
 	if err := replaceCategoryLinksTx(ctx, tx, rows, idx, cats, out); err != nil {
